@@ -1,0 +1,93 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Agency {
+    pub id: String,
+    pub name: String,
+    pub org_number: Option<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    /// Whether the agency has accepted the current terms version.
+    pub terms_accepted: bool,
+}
+
+/// Onboards an agency and invites its first controller admin.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CreateAgency {
+    #[validate(length(min = 2, max = 200))]
+    pub name: String,
+    /// The nine-digit Norwegian organisation number, if known.
+    #[validate(length(equal = 9))]
+    pub org_number: Option<String>,
+    pub admin_email: String,
+    #[validate(length(min = 1, max = 200))]
+    pub admin_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AgencyCreated {
+    pub agency: Agency,
+    pub admin: crate::User,
+    /// One-time link for the admin to choose a password (valid 7 days).
+    pub invitation_url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TermsVersion {
+    pub id: String,
+    pub version: i32,
+    pub title: String,
+    pub body_nb: String,
+    pub body_en: String,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PublishTerms {
+    #[validate(length(min = 2, max = 200))]
+    pub title: String,
+    #[validate(length(min = 10, max = 200000))]
+    pub body_nb: String,
+    #[validate(length(min = 10, max = 200000))]
+    pub body_en: String,
+}
+
+/// TERMS-1: both confirmations are required.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AcceptTerms {
+    pub terms_version_id: String,
+    /// I am the responsible leader, or have been delegated the responsibility.
+    pub confirm_responsible: bool,
+    /// I can bind the agency.
+    pub confirm_authority: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TermsAcceptance {
+    pub id: String,
+    pub terms_version_id: String,
+    pub version: i32,
+    pub accepted_by_name: String,
+    pub accepted_by_email: String,
+    pub accepted_at: DateTime<Utc>,
+    pub confirm_responsible: bool,
+    pub confirm_authority: bool,
+}
+
+/// The agency's standing towards the terms, and its acceptance history.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TermsStatus {
+    pub current: Option<TermsVersion>,
+    pub accepted_current: bool,
+    pub history: Vec<TermsAcceptance>,
+}

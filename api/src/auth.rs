@@ -1,0 +1,100 @@
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+/// The roles of DOMAIN.md; the JWT `role` claim.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    ProcessorAdmin,
+    Researcher,
+    ControllerAdmin,
+    Leader,
+    Respondent,
+    Integration,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::ProcessorAdmin,
+        Role::Researcher,
+        Role::ControllerAdmin,
+        Role::Leader,
+        Role::Respondent,
+        Role::Integration,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::ProcessorAdmin => "processor_admin",
+            Role::Researcher => "researcher",
+            Role::ControllerAdmin => "controller_admin",
+            Role::Leader => "leader",
+            Role::Respondent => "respondent",
+            Role::Integration => "integration",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+    /// Roles that belong to one agency (the token carries its id).
+    pub fn is_agency_scoped(self) -> bool {
+        matches!(
+            self,
+            Role::ControllerAdmin | Role::Leader | Role::Respondent | Role::Integration
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    #[validate(length(min = 3, max = 254))]
+    pub email: String,
+    #[validate(length(min = 1, max = 1024))]
+    pub password: String,
+}
+
+/// Machine login for an agency's HR system.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ClientCredentialsRequest {
+    #[validate(length(min = 1, max = 100))]
+    pub client_id: String,
+    #[validate(length(min = 1, max = 200))]
+    pub client_secret: String,
+}
+
+/// A short-lived access token. People also get a refresh cookie beside it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    pub me: Me,
+}
+
+/// Who the token belongs to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: String,
+    pub role: Role,
+    pub agency_id: Option<String>,
+    pub agency_name: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// Sets the password of an invited user, using the one-time invitation token.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AcceptInvitationRequest {
+    #[validate(length(min = 20, max = 200))]
+    pub token: String,
+    /// At least 12 characters.
+    #[validate(length(min = 12, max = 1024))]
+    pub password: String,
+}

@@ -1,0 +1,70 @@
+//! The wire contract: every request and response body of the Tillit API.
+//!
+//! Shared by the server, the SPA (compiled to wasm) and the end-to-end tests,
+//! so a renamed field breaks the build instead of a user.
+
+pub mod agencies;
+pub mod auth;
+pub mod organisation;
+pub mod problem;
+
+pub use agencies::*;
+pub use auth::*;
+pub use organisation::*;
+pub use problem::*;
+
+use serde::{Deserialize, Serialize};
+
+/// One page of a list. Every list endpoint answers with this shape.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Total number of matching rows, over all pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Query parameters shared by every paged list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+pub struct ListQuery {
+    /// 1-based page number (default 1).
+    pub page: Option<i64>,
+    /// Rows per page, 1..=200 (default 50).
+    pub per_page: Option<i64>,
+    /// Case-insensitive search in names, emails and external ids.
+    pub q: Option<String>,
+    /// Include deactivated rows (default false).
+    pub include_inactive: Option<bool>,
+}
+
+/// The three languages of the product.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Nb,
+    Nn,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Nb => "nb",
+            Language::Nn => "nn",
+            Language::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "nb" | "no" | "nob" => Some(Language::Nb),
+            "nn" | "nno" => Some(Language::Nn),
+            "en" | "eng" => Some(Language::En),
+            _ => None,
+        }
+    }
+}

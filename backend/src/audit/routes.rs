@@ -1,0 +1,27 @@
+use actix_web::{get, web};
+use tillit_api::AuditVerification;
+
+use crate::auth::identity::{Auth, ControllerAdmin};
+use crate::error::AppError;
+use crate::openapi::ProblemResponse;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(verify_chain);
+}
+
+/// Check that the agency's audit trail is intact (GDPR-1).
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = ["controller_admin"])),
+    responses(
+        (status = 200, description = "The result of recomputing every hash", body = AuditVerification),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+    )
+)]
+#[get("/audit/verify")]
+async fn verify_chain(state: web::Data<AppState>, auth: Auth<ControllerAdmin>) -> Result<web::Json<AuditVerification>, AppError> {
+    let agency = auth.agency()?.to_string();
+    Ok(web::Json(state.db(move |conn| super::verify(conn, &agency)).await?))
+}

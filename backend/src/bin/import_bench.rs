@@ -1,0 +1,3 @@
+fn main() {
+    println!("import benchmark: not yet written");
+}

@@ -1,0 +1,181 @@
+//! One diesel code base over SQLite (the embedded default) and PostgreSQL.
+//!
+//! Queries are written once and expanded per backend by [`db_run!`] and
+//! [`db_tx!`], so each backend gets fully typed diesel (batch inserts,
+//! `ON CONFLICT`, ...) rather than the common subset `MultiConnection` allows.
+
+pub mod schema;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::AppError;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<DbConn>>;
+pub type PooledConn = PooledConnection<ConnectionManager<DbConn>>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// Runs `$body` with `$c` bound to the concrete connection of either backend.
+#[macro_export]
+macro_rules! db_run {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $body,
+            $crate::db::DbConn::Postgresql($c) => $body,
+        }
+    };
+}
+
+/// Runs `$body` in one write transaction. SQLite takes its write lock up
+/// front (`BEGIN IMMEDIATE`) so two writers never deadlock on an upgrade.
+#[macro_export]
+macro_rules! db_tx {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($c) => $c.immediate_transaction(|$c| $body),
+            $crate::db::DbConn::Postgresql($c) => {
+                diesel::Connection::transaction($c, |$c| $body)
+            }
+        }
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
+        if let DbConn::Sqlite(c) = conn {
+            // WAL lets readers run beside the one writer; NORMAL sync is
+            // durable across process crashes, which is what a server needs.
+            c.batch_execute(
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens the pool and brings the schema up to date.
+pub fn connect(url: &str, max_size: u32) -> Result<DbPool, AppError> {
+    let backend = Backend::of_url(url);
+    let conn_url = match backend {
+        Backend::Sqlite => url.strip_prefix("sqlite://").unwrap_or(url).to_string(),
+        Backend::Postgres => url.to_string(),
+    };
+    let manager = ConnectionManager::<DbConn>::new(conn_url);
+    let pool = Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(std::time::Duration::from_secs(10))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(manager)
+        .map_err(|e| AppError::internal(format!("database connection failed: {e}")))?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| AppError::internal(format!("database connection failed: {e}")))?;
+    migrate(&mut conn)?;
+    Ok(pool)
+}
+
+fn migrate(conn: &mut DbConn) -> Result<(), AppError> {
+    let fail = |e: Box<dyn std::error::Error + Send + Sync>| {
+        AppError::internal(format!("migration failed: {e}"))
+    };
+    match conn {
+        DbConn::Sqlite(c) => {
+            c.run_pending_migrations(SQLITE_MIGRATIONS).map_err(fail)?;
+        }
+        DbConn::Postgresql(c) => {
+            // Several instances may start at once against one database.
+            c.batch_execute("SELECT pg_advisory_lock(7270331)")?;
+            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+            c.batch_execute("SELECT pg_advisory_unlock(7270331)")?;
+            result.map_err(fail)?;
+        }
+    }
+    Ok(())
+}
+
+/// Rows per multi-row INSERT: SQLite allows at most 32,766 bound values.
+pub const INSERT_CHUNK: usize = 2000;
+
+/// Runs `f` in one write transaction: all of it happens, or none.
+pub fn write_tx<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+{
+    use diesel::Connection;
+    conn.transaction(|conn| {
+        if let DbConn::Sqlite(c) = conn {
+            // A no-op write takes SQLite's write lock at the start, as BEGIN
+            // IMMEDIATE would: a transaction that read first and wrote later
+            // could otherwise fail with SQLITE_BUSY instead of waiting.
+            c.batch_execute("UPDATE audit_heads SET seq = seq WHERE 0")?;
+        }
+        f(conn)
+    })
+}
+
+diesel::define_sql_function! {
+    /// `lower(text)`, the same on both databases.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// `%term%` for a case-insensitive LIKE, with LIKE's wildcards escaped away.
+pub fn like_pattern(q: Option<&str>) -> Option<String> {
+    let q = q?.trim();
+    if q.is_empty() {
+        return None;
+    }
+    let cleaned: String = q.to_lowercase().chars().filter(|c| *c != '%' && *c != '_').collect();
+    Some(format!("%{cleaned}%"))
+}
+
+/// Page number and size from a list query, within bounds.
+pub fn paging(q: &tillit_api::ListQuery, max_per_page: i64) -> Result<(i64, i64), AppError> {
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(50);
+    let mut errors = Vec::new();
+    if page < 1 {
+        errors.push(tillit_api::FieldError::new("page", "out_of_range", "must be 1 or more"));
+    }
+    if !(1..=max_per_page).contains(&per_page) {
+        errors.push(tillit_api::FieldError::new(
+            "per_page",
+            "out_of_range",
+            format!("must be between 1 and {max_per_page}"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok((page, per_page))
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}

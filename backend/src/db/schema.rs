@@ -1,0 +1,187 @@
+// One schema for both databases: the migrations of each keep these types.
+
+diesel::table! {
+    agencies (id) {
+        id -> Text,
+        name -> Text,
+        org_number -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        agency_id -> Nullable<Text>,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_invitations (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        family -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    integration_clients (id) {
+        id -> Text,
+        agency_id -> Text,
+        name -> Text,
+        client_id -> Text,
+        secret_hash -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    terms_versions (id) {
+        id -> Text,
+        version -> Integer,
+        title -> Text,
+        body_nb -> Text,
+        body_en -> Text,
+        published_at -> Timestamp,
+        published_by -> Text,
+    }
+}
+
+diesel::table! {
+    terms_acceptances (id) {
+        id -> Text,
+        agency_id -> Text,
+        terms_version_id -> Text,
+        user_id -> Text,
+        accepted_at -> Timestamp,
+        confirm_responsible -> Bool,
+        confirm_authority -> Bool,
+    }
+}
+
+diesel::table! {
+    units (id) {
+        id -> Text,
+        agency_id -> Text,
+        external_id -> Text,
+        name -> Text,
+        parent_id -> Nullable<Text>,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    employees (id) {
+        id -> Text,
+        agency_id -> Text,
+        external_id -> Text,
+        email -> Text,
+        unit_id -> Text,
+        language -> Text,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    leader_units (user_id, unit_id) {
+        user_id -> Text,
+        unit_id -> Text,
+    }
+}
+
+diesel::table! {
+    imports (id) {
+        id -> Text,
+        agency_id -> Text,
+        kind -> Text,
+        mode -> Text,
+        source -> Text,
+        actor_id -> Text,
+        actor_role -> Text,
+        created_at -> Timestamp,
+        rows_total -> BigInt,
+        created -> BigInt,
+        updated -> BigInt,
+        deactivated -> BigInt,
+        unchanged -> BigInt,
+        idempotency_key -> Nullable<Text>,
+        request_hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_heads (chain) {
+        chain -> Text,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_log (chain, seq) {
+        chain -> Text,
+        seq -> BigInt,
+        at -> Timestamp,
+        actor_id -> Text,
+        actor_role -> Text,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(employees -> units (unit_id));
+diesel::joinable!(terms_acceptances -> terms_versions (terms_version_id));
+diesel::joinable!(terms_acceptances -> users (user_id));
+diesel::joinable!(leader_units -> users (user_id));
+diesel::joinable!(leader_units -> units (unit_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    users,
+    user_invitations,
+    refresh_tokens,
+    login_failures,
+    integration_clients,
+    terms_versions,
+    terms_acceptances,
+    units,
+    employees,
+    leader_units,
+    imports,
+    audit_heads,
+    audit_log,
+);

@@ -1,0 +1,100 @@
+//! Input parsed once into types that can only hold valid values.
+
+use tillit_api::FieldError;
+use validator::ValidateEmail;
+
+/// A normalised email address: trimmed, lower-cased, syntactically valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str, field: &str) -> Result<Self, FieldError> {
+        let s = raw.trim().to_lowercase();
+        if s.is_empty() {
+            return Err(FieldError::new(field, "required", "an email address is required"));
+        }
+        if s.len() > 254 || !s.validate_email() || !s.contains('.') {
+            return Err(FieldError::new(
+                field,
+                "invalid_email",
+                format!("'{}' is not a valid email address", truncate(raw.trim(), 80)),
+            ));
+        }
+        Ok(EmailAddress(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// An HR system's id for a unit or an employee.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExternalId(String);
+
+impl ExternalId {
+    pub fn parse(raw: &str, field: &str) -> Result<Self, FieldError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(FieldError::new(field, "required", "an external id is required"));
+        }
+        if s.chars().count() > 100 {
+            return Err(FieldError::new(field, "too_long", "at most 100 characters"));
+        }
+        if s.chars().any(char::is_control) {
+            return Err(FieldError::new(field, "invalid_characters", "control characters are not allowed"));
+        }
+        Ok(ExternalId(s.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A display name: 1 to 200 characters after trimming.
+pub fn parse_name(raw: &str, field: &str) -> Result<String, FieldError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(FieldError::new(field, "required", "a name is required"));
+    }
+    if s.chars().count() > 200 {
+        return Err(FieldError::new(field, "too_long", "at most 200 characters"));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(FieldError::new(field, "invalid_characters", "control characters are not allowed"));
+    }
+    Ok(s.to_string())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_2_emails_are_normalised() {
+        let e = EmailAddress::parse("  Kari.Nordmann@Etat.NO ", "email").unwrap();
+        assert_eq!(e.as_str(), "kari.nordmann@etat.no");
+    }
+
+    #[test]
+    fn org_2_bad_emails_are_rejected_with_reason() {
+        for bad in ["", "kari", "kari@", "@etat.no", "kari@@etat.no", "kari etat@no.no"] {
+            let err = EmailAddress::parse(bad, "email").unwrap_err();
+            assert_eq!(err.field, "email");
+            assert!(err.code == "invalid_email" || err.code == "required", "{bad}");
+        }
+    }
+
+    #[test]
+    fn org_1_external_ids_are_trimmed_and_bounded() {
+        assert_eq!(ExternalId::parse(" A-1 ", "x").unwrap().as_str(), "A-1");
+        assert!(ExternalId::parse("", "x").is_err());
+        assert!(ExternalId::parse(&"x".repeat(101), "x").is_err());
+    }
+}

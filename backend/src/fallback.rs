@@ -1,0 +1,110 @@
+//! What answers when no handler does: problem documents under `/api`, the
+//! SPA everywhere else. Plus the request log line, which names method, path
+//! and status only: no query strings (searches hold emails) and no headers.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
+
+use actix_files::NamedFile;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let res = next.call(req).await?;
+    tracing::info!(
+        %method,
+        %path,
+        status = res.status().as_u16(),
+        ms = start.elapsed().as_millis() as u64,
+        "request"
+    );
+    Ok(res)
+}
+
+fn template_matches(template: &str, path: &str) -> bool {
+    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
+    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    t.len() == p.len()
+        && t.iter().zip(&p).all(|(a, b)| (a.starts_with('{') && !b.is_empty()) || a == b)
+}
+
+pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let path = req.path();
+    if path == "/api" || path.starts_with("/api/") {
+        let allow: Vec<String> = state
+            .routes
+            .iter()
+            .filter(|(t, _)| template_matches(t, path))
+            .flat_map(|(_, m)| m.clone())
+            .collect();
+        return Err(if allow.is_empty() {
+            AppError::NotFound
+        } else {
+            AppError::MethodNotAllowed { allow }
+        });
+    }
+    if req.method() != actix_web::http::Method::GET && req.method() != actix_web::http::Method::HEAD {
+        return Err(AppError::MethodNotAllowed {
+            allow: vec!["GET".into(), "HEAD".into()],
+        });
+    }
+    let dir = &state.config.static_dir;
+    let file = safe_join(dir, path).filter(|p| p.is_file());
+    // Deep links (/employees, /invitation) are the SPA's own routes.
+    let target = file.unwrap_or_else(|| dir.join("index.html"));
+    match NamedFile::open_async(&target).await {
+        Ok(f) => {
+            let is_index = target.ends_with("index.html");
+            let mut res = f.use_etag(true).into_response(&req);
+            if is_index {
+                res.headers_mut().insert(
+                    actix_web::http::header::CACHE_CONTROL,
+                    actix_web::http::header::HeaderValue::from_static("no-cache"),
+                );
+            }
+            Ok(res)
+        }
+        Err(_) => Ok(HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .body("The web app has not been built. Run scripts/start, which builds it.")),
+    }
+}
+
+/// `dir` + the request path, refusing anything that would leave `dir`.
+fn safe_join(dir: &Path, path: &str) -> Option<PathBuf> {
+    let rel = Path::new(path.trim_start_matches('/'));
+    if rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        Some(dir.join(rel))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_match_by_segment() {
+        assert!(template_matches("/api/units/{unit_id}", "/api/units/abc"));
+        assert!(!template_matches("/api/units/{unit_id}", "/api/units"));
+        assert!(!template_matches("/api/units", "/api/unit"));
+    }
+
+    #[test]
+    fn static_paths_cannot_escape() {
+        assert!(safe_join(Path::new("/srv"), "/../etc/passwd").is_none());
+        assert_eq!(safe_join(Path::new("/srv"), "/app.js"), Some(PathBuf::from("/srv/app.js")));
+    }
+}

@@ -1,0 +1,115 @@
+//! The Tillit server: `start` is what `main` and every test call.
+
+pub mod agencies;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod extract;
+pub mod fallback;
+pub mod openapi;
+pub mod organisation;
+pub mod seed;
+pub mod state;
+pub mod util;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{http::header, middleware, web, App, HttpServer};
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Registers every API handler; the spec is collected from the same calls.
+pub fn api_config(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    auth::routes::configure(cfg);
+    agencies::routes::configure(cfg);
+    organisation::units::configure(cfg);
+    organisation::employees::configure(cfg);
+    organisation::users::configure(cfg);
+    organisation::clients::configure(cfg);
+    organisation::import::configure(cfg);
+    audit::routes::configure(cfg);
+}
+
+/// The OpenAPI document, generated from the handlers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .service(scope::scope("/api").configure(api_config))
+        .split_for_parts();
+    api.info.version = env!("CARGO_PKG_VERSION").to_string();
+    api
+}
+
+/// `(path template, methods)` for every operation: tells 404 from 405.
+pub fn route_table(api: &utoipa::openapi::OpenApi) -> Vec<(String, Vec<String>)> {
+    let spec = serde_json::to_value(api).unwrap_or_default();
+    let mut out = Vec::new();
+    if let Some(paths) = spec.get("paths").and_then(|p| p.as_object()) {
+        for (path, item) in paths {
+            let methods = item
+                .as_object()
+                .map(|o| o.keys().map(|m| m.to_uppercase()).collect())
+                .unwrap_or_default();
+            out.push((path.clone(), methods));
+        }
+    }
+    out
+}
+
+/// Everything the server needs, ready: database migrated, key loaded.
+pub fn prepare(config: config::Config) -> Result<AppState, AppError> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| AppError::internal(format!("cannot create data folder: {e}")))?;
+    let pool = db::connect(&config.database_url, config.db_pool_size)?;
+    let keys = auth::jwt::Keys::load_or_create(&config.signing_key_file, config.generate_signing_key)?;
+    Ok(AppState {
+        pool,
+        keys,
+        config,
+        routes: Arc::new(route_table(&openapi())),
+    })
+}
+
+/// Serves the SPA at `/`, the API under `/api`, the spec and its docs page.
+pub fn start(state: AppState, listener: TcpListener) -> Result<Server, AppError> {
+    let spec = openapi();
+    let state = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                AppError::invalid("query", "invalid_query", err.to_string()).into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|err, _| {
+                AppError::invalid("path", "invalid_path", err.to_string()).into()
+            }))
+            .wrap(middleware::Compress::default())
+            .wrap(
+                middleware::DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::REFERRER_POLICY, "no-referrer"))
+                    .add((header::X_FRAME_OPTIONS, "DENY")),
+            )
+            .wrap(middleware::from_fn(fallback::log_request))
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
+            .into_utoipa_app()
+            .service(scope::scope("/api").configure(api_config))
+            .into_app()
+            .default_service(web::to(fallback::fallback))
+    })
+    .listen(listener)
+    .map_err(|e| AppError::internal(format!("cannot listen: {e}")))?
+    .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}

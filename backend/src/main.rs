@@ -1,0 +1,54 @@
+//! `tillit [serve] [--demo]` starts the server; `tillit openapi` prints the spec.
+
+use std::net::TcpListener;
+
+use tillit_backend::config::Config;
+use tillit_backend::error::AppError;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("tillit: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), AppError> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("openapi") {
+        let spec = tillit_backend::openapi()
+            .to_pretty_json()
+            .map_err(AppError::internal)?;
+        println!("{spec}");
+        return Ok(());
+    }
+    let demo = args.iter().any(|a| a == "--demo");
+    let config = Config::from_env()?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    tracing::info!(config = %config.describe(), "starting");
+    let listener = TcpListener::bind(&config.bind)
+        .map_err(|e| AppError::internal(format!("cannot bind {}: {e}", config.bind)))?;
+    let addr = listener.local_addr().map_err(AppError::internal)?;
+    let public_url = config.public_url.clone();
+    let state = tillit_backend::prepare(config)?;
+    if demo {
+        let data_dir = state.config.data_dir.clone();
+        let mut conn = state.pool.get()?;
+        let logins = tillit_backend::seed::demo(&mut conn, &data_dir)?;
+        println!("\n{logins}");
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(AppError::internal)?;
+    rt.block_on(async move {
+        let server = tillit_backend::start(state, listener)?;
+        println!("Tillit is running: {public_url} (API docs: {public_url}/api/docs)");
+        println!("Listening on http://{addr}");
+        server.await.map_err(AppError::internal)
+    })
+}

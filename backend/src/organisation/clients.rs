@@ -1,0 +1,139 @@
+use actix_web::{delete, get, post, web, HttpResponse};
+use diesel::prelude::*;
+use tillit_api::{CreateIntegrationClient, IntegrationClient, IntegrationClientCreated};
+
+use crate::audit::{self, Event};
+use crate::auth::identity::{Auth, ControllerAdmin};
+use crate::auth::store::ClientRow;
+use crate::db::schema::integration_clients;
+use crate::db::write_tx;
+use crate::db_run;
+use crate::domain::parse_name;
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::openapi::ProblemResponse;
+use crate::state::AppState;
+use crate::util::{new_id, now, random_token, sha256_hex};
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_clients).service(create_client).service(deactivate_client);
+}
+
+fn to_api(r: ClientRow) -> IntegrationClient {
+    IntegrationClient {
+        id: r.id,
+        name: r.name,
+        client_id: r.client_id,
+        active: r.active,
+        created_at: crate::util::utc(r.created_at),
+    }
+}
+
+/// The agency's HR system clients.
+#[utoipa::path(
+    tag = "organisation",
+    security(("bearer" = ["controller_admin"])),
+    responses(
+        (status = 200, description = "Clients", body = Vec<IntegrationClient>),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+    )
+)]
+#[get("/integration-clients")]
+async fn list_clients(state: web::Data<AppState>, auth: Auth<ControllerAdmin>) -> Result<web::Json<Vec<IntegrationClient>>, AppError> {
+    let agency = auth.agency()?.to_string();
+    let rows: Vec<ClientRow> = state
+        .db(move |conn| {
+            Ok(db_run!(conn, |c| integration_clients::table
+                .filter(integration_clients::agency_id.eq(&agency))
+                .order(integration_clients::created_at.desc())
+                .select(ClientRow::as_select())
+                .load(c))?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(to_api).collect()))
+}
+
+/// Create an HR system client. The secret is shown once; only its hash is kept.
+#[utoipa::path(
+    tag = "organisation",
+    request_body = CreateIntegrationClient,
+    security(("bearer" = ["controller_admin"])),
+    responses(
+        (status = 201, description = "Created", body = IntegrationClientCreated),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 415, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
+    )
+)]
+#[post("/integration-clients")]
+async fn create_client(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    body: ApiJson<CreateIntegrationClient>,
+) -> Result<HttpResponse, AppError> {
+    let name = parse_name(&body.0.name, "name").map_err(|e| AppError::Invalid(vec![e]))?;
+    let agency = auth.agency()?.to_string();
+    let actor = auth.actor();
+    let secret = random_token(32)?;
+    let row = ClientRow {
+        id: new_id(),
+        agency_id: agency.clone(),
+        name,
+        client_id: format!("hr-{}", &random_token(9)?),
+        secret_hash: sha256_hex(secret.as_bytes()),
+        active: true,
+        created_at: now(),
+    };
+    let row = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                db_run!(conn, |c| diesel::insert_into(integration_clients::table).values(&row).execute(c))?;
+                audit::record(conn, &agency, &actor, Event::new("integration_client.create", "integration_client", Some(&row.id)))?;
+                Ok(row)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(IntegrationClientCreated {
+        client: to_api(row),
+        client_secret: secret,
+    }))
+}
+
+/// Deactivate an HR system client: its tokens stop being issued.
+#[utoipa::path(
+    tag = "organisation",
+    params(("client_id" = String, Path, description = "The client's id (not its client_id)")),
+    security(("bearer" = ["controller_admin"])),
+    responses(
+        (status = 204, description = "Deactivated"),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+    )
+)]
+#[delete("/integration-clients/{client_id}")]
+async fn deactivate_client(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let agency = auth.agency()?.to_string();
+    let actor = auth.actor();
+    let id = path.into_inner();
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let n = db_run!(conn, |c| diesel::update(
+                    integration_clients::table
+                        .filter(integration_clients::agency_id.eq(&agency))
+                        .filter(integration_clients::id.eq(&id))
+                )
+                .set(integration_clients::active.eq(false))
+                .execute(c))?;
+                if n == 0 {
+                    return Err(AppError::NotFound);
+                }
+                audit::record(conn, &agency, &actor, Event::new("integration_client.deactivate", "integration_client", Some(&id)))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,177 @@
+//! Demo data for the first start: one agency with a unit tree of about 30
+//! units and about 300 employees, terms to accept, and a login for every role.
+//! Passwords are random per installation and kept in `demo-logins.txt` in the
+//! data folder, so nothing secret is written into the code.
+
+use std::path::Path;
+
+use diesel::prelude::*;
+use tillit_api::{EmployeeRow as EmployeeIn, ImportMode, Role, UnitRow as UnitIn};
+
+use crate::agencies::store::AgencyRow;
+use crate::agencies::{store as agencies, terms};
+use crate::audit::{self, Actor, Event};
+use crate::auth::password;
+use crate::auth::store::{ClientRow, UserRow};
+use crate::db::schema::{integration_clients, leader_units, users};
+use crate::db::{write_tx, DbConn};
+use crate::db_run;
+use crate::error::AppError;
+use crate::organisation::import::{plan, store as import_store};
+use crate::organisation::units;
+use crate::util::{new_id, now, random_token, sha256_hex};
+
+pub const PROCESSOR_EMAIL: &str = "prosessor@tillit.demo";
+const FILE: &str = "demo-logins.txt";
+
+const TERMS_NB: &str = "Vilkår for bruk av Tillit (demo)\n\nVirksomheten er behandlingsansvarlig og Tillit er databehandler. \
+Tillit behandler personopplysninger bare etter virksomhetens dokumenterte instrukser, holder dem konfidensielle, \
+sikrer dem, bruker underleverandører bare etter varsel, bistår ved innsyn og andre rettigheter, varsler brudd uten \
+ugrunnet opphold, og sletter eller tilbakeleverer alt når avtalen opphører.\n\nResultater vises aldri for grupper med \
+færre enn 6 svar. Temaer om mobbing, uønsket seksuell oppmerksomhet og helseplager vises bare for hele virksomheten \
+og bare ved minst 10 svar.";
+const TERMS_EN: &str = "Terms of use for Tillit (demo)\n\nThe agency is the controller and Tillit the processor. \
+Tillit processes personal data only on the agency's documented instructions, keeps it confidential and secure, \
+uses sub-processors only after notice, assists with data-subject rights, reports breaches without undue delay, and \
+deletes or returns everything when the agreement ends.\n\nResults are never shown for groups of fewer than 6 \
+responses. Bullying, unwanted sexual attention and health complaints are shown only for the whole agency and only \
+with at least 10 responses.";
+
+/// Seeds the demo once; afterwards returns the saved logins.
+pub fn demo(conn: &mut DbConn, data_dir: &Path) -> Result<String, AppError> {
+    let file = data_dir.join(FILE);
+    let exists: i64 = db_run!(conn, |c| users::table
+        .filter(users::email.eq(PROCESSOR_EMAIL))
+        .count()
+        .get_result(c))?;
+    if exists > 0 {
+        return std::fs::read_to_string(&file).map_err(|e| {
+            AppError::internal(format!("demo data exists but {} cannot be read: {e}", file.display()))
+        });
+    }
+    let text = write_tx(conn, seed)?;
+    std::fs::write(&file, &text).map_err(AppError::internal)?;
+    Ok(text)
+}
+
+fn seed(conn: &mut DbConn) -> Result<String, AppError> {
+    let system = Actor::system();
+    let mut logins = Vec::new();
+    let mut person = |conn: &mut DbConn, agency: Option<&str>, email: &str, name: &str, role: Role| -> Result<String, AppError> {
+        let pw = random_token(12)?;
+        let row = UserRow {
+            id: new_id(),
+            agency_id: agency.map(str::to_string),
+            email: email.into(),
+            name: name.into(),
+            role: role.as_str().into(),
+            password_hash: Some(password::hash(&pw)?),
+            active: true,
+            created_at: now(),
+        };
+        db_run!(conn, |c| diesel::insert_into(users::table).values(&row).execute(c))?;
+        logins.push(format!("  {:<17} {:<32} {}", role.as_str(), email, pw));
+        Ok(row.id)
+    };
+    person(conn, None, PROCESSOR_EMAIL, "Pia Prosessor", Role::ProcessorAdmin)?;
+    person(conn, None, "forsker@tillit.demo", "Frida Forsker", Role::Researcher)?;
+    let terms = terms::publish(conn, "Vilkår for bruk / Terms of use, v1", TERMS_NB, TERMS_EN, "seed")?;
+    audit::record(conn, audit::PROCESSOR_CHAIN, &system, Event::new("terms.publish", "terms_version", Some(&terms.id)))?;
+
+    let agency = AgencyRow {
+        id: new_id(),
+        name: "Direktoratet for demonstrasjon".into(),
+        org_number: Some("999888777".into()),
+        active: true,
+        created_at: now(),
+    };
+    agencies::insert(conn, &agency)?;
+    audit::record(conn, &agency.id, &system, Event::new("agency.create", "agency", Some(&agency.id)))?;
+    person(conn, Some(&agency.id), "admin@direktoratet.demo", "Anne Admin", Role::ControllerAdmin)?;
+    let leader = person(conn, Some(&agency.id), "leder@direktoratet.demo", "Lars Leder", Role::Leader)?;
+
+    let (unit_rows, employee_rows) = demo_org();
+    let mut gen = new_id;
+    let mut ctx = plan::Ctx {
+        agency: &agency.id,
+        mode: ImportMode::FullSync,
+        first_row: 1,
+        now: now(),
+        new_id: &mut gen,
+    };
+    let unit_plan = plan::plan_units(&mut ctx, &unit_rows, &[])
+        .map_err(|e| AppError::internal(format!("demo units invalid: {e:?}")))?;
+    import_store::apply_units(conn, &unit_plan)?;
+    let all_units = units::all(conn, &agency.id)?;
+    let emp_plan = plan::plan_employees(&mut ctx, &employee_rows, &[], &all_units)
+        .map_err(|e| AppError::internal(format!("demo employees invalid: {e:?}")))?;
+    import_store::apply_employees(conn, &emp_plan)?;
+    audit::record(conn, &agency.id, &system, Event::new("import.apply", "import", None))?;
+    if let Some(it) = all_units.iter().find(|u| u.external_id == "IT") {
+        db_run!(conn, |c| diesel::insert_into(leader_units::table)
+            .values((leader_units::user_id.eq(&leader), leader_units::unit_id.eq(&it.id)))
+            .execute(c))?;
+    }
+    let secret = random_token(32)?;
+    let client = ClientRow {
+        id: new_id(),
+        agency_id: agency.id.clone(),
+        name: "Demo HR system".into(),
+        client_id: "hr-demo".into(),
+        secret_hash: sha256_hex(secret.as_bytes()),
+        active: true,
+        created_at: now(),
+    };
+    db_run!(conn, |c| diesel::insert_into(integration_clients::table).values(&client).execute(c))?;
+    logins.push(format!("  {:<17} {:<32} {}", "integration", "client_id=hr-demo", secret));
+    Ok(format!(
+        "Demo logins (role, email, password), saved in {FILE} in the data folder:\n{}\n",
+        logins.join("\n")
+    ))
+}
+
+/// A plausible directorate: 5 departments, 5 sections each, ~10 people a section.
+pub fn demo_org() -> (Vec<UnitIn>, Vec<EmployeeIn>) {
+    let departments = [
+        ("ADM", "Administrasjon", ["Økonomi", "HR", "Arkiv", "Innkjøp", "Kommunikasjon"]),
+        ("IT", "Digitalisering", ["Drift", "Utvikling", "Sikkerhet", "Data", "Brukerstøtte"]),
+        ("TILS", "Tilsyn", ["Nord", "Midt", "Vest", "Sør", "Øst"]),
+        ("FAG", "Fag og regelverk", ["Regelverk", "Analyse", "Veiledning", "Internasjonalt", "Statistikk"]),
+        ("KUN", "Kundesenter", ["Telefon", "Chat", "Skranke", "Klager", "Kvalitet"]),
+    ];
+    let mut units = vec![UnitIn {
+        external_id: "DIR".into(),
+        name: "Direktoratet".into(),
+        parent_external_id: None,
+    }];
+    let mut employees = Vec::new();
+    let langs = ["nb", "nb", "nb", "nn", "en"];
+    let mut n = 0;
+    for (code, name, sections) in departments {
+        units.push(UnitIn {
+            external_id: code.into(),
+            name: name.into(),
+            parent_external_id: Some("DIR".into()),
+        });
+        for (i, section) in sections.iter().enumerate() {
+            let ext = format!("{code}-{}", i + 1);
+            units.push(UnitIn {
+                external_id: ext.clone(),
+                name: (*section).into(),
+                parent_external_id: Some(code.into()),
+            });
+            // Some sections are small on purpose: they show the thresholds.
+            let size = [14, 9, 4, 13, 20][i];
+            for _ in 0..size {
+                n += 1;
+                employees.push(EmployeeIn {
+                    external_id: format!("A{n:05}"),
+                    email: format!("ansatt{n:03}@direktoratet.demo"),
+                    unit_external_id: ext.clone(),
+                    language: Some(langs[n % langs.len()].into()),
+                });
+            }
+        }
+    }
+    (units, employees)
+}

@@ -1,0 +1,35 @@
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::auth::jwt::Keys;
+use crate::config::Config;
+use crate::db::{DbConn, DbPool};
+use crate::error::AppError;
+
+/// Everything a handler needs. Nothing here is per-instance state that
+/// another server instance would have to share: that all lives in the database.
+pub struct AppState {
+    pub pool: DbPool,
+    pub keys: Keys,
+    pub config: Config,
+    /// The API's paths and methods, for 404 versus 405 on unknown requests.
+    pub routes: Arc<Vec<(String, Vec<String>)>>,
+}
+
+impl AppState {
+    /// Runs blocking diesel work on the thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("blocking task failed: {e}")))?
+    }
+}

@@ -1,0 +1,16 @@
+DROP TRIGGER audit_log_no_update;
+DROP TRIGGER audit_log_no_delete;
+DROP TABLE audit_log;
+DROP TABLE audit_heads;
+DROP TABLE imports;
+DROP TABLE leader_units;
+DROP TABLE employees;
+DROP TABLE units;
+DROP TABLE terms_acceptances;
+DROP TABLE terms_versions;
+DROP TABLE integration_clients;
+DROP TABLE login_failures;
+DROP TABLE refresh_tokens;
+DROP TABLE user_invitations;
+DROP TABLE users;
+DROP TABLE agencies;
