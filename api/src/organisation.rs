@@ -19,9 +19,7 @@ pub struct Unit {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateUnit {
-    #[validate(length(min = 1, max = 100))]
     pub external_id: String,
-    #[validate(length(min = 1, max = 200))]
     pub name: String,
     /// None for a root unit.
     pub parent_id: Option<String>,
@@ -30,7 +28,6 @@ pub struct CreateUnit {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateUnit {
-    #[validate(length(min = 1, max = 200))]
     pub name: String,
     pub parent_id: Option<String>,
 }
@@ -50,7 +47,6 @@ pub struct Employee {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateEmployee {
-    #[validate(length(min = 1, max = 100))]
     pub external_id: String,
     pub email: String,
     pub unit_id: String,
@@ -85,7 +81,6 @@ pub struct User {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateUser {
     pub email: String,
-    #[validate(length(min = 1, max = 200))]
     pub name: String,
     /// `controller_admin` or `leader`.
     pub role: Role,
@@ -96,7 +91,6 @@ pub struct CreateUser {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateUser {
-    #[validate(length(min = 1, max = 200))]
     pub name: String,
     #[serde(default)]
     pub unit_ids: Vec<String>,
@@ -124,7 +118,6 @@ pub struct IntegrationClient {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateIntegrationClient {
-    #[validate(length(min = 1, max = 200))]
     pub name: String,
 }
 

@@ -175,3 +175,19 @@ pub fn demo_org() -> (Vec<UnitIn>, Vec<EmployeeIn>) {
     }
     (units, employees)
 }
+
+/// The processor's first administrator, as an installation creates it.
+pub fn processor_admin(conn: &mut DbConn, email: &str, pw: &str) -> Result<(), AppError> {
+    let row = UserRow {
+        id: new_id(),
+        agency_id: None,
+        email: email.to_lowercase(),
+        name: "Processor admin".into(),
+        role: Role::ProcessorAdmin.as_str().into(),
+        password_hash: Some(password::hash(pw)?),
+        active: true,
+        created_at: now(),
+    };
+    db_run!(conn, |c| diesel::insert_into(users::table).values(&row).execute(c))?;
+    Ok(())
+}

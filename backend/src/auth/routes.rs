@@ -141,7 +141,13 @@ async fn refresh_session(state: web::Data<AppState>, req: HttpRequest) -> Result
 }
 
 /// Log out: revokes the refresh cookie's whole family and clears the cookie.
-#[utoipa::path(tag = "auth", responses((status = 204, description = "Logged out")))]
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 503, response = ProblemResponse),
+    )
+)]
 #[post("/auth/logout")]
 async fn logout(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
     if let Some(token) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()) {

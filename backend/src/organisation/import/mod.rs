@@ -364,11 +364,16 @@ async fn import_employees_csv(
 async fn list_imports(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, q: web::Query<ListQuery>) -> Result<web::Json<Page<ImportRecord>>, AppError> {
     let (page, per_page) = paging(&q, 200)?;
     let agency = auth.agency()?.to_string();
+    let actor = auth.actor();
     let out = state
         .db(move |conn| {
-            let (rows, total) = store::page(conn, &agency, page, per_page)?;
-            let items = rows.into_iter().map(|r| store::to_api(conn, r)).collect::<Result<_, _>>()?;
-            Ok(Page { items, total, page, per_page })
+            write_tx(conn, |conn| {
+                let (rows, total) = store::page(conn, &agency, page, per_page)?;
+                let items = rows.into_iter().map(|r| store::to_api(conn, r)).collect::<Result<_, _>>()?;
+                // Records name who imported: reading them is recorded.
+                audit::record(conn, &agency, &actor, Event::new("import.list", "import", None))?;
+                Ok(Page { items, total, page, per_page })
+            })
         })
         .await?;
     Ok(web::Json(out))
@@ -389,11 +394,15 @@ async fn list_imports(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, q
 #[get("/imports/{import_id}")]
 async fn get_import(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path: web::Path<String>) -> Result<web::Json<ImportRecord>, AppError> {
     let agency = auth.agency()?.to_string();
+    let actor = auth.actor();
     let id = path.into_inner();
     let rec = state
         .db(move |conn| {
-            let row = store::get(conn, &agency, &id)?;
-            store::to_api(conn, row)
+            write_tx(conn, |conn| {
+                let row = store::get(conn, &agency, &id)?;
+                audit::record(conn, &agency, &actor, Event::new("import.read", "import", Some(&id)))?;
+                store::to_api(conn, row)
+            })
         })
         .await?;
     Ok(web::Json(rec))

@@ -89,7 +89,8 @@ fn org_2_the_same_payload_twice_changes_nothing_the_second_time() {
 #[test]
 fn org_2_full_sync_deactivates_the_absent_and_upsert_keeps_them() {
     let mut table = Vec::new();
-    apply(&mut table, plan_u(ImportMode::Upsert, &[unit("A", None), unit("B", None)], &table).unwrap());
+    let first = plan_u(ImportMode::Upsert, &[unit("A", None), unit("B", None)], &table).unwrap();
+    apply(&mut table, first);
     let upsert = plan_u(ImportMode::Upsert, &[unit("A", None)], &table).unwrap();
     assert_eq!(upsert.counts().deactivated, 0);
     let sync = plan_u(ImportMode::FullSync, &[unit("A", None)], &table).unwrap();
@@ -99,7 +100,8 @@ fn org_2_full_sync_deactivates_the_absent_and_upsert_keeps_them() {
 #[test]
 fn org_2_upsert_cannot_close_a_loop_through_existing_units() {
     let mut table = Vec::new();
-    apply(&mut table, plan_u(ImportMode::Upsert, &[unit("A", None), unit("B", Some("A"))], &table).unwrap());
+    let first = plan_u(ImportMode::Upsert, &[unit("A", None), unit("B", Some("A"))], &table).unwrap();
+    apply(&mut table, first);
     let errs = plan_u(ImportMode::Upsert, &[unit("A", Some("B"))], &table).unwrap_err();
     assert_eq!(errs[0].code, "cycle");
 }

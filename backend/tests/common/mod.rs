@@ -1,0 +1,286 @@
+//! Each test owns its world: the real app on port 0 with a fresh database —
+//! a new SQLite file, or a new database in the PostgreSQL cluster named by
+//! `TILLIT_TEST_PG` (CI runs the whole suite once for each).
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+
+use diesel::prelude::*;
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::{json, Value};
+use tillit_api::Role;
+use tillit_backend::auth::jwt::Keys;
+use tillit_backend::config::Config;
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub keys: Keys,
+    pub db_url: String,
+    pub processor_token: String,
+    pub key_file: std::path::PathBuf,
+    _dir: tempdir::TempDir,
+}
+
+pub mod tempdir {
+    /// A folder removed when dropped.
+    pub struct TempDir(pub std::path::PathBuf);
+    impl TempDir {
+        pub fn new() -> TempDir {
+            let p = std::env::temp_dir().join(format!("tillit-test-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&p).unwrap();
+            TempDir(p)
+        }
+    }
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("TILLIT_TEST_PG") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let mut c = diesel::PgConnection::establish(&admin_url).expect("connect to TILLIT_TEST_PG");
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).unwrap();
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("test.db").display()),
+    }
+}
+
+pub fn backend_name() -> &'static str {
+    match std::env::var("TILLIT_TEST_PG") {
+        Ok(u) if !u.is_empty() => "postgres",
+        _ => "sqlite",
+    }
+}
+
+pub const PASSWORD: &str = "a long test password";
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempdir::TempDir::new();
+        let db_url = fresh_database(&dir.0);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let config = Config {
+            database_url: db_url.clone(),
+            bind: format!("127.0.0.1:{port}"),
+            public_url: format!("http://127.0.0.1:{port}"),
+            data_dir: dir.0.clone(),
+            signing_key_file: dir.0.join("signing.key"),
+            generate_signing_key: true,
+            smtp_url: None,
+            log: "warn".into(),
+            static_dir: dir.0.join("static"),
+            db_pool_size: 4,
+        };
+        let state = tillit_backend::prepare(config).expect("prepare app");
+        let keys = state.keys.clone();
+        // The processor's admin exists from installation; create one directly.
+        {
+            let mut conn = state.pool.get().unwrap();
+            tillit_backend::seed::processor_admin(&mut conn, "processor@test.no", PASSWORD).unwrap();
+        }
+        let server = tillit_backend::start(state, listener).unwrap();
+        tokio::spawn(server);
+        let client = Client::builder().cookie_store(true).build().unwrap();
+        let mut app = TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            client,
+            keys,
+            db_url,
+            processor_token: String::new(),
+            key_file: dir.0.join("signing.key"),
+            _dir: dir,
+        };
+        app.processor_token = app.login("processor@test.no", PASSWORD).await;
+        app
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+        let mut rb = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        rb.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let res = self
+            .call(Method::POST, "/api/auth/login", None, Some(json!({"email": email, "password": password})))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "login as {email}");
+        res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// Onboards an agency through the API and returns its admin's token.
+    pub async fn agency(&self, name: &str) -> Agency {
+        let slug = name.to_lowercase().replace(' ', "");
+        let admin_email = format!("admin@{slug}.no");
+        let res = self
+            .post(
+                "/api/agencies",
+                &self.processor_token,
+                json!({"name": name, "admin_email": admin_email, "admin_name": format!("Admin of {name}")}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let body: Value = res.json().await.unwrap();
+        let url = body["invitation_url"].as_str().unwrap();
+        let token = url.split("token=").nth(1).unwrap();
+        let res = self
+            .call(
+                Method::POST,
+                "/api/auth/invitations/accept",
+                None,
+                Some(json!({"token": token, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let t: Value = res.json().await.unwrap();
+        Agency {
+            id: body["agency"]["id"].as_str().unwrap().to_string(),
+            admin_id: body["admin"]["id"].as_str().unwrap().to_string(),
+            admin_email,
+            token: t["access_token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// A token for any role, signed with the app's key (for the role matrix).
+    pub fn token_for(&self, role: Role, agency: Option<&str>) -> String {
+        self.keys.issue("test-subject", role, agency).unwrap()
+    }
+
+    pub async fn import_units(&self, token: &str, mode: &str, units: Value) -> Response {
+        self.post("/api/imports/units", token, json!({"mode": mode, "units": units})).await
+    }
+
+    pub async fn import_employees(&self, token: &str, mode: &str, employees: Value) -> Response {
+        self.post("/api/imports/employees", token, json!({"mode": mode, "employees": employees})).await
+    }
+
+    /// A small organisation: root R with children A and B; one employee in each.
+    pub async fn small_org(&self, a: &Agency) -> Org {
+        let res = self
+            .import_units(
+                &a.token,
+                "upsert",
+                json!([
+                    {"external_id": "R", "name": "Root"},
+                    {"external_id": "A", "name": "Unit A", "parent_external_id": "R"},
+                    {"external_id": "B", "name": "Unit B", "parent_external_id": "R"}
+                ]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let res = self
+            .import_employees(
+                &a.token,
+                "upsert",
+                json!([
+                    {"external_id": "E1", "email": format!("e1@{}.no", &a.id[..8]), "unit_external_id": "A"},
+                    {"external_id": "E2", "email": format!("e2@{}.no", &a.id[..8]), "unit_external_id": "B", "language": "en"}
+                ]),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let units: Value = self.get("/api/units?per_page=100", &a.token).await.json().await.unwrap();
+        let employees: Value = self.get("/api/employees", &a.token).await.json().await.unwrap();
+        let unit_id = units["items"][0]["id"].as_str().unwrap().to_string();
+        let employee_id = employees["items"][0]["id"].as_str().unwrap().to_string();
+        // A leader and an HR client, so every kind of id exists.
+        let res = self
+            .post(
+                "/api/users",
+                &a.token,
+                json!({"email": format!("leader@{}.no", &a.id[..8]), "name": "Leader", "role": "leader", "unit_ids": [unit_id]}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let user_id = res.json::<Value>().await.unwrap()["user"]["id"].as_str().unwrap().to_string();
+        let res = self.post("/api/integration-clients", &a.token, json!({"name": "HR"})).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let client: Value = res.json().await.unwrap();
+        let imports: Value = self.get("/api/imports", &a.token).await.json().await.unwrap();
+        Org {
+            unit_id,
+            employee_id,
+            user_id,
+            client_row_id: client["client"]["id"].as_str().unwrap().to_string(),
+            client_id: client["client"]["client_id"].as_str().unwrap().to_string(),
+            client_secret: client["client_secret"].as_str().unwrap().to_string(),
+            import_id: imports["items"][0]["id"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// Audit entries in an agency's chain.
+    pub fn audit_count(&self, chain: &str) -> i64 {
+        use tillit_backend::db::schema::audit_log;
+        let pool = tillit_backend::db::connect(&self.db_url, 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        tillit_backend::db_run!(&mut *conn, |c| audit_log::table
+            .filter(audit_log::chain.eq(chain))
+            .count()
+            .get_result::<i64>(c))
+        .unwrap()
+    }
+
+    pub async fn publish_terms(&self) -> String {
+        let res = self
+            .post(
+                "/api/terms",
+                &self.processor_token,
+                json!({"title": "Terms", "body_nb": "Vilkårene gjelder.", "body_en": "The terms apply."}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
+    }
+}
+
+pub struct Agency {
+    pub id: String,
+    pub admin_id: String,
+    pub admin_email: String,
+    pub token: String,
+}
+
+pub struct Org {
+    pub unit_id: String,
+    pub employee_id: String,
+    pub user_id: String,
+    pub client_row_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub import_id: String,
+}
+
+pub async fn problem(res: Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert_eq!(ct, "application/problem+json", "status {status}");
+    (status, res.json().await.unwrap())
+}

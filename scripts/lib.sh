@@ -1,0 +1,103 @@
+# Shared helpers for scripts/start and scripts/test. Each installs what it
+# needs, or says exactly what is missing.
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf '\033[31mtillit: %s\033[0m\n' "$*" >&2; exit 1; }
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tillit-target}"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi
+}
+
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  if [ -z "${TILLIT_APT_UPDATED:-}" ]; then
+    as_root apt-get update -qq >/dev/null 2>&1 || true
+    export TILLIT_APT_UPDATED=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null || die "cargo is missing: install Rust from rustup (https://rustup.rs), then run this again."
+}
+
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_wasm_tools() {
+  if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+    say "Adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown >/dev/null || die "could not add the wasm32-unknown-unknown target (rustup target add wasm32-unknown-unknown)"
+  fi
+  local want; want=$(wasm_bindgen_version)
+  [ -n "$want" ] || { cargo generate-lockfile >/dev/null; want=$(wasm_bindgen_version); }
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    say "Installing wasm-bindgen-cli $want (a few minutes, once)"
+    # Its own lockfile asks for a crate version the registry may lack: no --locked.
+    cargo install -q wasm-bindgen-cli --version "$want" || die "could not install wasm-bindgen-cli $want"
+  fi
+}
+
+# Builds the SPA into frontend/dist (release profile for the wasm).
+build_frontend() {
+  ensure_wasm_tools
+  say "Building the web app"
+  cargo build -q -p tillit-frontend --target wasm32-unknown-unknown --profile wasm-release
+  rm -rf frontend/dist && mkdir -p frontend/dist
+  wasm-bindgen --target web --no-typescript --out-dir frontend/dist --out-name tillit \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/tillit_frontend.wasm"
+  cp frontend/index.html frontend/style.css frontend/dist/
+  [ -d frontend/assets ] && cp -r frontend/assets/. frontend/dist/ || true
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "Installing Chromium and ChromeDriver (Debian packages)"
+    apt_install chromium chromium-driver || die "Chromium is missing: install the Debian packages chromium and chromium-driver"
+  fi
+}
+
+find_pg_bin() {
+  if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then dirname "$(command -v initdb)"; return; fi
+  local d; d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$d" ] && [ -x "$d/initdb" ] && { echo "$d"; return; }
+  return 1
+}
+
+# Starts a throwaway PostgreSQL cluster; sets TILLIT_TEST_PG. Stop with stop_pg.
+start_pg() {
+  local bin
+  if ! bin=$(find_pg_bin); then
+    say "Installing PostgreSQL server binaries (Debian package postgresql)"
+    apt_install postgresql >/dev/null || die "PostgreSQL server binaries (initdb, pg_ctl) are missing: install the Debian package postgresql"
+    bin=$(find_pg_bin) || die "initdb not found after installing postgresql"
+  fi
+  PG_DIR=$(mktemp -d /tmp/tillit-pg.XXXXXX)
+  PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  local run=()
+  if [ "$(id -u)" = 0 ]; then
+    # PostgreSQL refuses to run as root.
+    id postgres >/dev/null 2>&1 || useradd -r -m postgres
+    chown postgres "$PG_DIR"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bin/initdb" -D "$PG_DIR/data" -A trust -U postgres --no-sync >"$PG_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_DIR/initdb.log"; die "initdb failed"; }
+  "${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-k $PG_DIR -p $PG_PORT -c listen_addresses=127.0.0.1 -c max_connections=300 -F" start >/dev/null \
+    || { cat "$PG_DIR/log"; die "PostgreSQL did not start"; }
+  PG_STOP=("${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -m immediate stop)
+  export TILLIT_TEST_PG="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+  say "PostgreSQL running on port $PG_PORT"
+}
+
+stop_pg() {
+  if [ -n "${PG_DIR:-}" ]; then
+    "${PG_STOP[@]}" >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+    PG_DIR=
+  fi
+}
