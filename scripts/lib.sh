@@ -48,7 +48,7 @@ build_frontend() {
   cargo build -q -p tillit-frontend --target wasm32-unknown-unknown --profile wasm-release
   rm -rf frontend/dist && mkdir -p frontend/dist
   wasm-bindgen --target web --no-typescript --out-dir frontend/dist --out-name tillit \
-    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/tillit_frontend.wasm"
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/tillit-frontend.wasm"
   cp frontend/index.html frontend/style.css frontend/dist/
   [ -d frontend/assets ] && cp -r frontend/assets/. frontend/dist/ || true
 }

@@ -1,0 +1,129 @@
+//! The shell: session restore, language, header with navigation by role, routes.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_navigate;
+use leptos_router::path;
+use tillit_api::Role;
+
+use crate::client::{self, Session};
+use crate::i18n::{self, t, Lang, K};
+use crate::pages;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(i18n::saved_lang());
+    i18n::set_lang(lang, lang.get_untracked());
+    provide_context(lang);
+    let session = Session::new();
+    provide_context(session);
+    // A reload keeps the person logged in through the refresh cookie.
+    spawn_local(async move {
+        client::refresh(session).await;
+        session.ready.set(true);
+    });
+    view! {
+        <Router>
+            <a class="skip" href="#main">{t(K::SkipToContent)}</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Show when=move || session.ready.get() fallback=|| view! { <crate::components::Loading/> }>
+                    <Routes fallback=|| view! { <p>{t(K::NotFound)}</p> }>
+                        <Route path=path!("/") view=pages::home::Home/>
+                        <Route path=path!("/login") view=pages::login::Login/>
+                        <Route path=path!("/invitation") view=pages::login::Invitation/>
+                        <Route path=path!("/terms") view=pages::terms::AgencyTerms/>
+                        <Route path=path!("/units") view=pages::units::Units/>
+                        <Route path=path!("/employees") view=pages::employees::Employees/>
+                        <Route path=path!("/import") view=pages::import::Import/>
+                        <Route path=path!("/agencies") view=pages::processor::Agencies/>
+                        <Route path=path!("/terms-versions") view=pages::processor::TermsVersions/>
+                    </Routes>
+                </Show>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = client::session();
+    let lang = expect_context::<RwSignal<Lang>>();
+    let role = move || session.me.get().map(|m| m.role);
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = client::post_empty("/api/auth/logout").await;
+            session.clear();
+            navigate("/login", Default::default());
+        });
+    };
+    view! {
+        <header class="top">
+            <div class="brand">
+                <A href="/">{t(K::AppName)}</A>
+                <span class="agency">{move || session.me.get().and_then(|m| m.agency_name)}</span>
+            </div>
+            <div class="tools">
+                <label for="lang-select" class="sr-only">{t(K::Language)}</label>
+                <select
+                    id="lang-select"
+                    on:change=move |ev| {
+                        if let Some(l) = Lang::from_code(&event_target_value(&ev)) {
+                            i18n::set_lang(lang, l);
+                        }
+                    }
+                    prop:value=move || lang.get().code()
+                >
+                    <option value="nb">"Bokmål"</option>
+                    <option value="nn">"Nynorsk"</option>
+                    <option value="en">"English"</option>
+                </select>
+                <Show when=move || session.me.get().is_some()>
+                    <button type="button" class="link" on:click=logout.clone()>{t(K::Logout)}</button>
+                </Show>
+            </div>
+            <nav aria-label="Hovedmeny">
+                <ul>
+                    {move || {
+                        let links: Vec<(&'static str, K)> = match role() {
+                            Some(Role::ControllerAdmin) => vec![
+                                ("/", K::Home),
+                                ("/terms", K::Terms),
+                                ("/units", K::Units),
+                                ("/employees", K::Employees),
+                                ("/import", K::Import),
+                            ],
+                            Some(Role::Leader) => vec![("/", K::Home), ("/units", K::Units)],
+                            Some(Role::ProcessorAdmin) => vec![
+                                ("/", K::Home),
+                                ("/agencies", K::Agencies),
+                                ("/terms-versions", K::TermsVersions),
+                            ],
+                            Some(_) => vec![("/", K::Home)],
+                            None => vec![],
+                        };
+                        links
+                            .into_iter()
+                            .map(|(href, key)| view! { <li><A href=href>{t(key)}</A></li> })
+                            .collect_view()
+                    }}
+                </ul>
+            </nav>
+        </header>
+    }
+}
+
+/// Sends people who are not logged in to the login page.
+pub fn require_login() -> impl Fn() -> bool + Copy {
+    let session = client::session();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if session.ready.get() && session.me.get().is_none() {
+            navigate("/login", Default::default());
+        }
+    });
+    move || session.me.get().is_some()
+}

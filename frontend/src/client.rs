@@ -1,0 +1,173 @@
+//! The typed API client: the same `tillit_api` types the server uses.
+//! The access token lives in memory only; the refresh cookie (HttpOnly) is
+//! the browser's, sent by it to /api/auth/* alone.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tillit_api::{Me, Problem, TokenResponse};
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub token: RwSignal<Option<String>>,
+    pub me: RwSignal<Option<Me>>,
+    /// False until the first attempt to restore a session has finished.
+    pub ready: RwSignal<bool>,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session {
+            token: RwSignal::new(None),
+            me: RwSignal::new(None),
+            ready: RwSignal::new(false),
+        }
+    }
+    pub fn set(&self, t: TokenResponse) {
+        self.token.set(Some(t.access_token));
+        self.me.set(Some(t.me));
+    }
+    pub fn clear(&self) {
+        self.token.set(None);
+        self.me.set(None);
+    }
+}
+
+pub fn session() -> Session {
+    expect_context::<Session>()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub problem: Option<Problem>,
+}
+
+impl ApiError {
+    fn network(e: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            status: 0,
+            problem: Some(Problem {
+                kind: "network".into(),
+                title: "No connection".into(),
+                status: 0,
+                detail: Some(format!("The server could not be reached ({e}).")),
+                errors: vec![],
+            }),
+        }
+    }
+    /// One line for people: the problem's detail, else its title.
+    pub fn message(&self) -> String {
+        match &self.problem {
+            Some(p) => match &p.detail {
+                Some(d) if p.errors.is_empty() => format!("{}: {}", p.title, d),
+                _ => p.title.clone(),
+            },
+            None => format!("HTTP {}", self.status),
+        }
+    }
+}
+
+enum Body {
+    Empty,
+    Json(String),
+    Csv(String),
+}
+
+fn builder(method: &str, path: &str) -> RequestBuilder {
+    match method {
+        "POST" => Request::post(path),
+        "PUT" => Request::put(path),
+        "DELETE" => Request::delete(path),
+        _ => Request::get(path),
+    }
+}
+
+async fn send_once(token: Option<String>, method: &str, path: &str, body: &Body) -> Result<Response, ApiError> {
+    let mut rb = builder(method, path);
+    if let Some(t) = token {
+        rb = rb.header("Authorization", &format!("Bearer {t}"));
+    }
+    let req = match body {
+        Body::Empty => rb.build(),
+        Body::Json(s) => rb.header("Content-Type", "application/json").body(s.clone()),
+        Body::Csv(s) => rb.header("Content-Type", "text/csv").body(s.clone()),
+    }
+    .map_err(ApiError::network)?;
+    req.send().await.map_err(ApiError::network)
+}
+
+/// Swaps the refresh cookie for a new access token; true when that worked.
+pub async fn refresh(s: Session) -> bool {
+    match send_once(None, "POST", "/api/auth/refresh", &Body::Empty).await {
+        Ok(res) if res.ok() => match res.json::<TokenResponse>().await {
+            Ok(t) => {
+                s.set(t);
+                true
+            }
+            Err(_) => false,
+        },
+        _ => false,
+    }
+}
+
+async fn send(method: &str, path: &str, body: Body) -> Result<Response, ApiError> {
+    let s = session();
+    let res = send_once(s.token.get_untracked(), method, path, &body).await?;
+    if res.status() == 401 && s.token.get_untracked().is_some() {
+        // The 15-minute token ran out: renew it once and retry.
+        if refresh(s).await {
+            return send_once(s.token.get_untracked(), method, path, &body).await;
+        }
+        s.clear();
+    }
+    Ok(res)
+}
+
+async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+    if res.ok() {
+        res.json::<T>().await.map_err(ApiError::network)
+    } else {
+        let status = res.status();
+        let problem = res.json::<Problem>().await.ok();
+        Err(ApiError { status, problem })
+    }
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    decode(send("GET", path, Body::Empty).await?).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(ApiError::network)?;
+    decode(send("POST", path, Body::Json(json)).await?).await
+}
+
+pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: String) -> Result<T, ApiError> {
+    decode(send("POST", path, Body::Csv(csv)).await?).await
+}
+
+pub async fn post_empty(path: &str) -> Result<(), ApiError> {
+    let res = send("POST", path, Body::Empty).await?;
+    if res.ok() {
+        Ok(())
+    } else {
+        Err(ApiError {
+            status: res.status(),
+            problem: res.json::<Problem>().await.ok(),
+        })
+    }
+}
+
+/// Encodes a query parameter value.
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,65 @@
+use leptos::prelude::*;
+use tillit_api::{Employee, Page};
+
+use crate::app::require_login;
+use crate::client::enc;
+use crate::components::{fetch_into, show, Loaded, Pager};
+use crate::i18n::{t, K};
+
+const PER_PAGE: i64 = 50;
+
+#[component]
+pub fn Employees() -> impl IntoView {
+    let logged_in = require_login();
+    let data: Loaded<Page<Employee>> = RwSignal::new(None);
+    let page = RwSignal::new(1i64);
+    let query = RwSignal::new(String::new());
+    let typed = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let path = format!("/api/employees?page={}&per_page={PER_PAGE}&q={}", page.get(), enc(&query.get()));
+        fetch_into(data, path);
+    });
+    let total = Signal::derive(move || data.get().and_then(|d| d.ok()).map_or(0, |p| p.total));
+    view! {
+        <Show when=logged_in>
+            <h1>{t(K::Employees)}</h1>
+            <form class="search" role="search" on:submit=move |ev| {
+                ev.prevent_default();
+                page.set(1);
+                query.set(typed.get_untracked());
+            }>
+                <label for="emp-search">{t(K::Search)}</label>
+                <input id="emp-search" type="search" prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
+                <button type="submit">{t(K::Search)}</button>
+            </form>
+            {show(data, |p: Page<Employee>| {
+                if p.items.is_empty() {
+                    return view! { <p>{t(K::NoneYet)}</p> }.into_any();
+                }
+                view! {
+                    <div class="table-wrap">
+                        <table>
+                            <thead><tr>
+                                <th scope="col">{t(K::Email)}</th>
+                                <th scope="col">{t(K::ExternalId)}</th>
+                                <th scope="col">{t(K::Unit)}</th>
+                                <th scope="col">{t(K::Language)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {p.items.into_iter().map(|e| view! {
+                                    <tr>
+                                        <td>{e.email}</td>
+                                        <td>{e.external_id}</td>
+                                        <td>{e.unit_name}</td>
+                                        <td>{e.language.code()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            })}
+            <Pager page=page total=total per_page=PER_PAGE/>
+        </Show>
+    }
+}

@@ -1,0 +1,7 @@
+pub mod employees;
+pub mod home;
+pub mod import;
+pub mod login;
+pub mod processor;
+pub mod terms;
+pub mod units;

@@ -1,0 +1,163 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tillit_api::{Agency, AgencyCreated, CreateAgency, Page, PublishTerms, TermsVersion};
+
+use crate::app::require_login;
+use crate::client::{self, ApiError};
+use crate::components::{fetch_into, show, ErrorBox, Loaded};
+use crate::i18n::{t, K};
+
+#[component]
+pub fn Agencies() -> impl IntoView {
+    let logged_in = require_login();
+    let data: Loaded<Page<Agency>> = RwSignal::new(None);
+    let reload = move || fetch_into(data, "/api/agencies?per_page=200".into());
+    reload();
+    let name = RwSignal::new(String::new());
+    let org = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let admin = RwSignal::new(String::new());
+    let created = RwSignal::new(None::<AgencyCreated>);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let org_number = Some(org.get_untracked().trim().to_string()).filter(|s| !s.is_empty());
+        let body = CreateAgency {
+            name: name.get_untracked(),
+            org_number,
+            admin_email: email.get_untracked(),
+            admin_name: admin.get_untracked(),
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match client::post::<_, AgencyCreated>("/api/agencies", &body).await {
+                Ok(c) => {
+                    created.set(Some(c));
+                    for s in [name, org, email, admin] {
+                        s.set(String::new());
+                    }
+                    reload();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=logged_in>
+            <h1>{t(K::Agencies)}</h1>
+            {show(data, |p: Page<Agency>| {
+                if p.items.is_empty() {
+                    return view! { <p>{t(K::NoneYet)}</p> }.into_any();
+                }
+                view! {
+                    <div class="table-wrap"><table>
+                        <thead><tr>
+                            <th scope="col">{t(K::Name)}</th>
+                            <th scope="col">{t(K::OrgNumber)}</th>
+                            <th scope="col">{t(K::TermsAcceptedShort)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {p.items.into_iter().map(|a| view! {
+                                <tr>
+                                    <td>{a.name}</td>
+                                    <td>{a.org_number.unwrap_or_default()}</td>
+                                    <td>{move || if a.terms_accepted { t(K::Yes)() } else { t(K::No)() }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any()
+            })}
+            <h2>{t(K::CreateAgency)}</h2>
+            <form class="card" on:submit=submit>
+                <label for="ag-name">{t(K::AgencyName)}</label>
+                <input id="ag-name" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                <label for="ag-org">{t(K::OrgNumber)}</label>
+                <input id="ag-org" inputmode="numeric" pattern="[0-9]{9}" prop:value=org on:input=move |ev| org.set(event_target_value(&ev))/>
+                <label for="ag-email">{t(K::AdminEmail)}</label>
+                <input id="ag-email" type="email" required prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                <label for="ag-admin">{t(K::AdminName)}</label>
+                <input id="ag-admin" required prop:value=admin on:input=move |ev| admin.set(event_target_value(&ev))/>
+                <button type="submit" disabled=move || busy.get()>{t(K::Create)}</button>
+            </form>
+            {move || created.get().map(|c| view! {
+                <section class="card ok" role="status">
+                    <h3>{c.agency.name.clone()}</h3>
+                    <label for="invite-link">{t(K::InvitationLink)}</label>
+                    <input id="invite-link" readonly prop:value=c.invitation_url.clone()/>
+                    <p>{t(K::InvitationHelp)}</p>
+                </section>
+            })}
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        </Show>
+    }
+}
+
+#[component]
+pub fn TermsVersions() -> impl IntoView {
+    let logged_in = require_login();
+    let data: Loaded<Vec<TermsVersion>> = RwSignal::new(None);
+    let reload = move || fetch_into(data, "/api/terms".into());
+    reload();
+    let title = RwSignal::new(String::new());
+    let nb = RwSignal::new(String::new());
+    let en = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = PublishTerms {
+            title: title.get_untracked(),
+            body_nb: nb.get_untracked(),
+            body_en: en.get_untracked(),
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match client::post::<_, TermsVersion>("/api/terms", &body).await {
+                Ok(_) => {
+                    for s in [title, nb, en] {
+                        s.set(String::new());
+                    }
+                    reload();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=logged_in>
+            <h1>{t(K::TermsVersions)}</h1>
+            {show(data, |list: Vec<TermsVersion>| {
+                if list.is_empty() {
+                    return view! { <p>{t(K::NoTerms)}</p> }.into_any();
+                }
+                view! {
+                    <ul class="plain">
+                        {list.into_iter().map(|v| view! {
+                            <li>
+                                <strong>{t(K::Version)}" "{v.version}": "{v.title}</strong>
+                                " — "{v.published_at.format("%Y-%m-%d").to_string()}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+            <h2>{t(K::Publish)}</h2>
+            <form class="card" on:submit=submit>
+                <label for="tv-title">{t(K::Title)}</label>
+                <input id="tv-title" required prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/>
+                <label for="tv-nb">{t(K::BodyNb)}</label>
+                <textarea id="tv-nb" rows="8" required prop:value=nb on:input=move |ev| nb.set(event_target_value(&ev))></textarea>
+                <label for="tv-en">{t(K::BodyEn)}</label>
+                <textarea id="tv-en" rows="8" required prop:value=en on:input=move |ev| en.set(event_target_value(&ev))></textarea>
+                <button type="submit" disabled=move || busy.get()>{t(K::Publish)}</button>
+            </form>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        </Show>
+    }
+}

@@ -1,0 +1,79 @@
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use tillit_api::{Page, Unit};
+
+use crate::app::require_login;
+use crate::components::{fetch_into, show, Loaded};
+use crate::i18n::{t, K};
+
+fn branch(id: Option<String>, kids: &HashMap<Option<String>, Vec<Unit>>, depth: usize) -> AnyView {
+    let Some(list) = kids.get(&id) else {
+        return ().into_any();
+    };
+    let items = list
+        .iter()
+        .map(|u| {
+            let sub = branch(Some(u.id.clone()), kids, depth + 1);
+            view! {
+                <li>
+                    <span class="unit-name">{u.name.clone()}</span>
+                    " "<span class="muted">"("{u.external_id.clone()}")"</span>
+                    " "<span class="count">{u.employee_count}" "{t(K::EmployeesCount)}</span>
+                    {sub}
+                </li>
+            }
+        })
+        .collect_view();
+    let class = if depth == 0 { "tree" } else { "subtree" };
+    view! { <ul class=class>{items}</ul> }.into_any()
+}
+
+#[component]
+pub fn Units() -> impl IntoView {
+    let logged_in = require_login();
+    let data: Loaded<Page<Unit>> = RwSignal::new(None);
+    fetch_into(data, "/api/units?per_page=5000".into());
+    let q = RwSignal::new(String::new());
+    view! {
+        <Show when=logged_in>
+            <h1>{t(K::Tree)}</h1>
+            <label for="unit-search">{t(K::Search)}</label>
+            <input id="unit-search" type="search" prop:value=q on:input=move |ev| q.set(event_target_value(&ev))/>
+            {show(data, move |page: Page<Unit>| {
+                move || {
+                    let needle = q.get().to_lowercase();
+                    if page.items.is_empty() {
+                        return view! { <p>{t(K::NoneYet)}</p> }.into_any();
+                    }
+                    if !needle.is_empty() {
+                        let hits: Vec<Unit> = page
+                            .items
+                            .iter()
+                            .filter(|u| u.name.to_lowercase().contains(&needle) || u.external_id.to_lowercase().contains(&needle))
+                            .cloned()
+                            .collect();
+                        return view! {
+                            <ul class="tree">
+                                {hits.into_iter().map(|u| view! {
+                                    <li>{u.name}" "<span class="muted">"("{u.external_id}")"</span>" "<span class="count">{u.employee_count}" "{t(K::EmployeesCount)}</span></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any();
+                    }
+                    let ids: std::collections::HashSet<&str> = page.items.iter().map(|u| u.id.as_str()).collect();
+                    let mut kids: HashMap<Option<String>, Vec<Unit>> = HashMap::new();
+                    for u in &page.items {
+                        // A parent outside the list (deactivated) shows the unit at the top.
+                        let parent = u.parent_id.clone().filter(|p| ids.contains(p.as_str()));
+                        kids.entry(parent).or_default().push(u.clone());
+                    }
+                    for list in kids.values_mut() {
+                        list.sort_by(|a, b| a.name.cmp(&b.name));
+                    }
+                    branch(None, &kids, 0)
+                }
+            })}
+        </Show>
+    }
+}
