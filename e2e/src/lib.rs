@@ -1,1 +1,178 @@
+//! Starts the real `tillit` binary against a fresh database, and headless
+//! Chromium through ChromeDriver. Everything is torn down on drop.
 
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub struct Server {
+    pub base: String,
+    pub data_dir: PathBuf,
+    child: Child,
+}
+
+fn bin_dir() -> PathBuf {
+    // Test binaries live in target/<profile>/deps; the server beside deps/.
+    let exe = std::env::current_exe().expect("current exe");
+    exe.parent().and_then(|p| p.parent()).expect("target dir").to_path_buf()
+}
+
+pub fn server_binary() -> PathBuf {
+    std::env::var("TILLIT_BIN").map(PathBuf::from).unwrap_or_else(|_| bin_dir().join("tillit"))
+}
+
+/// The built SPA: `TILLIT_STATIC_DIR`, else `frontend/dist` of this checkout.
+pub fn static_dir() -> PathBuf {
+    std::env::var("TILLIT_STATIC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist"))
+}
+
+fn database_url(dir: &std::path::Path) -> String {
+    match std::env::var("TILLIT_TEST_PG") {
+        Ok(admin) if !admin.is_empty() => {
+            let name = format!("e2e_{}", uuid::Uuid::new_v4().simple());
+            let status = std::process::Command::new("psql")
+                .args([&admin, "-qc", &format!("CREATE DATABASE {name}")])
+                .status()
+                .expect("psql");
+            assert!(status.success(), "could not create the test database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).expect("url");
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("tillit.db").display()),
+    }
+}
+
+impl Server {
+    /// Starts `tillit --demo` on port 0 and waits for it to listen.
+    pub async fn start_demo() -> Server {
+        let data_dir = std::env::temp_dir().join(format!("tillit-e2e-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&data_dir).expect("data dir");
+        let bin = server_binary();
+        assert!(bin.exists(), "server binary missing at {}: build it first (cargo build -p tillit-backend)", bin.display());
+        let mut child = Command::new(bin)
+            .arg("--demo")
+            .env("TILLIT_DATA_DIR", &data_dir)
+            .env("DATABASE_URL", database_url(&data_dir))
+            .env("TILLIT_BIND", "127.0.0.1:0")
+            .env("TILLIT_STATIC_DIR", static_dir())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start server");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let base = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(addr) = line.strip_prefix("Listening on ") {
+                    return addr.trim().to_string();
+                }
+            }
+            panic!("the server exited before listening");
+        })
+        .await
+        .expect("server start timed out");
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Server { base, data_dir, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// `(email or client id, password or secret)` for a role, from demo-logins.txt.
+    pub fn demo_login(&self, role: &str) -> (String, String) {
+        let text = std::fs::read_to_string(self.data_dir.join("demo-logins.txt")).expect("demo logins");
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(role))
+            .unwrap_or_else(|| panic!("no demo login for {role}"));
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        (parts[1].trim_start_matches("client_id=").to_string(), parts[2].to_string())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// ChromeDriver with headless Chromium; the session closes on drop.
+pub struct Browser {
+    pub client: fantoccini::Client,
+    driver: Child,
+    profile: PathBuf,
+}
+
+impl Browser {
+    pub async fn start(width: u32, height: u32) -> Browser {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+            l.local_addr().expect("addr").port()
+        };
+        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver (install the Debian package chromium-driver)");
+        let profile = std::env::temp_dir().join(format!("tillit-chrome-{}", uuid::Uuid::new_v4()));
+        let args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--no-first-run".into(),
+            format!("--window-size={width},{height}"),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({"args": args, "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())}),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last = None;
+        for _ in 0..50 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match fantoccini::ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => {
+                    // Headless windows ignore --window-size on some versions.
+                    let _ = client.set_window_size(width, height).await;
+                    return Browser { client, driver, profile };
+                }
+                Err(e) => {
+                    last = Some(e);
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        }
+        panic!("could not start Chromium: {last:?}");
+    }
+
+    pub async fn close(self) {
+        let Browser { client, driver, profile } = self;
+        let _ = client.close().await;
+        drop(driver);
+        let _ = std::fs::remove_dir_all(profile);
+    }
+}
+
+/// Where screenshots go: e2e/artifacts (ignored by git).
+pub fn artifacts() -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+    let _ = std::fs::create_dir_all(&p);
+    p
+}

@@ -17,7 +17,7 @@ pub fn App() -> impl IntoView {
     i18n::set_lang(lang, lang.get_untracked());
     provide_context(lang);
     let session = Session::new();
-    provide_context(session);
+    client::install(session);
     // A reload keeps the person logged in through the refresh cookie.
     spawn_local(async move {
         client::refresh(session).await;

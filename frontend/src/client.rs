@@ -34,8 +34,22 @@ impl Session {
     }
 }
 
+thread_local! {
+    // Requests run in spawned futures, outside any reactive owner, so the
+    // session cannot come from context there.
+    static SESSION: std::cell::Cell<Option<Session>> = const { std::cell::Cell::new(None) };
+}
+
+pub fn install(s: Session) {
+    SESSION.with(|c| c.set(Some(s)));
+}
+
 pub fn session() -> Session {
-    expect_context::<Session>()
+    SESSION.with(|c| c.get()).unwrap_or_else(|| {
+        let s = Session::new();
+        install(s);
+        s
+    })
 }
 
 #[derive(Clone, Debug, PartialEq)]
