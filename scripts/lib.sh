@@ -101,3 +101,22 @@ stop_pg() {
     PG_DIR=
   fi
 }
+
+ensure_axe() {
+  if [ ! -f e2e/node_modules/axe-core/axe.min.js ]; then
+    command -v npm >/dev/null || apt_install npm || die "npm is missing (needed for axe-core): install Node.js and npm"
+    say "Installing axe-core (npm) for the accessibility checks"
+    (cd e2e && npm install --no-save --no-audit --no-fund --silent axe-core@4.14.1 >/dev/null) || die "could not install axe-core from npm"
+  fi
+}
+
+# An independent OpenAPI 3.1 validator, from PyPI, in a private virtualenv.
+validate_openapi() {
+  local venv="$HOME/.cache/tillit-venv"
+  if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
+    say "Installing openapi-spec-validator (PyPI)"
+    python3 -m venv "$venv" || die "python3 -m venv failed: install python3-venv"
+    "$venv/bin/pip" install -q openapi-spec-validator || die "could not install openapi-spec-validator"
+  fi
+  "$venv/bin/openapi-spec-validator" openapi/openapi.json
+}

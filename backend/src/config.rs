@@ -29,9 +29,8 @@ fn var(name: &str) -> Option<String> {
 impl Config {
     pub fn from_env() -> Result<Config, AppError> {
         let data_dir = PathBuf::from(var("TILLIT_DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = var("DATABASE_URL").unwrap_or_else(|| {
-            format!("sqlite://{}", data_dir.join("tillit.db").display())
-        });
+        let database_url = var("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("tillit.db").display()));
         let bind = var("TILLIT_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let public_url = var("TILLIT_PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{}", bind.replace("0.0.0.0", "localhost")));
@@ -40,9 +39,9 @@ impl Config {
             None => (data_dir.join("signing.key"), true),
         };
         let db_pool_size = match var("TILLIT_DB_POOL_SIZE") {
-            Some(v) => v.parse().map_err(|_| {
-                AppError::internal("TILLIT_DB_POOL_SIZE must be a positive number")
-            })?,
+            Some(v) => v
+                .parse()
+                .map_err(|_| AppError::internal("TILLIT_DB_POOL_SIZE must be a positive number"))?,
             None => 8,
         };
         Ok(Config {

@@ -11,13 +11,20 @@ impl EmailAddress {
     pub fn parse(raw: &str, field: &str) -> Result<Self, FieldError> {
         let s = raw.trim().to_lowercase();
         if s.is_empty() {
-            return Err(FieldError::new(field, "required", "an email address is required"));
+            return Err(FieldError::new(
+                field,
+                "required",
+                "an email address is required",
+            ));
         }
         if s.len() > 254 || !s.validate_email() || !s.contains('.') {
             return Err(FieldError::new(
                 field,
                 "invalid_email",
-                format!("'{}' is not a valid email address", truncate(raw.trim(), 80)),
+                format!(
+                    "'{}' is not a valid email address",
+                    truncate(raw.trim(), 80)
+                ),
             ));
         }
         Ok(EmailAddress(s))
@@ -38,13 +45,21 @@ impl ExternalId {
     pub fn parse(raw: &str, field: &str) -> Result<Self, FieldError> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(FieldError::new(field, "required", "an external id is required"));
+            return Err(FieldError::new(
+                field,
+                "required",
+                "an external id is required",
+            ));
         }
         if s.chars().count() > 100 {
             return Err(FieldError::new(field, "too_long", "at most 100 characters"));
         }
         if s.chars().any(char::is_control) {
-            return Err(FieldError::new(field, "invalid_characters", "control characters are not allowed"));
+            return Err(FieldError::new(
+                field,
+                "invalid_characters",
+                "control characters are not allowed",
+            ));
         }
         Ok(ExternalId(s.to_string()))
     }
@@ -63,7 +78,11 @@ pub fn parse_name(raw: &str, field: &str) -> Result<String, FieldError> {
         return Err(FieldError::new(field, "too_long", "at most 200 characters"));
     }
     if s.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "invalid_characters", "control characters are not allowed"));
+        return Err(FieldError::new(
+            field,
+            "invalid_characters",
+            "control characters are not allowed",
+        ));
     }
     Ok(s.to_string())
 }
@@ -84,10 +103,20 @@ mod tests {
 
     #[test]
     fn org_2_bad_emails_are_rejected_with_reason() {
-        for bad in ["", "kari", "kari@", "@etat.no", "kari@@etat.no", "kari etat@no.no"] {
+        for bad in [
+            "",
+            "kari",
+            "kari@",
+            "@etat.no",
+            "kari@@etat.no",
+            "kari etat@no.no",
+        ] {
             let err = EmailAddress::parse(bad, "email").unwrap_err();
             assert_eq!(err.field, "email");
-            assert!(err.code == "invalid_email" || err.code == "required", "{bad}");
+            assert!(
+                err.code == "invalid_email" || err.code == "required",
+                "{bad}"
+            );
         }
     }
 

@@ -201,9 +201,11 @@ fn validation_field_errors(errs: &validator::ValidationErrors, prefix: &str) -> 
         match kind {
             K::Field(list) => {
                 for e in list {
-                    let reason = e.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| {
-                        describe_validation(e)
-                    });
+                    let reason = e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| describe_validation(e));
                     out.push(FieldError::new(path.clone(), &e.code, reason));
                 }
             }

@@ -80,7 +80,10 @@ impl FromRequest for CsvBody {
                     ),
                 )
             })?;
-            let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+            let text = text
+                .strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text);
             Ok(CsvBody(text))
         })
     }
@@ -88,7 +91,13 @@ impl FromRequest for CsvBody {
 
 fn media_type(req: &HttpRequest) -> Option<String> {
     let raw = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
-    Some(raw.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+    Some(
+        raw.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase(),
+    )
 }
 
 fn require_json(req: &HttpRequest) -> Result<(), AppError> {
@@ -154,7 +163,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         } else if inner.is_syntax() || inner.is_eof() {
             ("body".to_string(), "malformed_json")
         } else {
-            let field = if path == "." { "body".to_string() } else { path };
+            let field = if path == "." {
+                "body".to_string()
+            } else {
+                path
+            };
             (field, "invalid_type")
         };
         // serde's message ends with the position; keep it, it helps people fix files.

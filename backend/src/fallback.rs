@@ -36,10 +36,15 @@ fn template_matches(template: &str, path: &str) -> bool {
     let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
     let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     t.len() == p.len()
-        && t.iter().zip(&p).all(|(a, b)| (a.starts_with('{') && !b.is_empty()) || a == b)
+        && t.iter()
+            .zip(&p)
+            .all(|(a, b)| (a.starts_with('{') && !b.is_empty()) || a == b)
 }
 
-pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn fallback(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let path = req.path();
     if path == "/api" || path.starts_with("/api/") {
         let allow: Vec<String> = state
@@ -54,7 +59,8 @@ pub async fn fallback(req: HttpRequest, state: web::Data<AppState>) -> Result<Ht
             AppError::MethodNotAllowed { allow }
         });
     }
-    if req.method() != actix_web::http::Method::GET && req.method() != actix_web::http::Method::HEAD {
+    if req.method() != actix_web::http::Method::GET && req.method() != actix_web::http::Method::HEAD
+    {
         return Err(AppError::MethodNotAllowed {
             allow: vec!["GET".into(), "HEAD".into()],
         });
@@ -105,6 +111,9 @@ mod tests {
     #[test]
     fn static_paths_cannot_escape() {
         assert!(safe_join(Path::new("/srv"), "/../etc/passwd").is_none());
-        assert_eq!(safe_join(Path::new("/srv"), "/app.js"), Some(PathBuf::from("/srv/app.js")));
+        assert_eq!(
+            safe_join(Path::new("/srv"), "/app.js"),
+            Some(PathBuf::from("/srv/app.js"))
+        );
     }
 }

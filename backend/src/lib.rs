@@ -71,7 +71,8 @@ pub fn prepare(config: config::Config) -> Result<AppState, AppError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| AppError::internal(format!("cannot create data folder: {e}")))?;
     let pool = db::connect(&config.database_url, config.db_pool_size)?;
-    let keys = auth::jwt::Keys::load_or_create(&config.signing_key_file, config.generate_signing_key)?;
+    let keys =
+        auth::jwt::Keys::load_or_create(&config.signing_key_file, config.generate_signing_key)?;
     Ok(AppState {
         pool,
         keys,

@@ -46,7 +46,9 @@ impl Modify for Security {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("A 15-minute access token from /api/auth/login or /api/auth/token"))
+                    .description(Some(
+                        "A 15-minute access token from /api/auth/login or /api/auth/token",
+                    ))
                     .build(),
             ),
         );

@@ -46,7 +46,10 @@ pub fn demo(conn: &mut DbConn, data_dir: &Path) -> Result<String, AppError> {
         .get_result(c))?;
     if exists > 0 {
         return std::fs::read_to_string(&file).map_err(|e| {
-            AppError::internal(format!("demo data exists but {} cannot be read: {e}", file.display()))
+            AppError::internal(format!(
+                "demo data exists but {} cannot be read: {e}",
+                file.display()
+            ))
         });
     }
     let text = write_tx(conn, seed)?;
@@ -57,7 +60,12 @@ pub fn demo(conn: &mut DbConn, data_dir: &Path) -> Result<String, AppError> {
 fn seed(conn: &mut DbConn) -> Result<String, AppError> {
     let system = Actor::system();
     let mut logins = Vec::new();
-    let mut person = |conn: &mut DbConn, agency: Option<&str>, email: &str, name: &str, role: Role| -> Result<String, AppError> {
+    let mut person = |conn: &mut DbConn,
+                      agency: Option<&str>,
+                      email: &str,
+                      name: &str,
+                      role: Role|
+     -> Result<String, AppError> {
         let pw = random_token(12)?;
         let row = UserRow {
             id: new_id(),
@@ -69,14 +77,39 @@ fn seed(conn: &mut DbConn) -> Result<String, AppError> {
             active: true,
             created_at: now(),
         };
-        db_run!(conn, |c| diesel::insert_into(users::table).values(&row).execute(c))?;
+        db_run!(conn, |c| diesel::insert_into(users::table)
+            .values(&row)
+            .execute(c))?;
         logins.push(format!("  {:<17} {:<32} {}", role.as_str(), email, pw));
         Ok(row.id)
     };
-    person(conn, None, PROCESSOR_EMAIL, "Pia Prosessor", Role::ProcessorAdmin)?;
-    person(conn, None, "forsker@tillit.demo", "Frida Forsker", Role::Researcher)?;
-    let terms = terms::publish(conn, "Vilkår for bruk / Terms of use, v1", TERMS_NB, TERMS_EN, "seed")?;
-    audit::record(conn, audit::PROCESSOR_CHAIN, &system, Event::new("terms.publish", "terms_version", Some(&terms.id)))?;
+    person(
+        conn,
+        None,
+        PROCESSOR_EMAIL,
+        "Pia Prosessor",
+        Role::ProcessorAdmin,
+    )?;
+    person(
+        conn,
+        None,
+        "forsker@tillit.demo",
+        "Frida Forsker",
+        Role::Researcher,
+    )?;
+    let terms = terms::publish(
+        conn,
+        "Vilkår for bruk / Terms of use, v1",
+        TERMS_NB,
+        TERMS_EN,
+        "seed",
+    )?;
+    audit::record(
+        conn,
+        audit::PROCESSOR_CHAIN,
+        &system,
+        Event::new("terms.publish", "terms_version", Some(&terms.id)),
+    )?;
 
     let agency = AgencyRow {
         id: new_id(),
@@ -86,9 +119,26 @@ fn seed(conn: &mut DbConn) -> Result<String, AppError> {
         created_at: now(),
     };
     agencies::insert(conn, &agency)?;
-    audit::record(conn, &agency.id, &system, Event::new("agency.create", "agency", Some(&agency.id)))?;
-    person(conn, Some(&agency.id), "admin@direktoratet.demo", "Anne Admin", Role::ControllerAdmin)?;
-    let leader = person(conn, Some(&agency.id), "leder@direktoratet.demo", "Lars Leder", Role::Leader)?;
+    audit::record(
+        conn,
+        &agency.id,
+        &system,
+        Event::new("agency.create", "agency", Some(&agency.id)),
+    )?;
+    person(
+        conn,
+        Some(&agency.id),
+        "admin@direktoratet.demo",
+        "Anne Admin",
+        Role::ControllerAdmin,
+    )?;
+    let leader = person(
+        conn,
+        Some(&agency.id),
+        "leder@direktoratet.demo",
+        "Lars Leder",
+        Role::Leader,
+    )?;
 
     let (unit_rows, employee_rows) = demo_org();
     let mut gen = new_id;
@@ -106,10 +156,18 @@ fn seed(conn: &mut DbConn) -> Result<String, AppError> {
     let emp_plan = plan::plan_employees(&mut ctx, &employee_rows, &[], &all_units)
         .map_err(|e| AppError::internal(format!("demo employees invalid: {e:?}")))?;
     import_store::apply_employees(conn, &emp_plan)?;
-    audit::record(conn, &agency.id, &system, Event::new("import.apply", "import", None))?;
+    audit::record(
+        conn,
+        &agency.id,
+        &system,
+        Event::new("import.apply", "import", None),
+    )?;
     if let Some(it) = all_units.iter().find(|u| u.external_id == "IT") {
         db_run!(conn, |c| diesel::insert_into(leader_units::table)
-            .values((leader_units::user_id.eq(&leader), leader_units::unit_id.eq(&it.id)))
+            .values((
+                leader_units::user_id.eq(&leader),
+                leader_units::unit_id.eq(&it.id)
+            ))
             .execute(c))?;
     }
     let secret = random_token(32)?;
@@ -122,8 +180,13 @@ fn seed(conn: &mut DbConn) -> Result<String, AppError> {
         active: true,
         created_at: now(),
     };
-    db_run!(conn, |c| diesel::insert_into(integration_clients::table).values(&client).execute(c))?;
-    logins.push(format!("  {:<17} {:<32} {}", "integration", "client_id=hr-demo", secret));
+    db_run!(conn, |c| diesel::insert_into(integration_clients::table)
+        .values(&client)
+        .execute(c))?;
+    logins.push(format!(
+        "  {:<17} {:<32} {}",
+        "integration", "client_id=hr-demo", secret
+    ));
     Ok(format!(
         "Demo logins (role, email, password), saved in {FILE} in the data folder:\n{}\n",
         logins.join("\n")
@@ -133,11 +196,33 @@ fn seed(conn: &mut DbConn) -> Result<String, AppError> {
 /// A plausible directorate: 5 departments, 5 sections each, ~10 people a section.
 pub fn demo_org() -> (Vec<UnitIn>, Vec<EmployeeIn>) {
     let departments = [
-        ("ADM", "Administrasjon", ["Økonomi", "HR", "Arkiv", "Innkjøp", "Kommunikasjon"]),
-        ("IT", "Digitalisering", ["Drift", "Utvikling", "Sikkerhet", "Data", "Brukerstøtte"]),
+        (
+            "ADM",
+            "Administrasjon",
+            ["Økonomi", "HR", "Arkiv", "Innkjøp", "Kommunikasjon"],
+        ),
+        (
+            "IT",
+            "Digitalisering",
+            ["Drift", "Utvikling", "Sikkerhet", "Data", "Brukerstøtte"],
+        ),
         ("TILS", "Tilsyn", ["Nord", "Midt", "Vest", "Sør", "Øst"]),
-        ("FAG", "Fag og regelverk", ["Regelverk", "Analyse", "Veiledning", "Internasjonalt", "Statistikk"]),
-        ("KUN", "Kundesenter", ["Telefon", "Chat", "Skranke", "Klager", "Kvalitet"]),
+        (
+            "FAG",
+            "Fag og regelverk",
+            [
+                "Regelverk",
+                "Analyse",
+                "Veiledning",
+                "Internasjonalt",
+                "Statistikk",
+            ],
+        ),
+        (
+            "KUN",
+            "Kundesenter",
+            ["Telefon", "Chat", "Skranke", "Klager", "Kvalitet"],
+        ),
     ];
     let mut units = vec![UnitIn {
         external_id: "DIR".into(),
@@ -188,6 +273,8 @@ pub fn processor_admin(conn: &mut DbConn, email: &str, pw: &str) -> Result<(), A
         active: true,
         created_at: now(),
     };
-    db_run!(conn, |c| diesel::insert_into(users::table).values(&row).execute(c))?;
+    db_run!(conn, |c| diesel::insert_into(users::table)
+        .values(&row)
+        .execute(c))?;
     Ok(())
 }

@@ -12,19 +12,43 @@ use serde_json::{json, Value};
 
 /// Routes that touch no personal data of an agency, and why.
 const EXEMPT: &[(&str, &str, &str)] = &[
-    ("POST", "/api/auth/login", "a person authenticating themselves"),
+    (
+        "POST",
+        "/api/auth/login",
+        "a person authenticating themselves",
+    ),
     ("POST", "/api/auth/refresh", "a person's own session"),
     ("POST", "/api/auth/logout", "a person's own session"),
     ("POST", "/api/auth/token", "a machine client authenticating"),
-    ("POST", "/api/auth/invitations/accept", "a person setting their own password"),
+    (
+        "POST",
+        "/api/auth/invitations/accept",
+        "a person setting their own password",
+    ),
     ("GET", "/api/auth/me", "a person reading their own login"),
     ("GET", "/api/agencies", "agency names and numbers only"),
-    ("GET", "/api/agencies/{agency_id}", "agency names and numbers only"),
+    (
+        "GET",
+        "/api/agencies/{agency_id}",
+        "agency names and numbers only",
+    ),
     ("GET", "/api/terms", "the terms texts"),
-    ("POST", "/api/terms", "the terms texts; recorded in the processor's chain"),
+    (
+        "POST",
+        "/api/terms",
+        "the terms texts; recorded in the processor's chain",
+    ),
     ("GET", "/api/units", "the unit tree, with head counts"),
-    ("GET", "/api/units/{unit_id}", "one unit, with its head count"),
-    ("GET", "/api/integration-clients", "machine clients, no people"),
+    (
+        "GET",
+        "/api/units/{unit_id}",
+        "one unit, with its head count",
+    ),
+    (
+        "GET",
+        "/api/integration-clients",
+        "machine clients, no people",
+    ),
     ("GET", "/api/audit/verify", "hashes only"),
 ];
 
@@ -47,24 +71,81 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
     // (method, path, body or CSV text, which chain records it)
     let cases: Vec<(&str, &str, Option<Value>, Option<&str>)> = vec![
         ("GET", "/api/employees", None, None),
-        ("POST", "/api/employees", Some(json!({"external_id": "N1", "email": "n1@etat.no", "unit_id": org.unit_id})), None),
+        (
+            "POST",
+            "/api/employees",
+            Some(json!({"external_id": "N1", "email": "n1@etat.no", "unit_id": org.unit_id})),
+            None,
+        ),
         ("GET", "/api/employees/{employee_id}", None, None),
-        ("PUT", "/api/employees/{employee_id}", Some(json!({"email": "moved@etat.no", "unit_id": org.unit_id, "language": "en"})), None),
+        (
+            "PUT",
+            "/api/employees/{employee_id}",
+            Some(json!({"email": "moved@etat.no", "unit_id": org.unit_id, "language": "en"})),
+            None,
+        ),
         ("GET", "/api/users", None, None),
-        ("POST", "/api/users", Some(json!({"email": "l2@etat.no", "name": "L2", "role": "leader"})), None),
+        (
+            "POST",
+            "/api/users",
+            Some(json!({"email": "l2@etat.no", "name": "L2", "role": "leader"})),
+            None,
+        ),
         ("GET", "/api/users/{user_id}", None, None),
-        ("PUT", "/api/users/{user_id}", Some(json!({"name": "Renamed", "unit_ids": []})), None),
-        ("POST", "/api/units", Some(json!({"external_id": "NEW", "name": "New"})), None),
-        ("PUT", "/api/units/{unit_id}", Some(json!({"name": "Renamed"})), None),
-        ("POST", "/api/imports/units", Some(json!({"units": [{"external_id": "R", "name": "Root"}]})), None),
-        ("POST", "/api/imports/employees", Some(json!({"dry_run": true, "employees": []})), None),
+        (
+            "PUT",
+            "/api/users/{user_id}",
+            Some(json!({"name": "Renamed", "unit_ids": []})),
+            None,
+        ),
+        (
+            "POST",
+            "/api/units",
+            Some(json!({"external_id": "NEW", "name": "New"})),
+            None,
+        ),
+        (
+            "PUT",
+            "/api/units/{unit_id}",
+            Some(json!({"name": "Renamed"})),
+            None,
+        ),
+        (
+            "POST",
+            "/api/imports/units",
+            Some(json!({"units": [{"external_id": "R", "name": "Root"}]})),
+            None,
+        ),
+        (
+            "POST",
+            "/api/imports/employees",
+            Some(json!({"dry_run": true, "employees": []})),
+            None,
+        ),
         ("POST", "/api/imports/units/csv", None, Some(csv_units)),
-        ("POST", "/api/imports/employees/csv", None, Some(csv_employees)),
+        (
+            "POST",
+            "/api/imports/employees/csv",
+            None,
+            Some(csv_employees),
+        ),
         ("GET", "/api/imports", None, None),
         ("GET", "/api/imports/{import_id}", None, None),
         ("GET", "/api/agency/terms", None, None),
-        ("POST", "/api/agency/terms/accept", Some(json!({"terms_version_id": terms, "confirm_responsible": true, "confirm_authority": true})), None),
-        ("POST", "/api/integration-clients", Some(json!({"name": "HR 2"})), None),
+        (
+            "POST",
+            "/api/agency/terms/accept",
+            Some(
+                json!({"terms_version_id": terms, "confirm_responsible": true, "confirm_authority": true}),
+            ),
+            None,
+        ),
+        (
+            "POST",
+            "/api/integration-clients",
+            Some(json!({"name": "HR 2"})),
+            None,
+        ),
         ("DELETE", "/api/integration-clients/{client_id}", None, None),
         ("DELETE", "/api/employees/{employee_id}", None, None),
         ("DELETE", "/api/users/{user_id}", None, None),
@@ -84,7 +165,10 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
             }
         }
     }
-    assert!(missing.is_empty(), "routes with neither an audit case nor an exemption: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes with neither an audit case nor an exemption: {missing:?}"
+    );
 
     // POST /api/agencies records in the new agency's chain.
     let before = app.audit_count(&a.id);
@@ -95,8 +179,17 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
         }
         if path == "/api/units/{unit_id}" && method == "DELETE" {
             // Only an empty unit can be deactivated.
-            let res = app.post("/api/units", &a.token, json!({"external_id": "EMPTY", "name": "Empty"})).await;
-            let id = res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+            let res = app
+                .post(
+                    "/api/units",
+                    &a.token,
+                    json!({"external_id": "EMPTY", "name": "Empty"}),
+                )
+                .await;
+            let id = res.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
             url = format!("/api/units/{id}");
         }
         let before_call = app.audit_count(&a.id);
@@ -110,15 +203,34 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
                 .send()
                 .await
                 .unwrap(),
-            None => app.call(Method::from_bytes(method.as_bytes()).unwrap(), &url, Some(&a.token), body).await,
+            None => {
+                app.call(
+                    Method::from_bytes(method.as_bytes()).unwrap(),
+                    &url,
+                    Some(&a.token),
+                    body,
+                )
+                .await
+            }
         };
-        assert!(res.status().is_success(), "{method} {url}: {}", res.status());
+        assert!(
+            res.status().is_success(),
+            "{method} {url}: {}",
+            res.status()
+        );
         let after = app.audit_count(&a.id);
-        assert!(after > before_call, "{method} {path} did not record an audit entry");
+        assert!(
+            after > before_call,
+            "{method} {path} did not record an audit entry"
+        );
     }
     assert!(app.audit_count(&a.id) > before);
     let res = app
-        .post("/api/agencies", &app.processor_token, json!({"name": "Ny etat", "admin_email": "ny@etat.no", "admin_name": "Ny"}))
+        .post(
+            "/api/agencies",
+            &app.processor_token,
+            json!({"name": "Ny etat", "admin_email": "ny@etat.no", "admin_name": "Ny"}),
+        )
         .await;
     let created: Value = res.json().await.unwrap();
     assert!(app.audit_count(created["agency"]["id"].as_str().unwrap()) >= 2);
@@ -133,10 +245,16 @@ async fn gdpr_1_audit_entries_hold_no_personal_data() {
     use tillit_backend::db::schema::audit_log;
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    let rows: Vec<(String, String, String, Option<String>)> = tillit_backend::db_run!(&mut *conn, |c| audit_log::table
-        .select((audit_log::actor_id, audit_log::action, audit_log::object_type, audit_log::object_id))
-        .load(c))
-    .unwrap();
+    let rows: Vec<(String, String, String, Option<String>)> =
+        tillit_backend::db_run!(&mut *conn, |c| audit_log::table
+            .select((
+                audit_log::actor_id,
+                audit_log::action,
+                audit_log::object_type,
+                audit_log::object_id
+            ))
+            .load(c))
+        .unwrap();
     assert!(rows.len() > 5);
     for row in rows {
         let text = format!("{row:?}");

@@ -34,9 +34,17 @@ async fn auth_refresh_rotates_and_a_replayed_token_ends_the_session() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     let res = app
-        .call(Method::POST, "/api/auth/login", None, Some(json!({"email": a.admin_email, "password": PASSWORD})))
+        .call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"email": a.admin_email, "password": PASSWORD})),
+        )
         .await;
-    let body_check = res.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string());
+    let body_check = res
+        .headers()
+        .get("cache-control")
+        .map(|v| v.to_str().unwrap().to_string());
     assert_eq!(body_check.as_deref(), Some("no-store"));
     let first = refresh_cookie(&res);
     let res = refresh(&app, &first).await;
@@ -44,8 +52,14 @@ async fn auth_refresh_rotates_and_a_replayed_token_ends_the_session() {
     let second = refresh_cookie(&res);
     assert_ne!(first, second, "the refresh token rotates");
     // The old token again: treated as theft; the whole family is revoked.
-    assert_eq!(refresh(&app, &first).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(refresh(&app, &second).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        refresh(&app, &first).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        refresh(&app, &second).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -53,7 +67,12 @@ async fn auth_logout_revokes_the_refresh_token() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     let res = app
-        .call(Method::POST, "/api/auth/login", None, Some(json!({"email": a.admin_email, "password": PASSWORD})))
+        .call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"email": a.admin_email, "password": PASSWORD})),
+        )
         .await;
     let cookie = refresh_cookie(&res);
     let out = reqwest::Client::new()
@@ -63,7 +82,10 @@ async fn auth_logout_revokes_the_refresh_token() {
         .await
         .unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
-    assert_eq!(refresh(&app, &cookie).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        refresh(&app, &cookie).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -72,17 +94,32 @@ async fn auth_failed_logins_are_rate_limited_per_account() {
     let a = app.agency("Etat").await;
     let wrong = json!({"email": a.admin_email, "password": "wrong password"});
     for _ in 0..5 {
-        let (status, _) = problem(app.call(Method::POST, "/api/auth/login", None, Some(wrong.clone())).await).await;
+        let (status, _) = problem(
+            app.call(Method::POST, "/api/auth/login", None, Some(wrong.clone()))
+                .await,
+        )
+        .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let res = app.call(Method::POST, "/api/auth/login", None, Some(wrong)).await;
-    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let res = app
+        .call(Method::POST, "/api/auth/login", None, Some(wrong))
+        .await;
+    let retry: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 0 && retry <= 900);
     let (status, _) = problem(res).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     // Even the right password waits: guessing cannot go on.
     let res = app
-        .call(Method::POST, "/api/auth/login", None, Some(json!({"email": a.admin_email, "password": PASSWORD})))
+        .call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"email": a.admin_email, "password": PASSWORD})),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
@@ -92,13 +129,23 @@ async fn auth_unknown_account_and_wrong_password_look_the_same() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     let (s1, p1) = problem(
-        app.call(Method::POST, "/api/auth/login", None, Some(json!({"email": "nobody@etat.no", "password": "x"})))
-            .await,
+        app.call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"email": "nobody@etat.no", "password": "x"})),
+        )
+        .await,
     )
     .await;
     let (s2, p2) = problem(
-        app.call(Method::POST, "/api/auth/login", None, Some(json!({"email": a.admin_email, "password": "x"})))
-            .await,
+        app.call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"email": a.admin_email, "password": "x"})),
+        )
+        .await,
     )
     .await;
     assert_eq!((s1, p1), (s2, p2));
@@ -119,7 +166,12 @@ async fn terms_1_acceptance_needs_both_confirmations_and_is_kept() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, vec!["confirm_responsible", "confirm_authority"]);
     let res = app
         .post(
@@ -129,11 +181,25 @@ async fn terms_1_acceptance_needs_both_confirmations_and_is_kept() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let status: Value = app.get("/api/agency/terms", &a.token).await.json().await.unwrap();
+    let status: Value = app
+        .get("/api/agency/terms", &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(status["accepted_current"], true);
     let h = &status["history"][0];
-    assert_eq!((h["accepted_by_email"].as_str(), h["version"].as_i64()), (Some(a.admin_email.as_str()), Some(1)));
-    assert_eq!((h["confirm_responsible"].as_bool(), h["confirm_authority"].as_bool()), (Some(true), Some(true)));
+    assert_eq!(
+        (h["accepted_by_email"].as_str(), h["version"].as_i64()),
+        (Some(a.admin_email.as_str()), Some(1))
+    );
+    assert_eq!(
+        (
+            h["confirm_responsible"].as_bool(),
+            h["confirm_authority"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
 }
 
 #[tokio::test]
@@ -163,8 +229,17 @@ async fn terms_2_a_new_version_blocks_launch_until_accepted_again() {
     assert_eq!(accept(v1).await.status(), StatusCode::CONFLICT);
     assert_eq!(accept(v2).await.status(), StatusCode::CREATED);
     assert!(guard(&a.id).is_ok());
-    let status: Value = app.get("/api/agency/terms", &a.token).await.json().await.unwrap();
-    assert_eq!(status["history"].as_array().unwrap().len(), 2, "every acceptance is kept");
+    let status: Value = app
+        .get("/api/agency/terms", &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        status["history"].as_array().unwrap().len(),
+        2,
+        "every acceptance is kept"
+    );
 }
 
 #[tokio::test]
@@ -172,13 +247,21 @@ async fn org_1_units_and_employees_crud_with_clear_errors() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     let root: Value = app
-        .post("/api/units", &a.token, json!({"external_id": "R", "name": "Root"}))
+        .post(
+            "/api/units",
+            &a.token,
+            json!({"external_id": "R", "name": "Root"}),
+        )
         .await
         .json()
         .await
         .unwrap();
     let child: Value = app
-        .post("/api/units", &a.token, json!({"external_id": "C", "name": "Child", "parent_id": root["id"]}))
+        .post(
+            "/api/units",
+            &a.token,
+            json!({"external_id": "C", "name": "Child", "parent_id": root["id"]}),
+        )
         .await
         .json()
         .await
@@ -193,12 +276,25 @@ async fn org_1_units_and_employees_crud_with_clear_errors() {
         )
         .await;
     let (status, p) = problem(res).await;
-    assert_eq!((status, p["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("cycle")));
-    let dup = app.post("/api/units", &a.token, json!({"external_id": "R", "name": "Again"})).await;
+    assert_eq!(
+        (status, p["errors"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("cycle"))
+    );
+    let dup = app
+        .post(
+            "/api/units",
+            &a.token,
+            json!({"external_id": "R", "name": "Again"}),
+        )
+        .await;
     assert_eq!(problem(dup).await.0, StatusCode::CONFLICT);
 
     let bad = app
-        .post("/api/employees", &a.token, json!({"external_id": "", "email": "nope", "unit_id": child["id"]}))
+        .post(
+            "/api/employees",
+            &a.token,
+            json!({"external_id": "", "email": "nope", "unit_id": child["id"]}),
+        )
         .await;
     let (status, p) = problem(bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -212,14 +308,29 @@ async fn org_1_units_and_employees_crud_with_clear_errors() {
     assert_eq!(emp["email"], "kari@etat.no");
     // A unit with people cannot be deactivated; an employee can.
     let res = app
-        .call(Method::DELETE, &format!("/api/units/{}", child["id"].as_str().unwrap()), Some(&a.token), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/units/{}", child["id"].as_str().unwrap()),
+            Some(&a.token),
+            None,
+        )
         .await;
     assert_eq!(problem(res).await.0, StatusCode::CONFLICT);
     let res = app
-        .call(Method::DELETE, &format!("/api/employees/{}", emp["id"].as_str().unwrap()), Some(&a.token), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/employees/{}", emp["id"].as_str().unwrap()),
+            Some(&a.token),
+            None,
+        )
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let page: Value = app.get("/api/employees?include_inactive=true", &a.token).await.json().await.unwrap();
+    let page: Value = app
+        .get("/api/employees?include_inactive=true", &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["items"][0]["active"], false);
 }
 
@@ -233,7 +344,18 @@ async fn org_3_employees_hold_only_what_the_survey_needs() {
         .cloned()
         .collect();
     fields.sort();
-    assert_eq!(fields, ["active", "email", "external_id", "id", "language", "unit_id", "unit_name"]);
+    assert_eq!(
+        fields,
+        [
+            "active",
+            "email",
+            "external_id",
+            "id",
+            "language",
+            "unit_id",
+            "unit_name"
+        ]
+    );
 }
 
 #[tokio::test]
@@ -242,7 +364,9 @@ async fn errors_are_problem_documents_never_500() {
     let a = app.agency("Etat").await;
     let (s, _) = problem(app.get("/api/no-such-route", &a.token).await).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let res = app.call(Method::PATCH, "/api/units", Some(&a.token), None).await;
+    let res = app
+        .call(Method::PATCH, "/api/units", Some(&a.token), None)
+        .await;
     assert_eq!(res.headers()["allow"], "GET, POST");
     assert_eq!(problem(res).await.0, StatusCode::METHOD_NOT_ALLOWED);
     let res = app
@@ -265,16 +389,33 @@ async fn errors_are_problem_documents_never_500() {
         .await
         .unwrap();
     let (s, p) = problem(res).await;
-    assert_eq!((s, p["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("malformed_json")));
-    let res = app.post("/api/units", &a.token, json!({"name": "No id"})).await;
+    assert_eq!(
+        (s, p["errors"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("malformed_json"))
+    );
+    let res = app
+        .post("/api/units", &a.token, json!({"name": "No id"}))
+        .await;
     let (s, p) = problem(res).await;
-    assert_eq!((s, p["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("external_id")));
+    assert_eq!(
+        (s, p["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("external_id"))
+    );
     let big = "x".repeat(300 * 1024);
-    let res = app.post("/api/units", &a.token, json!({"external_id": "X", "name": big})).await;
+    let res = app
+        .post(
+            "/api/units",
+            &a.token,
+            json!({"external_id": "X", "name": big}),
+        )
+        .await;
     assert_eq!(problem(res).await.0, StatusCode::PAYLOAD_TOO_LARGE);
     let res = app.get("/api/employees?per_page=100000", &a.token).await;
     let (s, p) = problem(res).await;
-    assert_eq!((s, p["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("per_page")));
+    assert_eq!(
+        (s, p["errors"][0]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("per_page"))
+    );
     let res = app.get("/api/employees?page=abc", &a.token).await;
     assert_eq!(problem(res).await.0, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -284,15 +425,24 @@ async fn gdpr_1_audit_chain_verifies_and_rejects_edits() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     app.small_org(&a).await;
-    let v: Value = app.get("/api/audit/verify", &a.token).await.json().await.unwrap();
+    let v: Value = app
+        .get("/api/audit/verify", &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["valid"], true);
     assert!(v["entries"].as_i64().unwrap() >= 5);
     // The table itself refuses edits and deletions.
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
     use diesel::RunQueryDsl;
-    let upd = tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query("UPDATE audit_log SET actor_id = 'x'").execute(c));
+    let upd = tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query(
+        "UPDATE audit_log SET actor_id = 'x'"
+    )
+    .execute(c));
     assert!(upd.is_err(), "audit_log must be append-only");
-    let del = tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query("DELETE FROM audit_log").execute(c));
+    let del = tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query("DELETE FROM audit_log")
+        .execute(c));
     assert!(del.is_err(), "audit_log must be append-only");
 }

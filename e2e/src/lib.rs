@@ -17,11 +17,16 @@ pub struct Server {
 fn bin_dir() -> PathBuf {
     // Test binaries live in target/<profile>/deps; the server beside deps/.
     let exe = std::env::current_exe().expect("current exe");
-    exe.parent().and_then(|p| p.parent()).expect("target dir").to_path_buf()
+    exe.parent()
+        .and_then(|p| p.parent())
+        .expect("target dir")
+        .to_path_buf()
 }
 
 pub fn server_binary() -> PathBuf {
-    std::env::var("TILLIT_BIN").map(PathBuf::from).unwrap_or_else(|_| bin_dir().join("tillit"))
+    std::env::var("TILLIT_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| bin_dir().join("tillit"))
 }
 
 /// The built SPA: `TILLIT_STATIC_DIR`, else `frontend/dist` of this checkout.
@@ -40,7 +45,10 @@ fn database_url(dir: &std::path::Path) -> String {
                 .status()
                 .expect("psql");
             assert!(status.success(), "could not create the test database");
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).expect("url");
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .expect("url");
             format!("{base}/{name}")
         }
         _ => format!("sqlite://{}", dir.join("tillit.db").display()),
@@ -53,7 +61,11 @@ impl Server {
         let data_dir = std::env::temp_dir().join(format!("tillit-e2e-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&data_dir).expect("data dir");
         let bin = server_binary();
-        assert!(bin.exists(), "server binary missing at {}: build it first (cargo build -p tillit-backend)", bin.display());
+        assert!(
+            bin.exists(),
+            "server binary missing at {}: build it first (cargo build -p tillit-backend)",
+            bin.display()
+        );
         let mut child = Command::new(bin)
             .arg("--demo")
             .env("TILLIT_DATA_DIR", &data_dir)
@@ -79,7 +91,11 @@ impl Server {
         .expect("server start timed out");
         // Keep draining stdout so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Server { base, data_dir, child }
+        Server {
+            base,
+            data_dir,
+            child,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -88,13 +104,17 @@ impl Server {
 
     /// `(email or client id, password or secret)` for a role, from demo-logins.txt.
     pub fn demo_login(&self, role: &str) -> (String, String) {
-        let text = std::fs::read_to_string(self.data_dir.join("demo-logins.txt")).expect("demo logins");
+        let text =
+            std::fs::read_to_string(self.data_dir.join("demo-logins.txt")).expect("demo logins");
         let line = text
             .lines()
             .find(|l| l.split_whitespace().next() == Some(role))
             .unwrap_or_else(|| panic!("no demo login for {role}"));
         let parts: Vec<&str> = line.split_whitespace().collect();
-        (parts[1].trim_start_matches("client_id=").to_string(), parts[2].to_string())
+        (
+            parts[1].trim_start_matches("client_id=").to_string(),
+            parts[2].to_string(),
+        )
     }
 }
 
@@ -118,13 +138,14 @@ impl Browser {
             let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
             l.local_addr().expect("addr").port()
         };
-        let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("chromedriver (install the Debian package chromium-driver)");
+        let driver =
+            Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .expect("chromedriver (install the Debian package chromium-driver)");
         let profile = std::env::temp_dir().join(format!("tillit-chrome-{}", uuid::Uuid::new_v4()));
         let args = vec![
             "--headless=new".to_string(),
@@ -147,11 +168,19 @@ impl Browser {
         let mut last = None;
         for _ in 0..50 {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match fantoccini::ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+            match fantoccini::ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => {
                     // Headless windows ignore --window-size on some versions.
                     let _ = client.set_window_size(width, height).await;
-                    return Browser { client, driver, profile };
+                    return Browser {
+                        client,
+                        driver,
+                        profile,
+                    };
                 }
                 Err(e) => {
                     last = Some(e);
@@ -163,7 +192,11 @@ impl Browser {
     }
 
     pub async fn close(self) {
-        let Browser { client, driver, profile } = self;
+        let Browser {
+            client,
+            driver,
+            profile,
+        } = self;
         let _ = client.close().await;
         drop(driver);
         let _ = std::fs::remove_dir_all(profile);

@@ -29,9 +29,13 @@ async fn shot(c: &Client, name: &str) {
 
 /// Runs axe-core (from npm, when installed) and fails on any violation.
 async fn axe(c: &Client, page: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
     let Ok(src) = std::fs::read_to_string(&path) else {
-        assert!(std::env::var("CI").is_err(), "axe-core is missing: scripts/test installs it with npm");
+        assert!(
+            std::env::var("CI").is_err(),
+            "axe-core is missing: scripts/test installs it with npm"
+        );
         return;
     };
     c.execute(&src, vec![]).await.unwrap();
@@ -45,7 +49,10 @@ async fn axe(c: &Client, page: &str) {
         .await
         .unwrap();
     let violations: Vec<String> = serde_json::from_value(result).unwrap();
-    assert!(violations.is_empty(), "WCAG violations on {page}: {violations:#?}");
+    assert!(
+        violations.is_empty(),
+        "WCAG violations on {page}: {violations:#?}"
+    );
 }
 
 #[tokio::test]
@@ -58,42 +65,99 @@ async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
     c.goto(&s.url("/login")).await.unwrap();
     wait_text(c, "h1", "Logg inn").await;
     axe(c, "login").await;
-    c.find(Locator::Id("email")).await.unwrap().send_keys(&email).await.unwrap();
-    c.find(Locator::Id("password")).await.unwrap().send_keys(&pw).await.unwrap();
-    c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(&email)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&pw)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(c, "h1", "Oversikt").await;
     shot(c, "home").await;
 
     // Navigate by the menu, as a person would.
-    c.find(Locator::LinkText("Import fra HR")).await.unwrap().click().await.unwrap();
+    c.find(Locator::LinkText("Import fra HR"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(c, "h1", "Import").await;
     axe(c, "import").await;
-    c.find(Locator::Id("kind-units")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("kind-units"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     let dir = artifacts();
     let bad = dir.join("units-bad.csv");
-    std::fs::write(&bad, "external_id;name;parent_external_id\nNY;Ny avdeling;DIR\nNY-1;Nytt team;FINNES-IKKE\n").unwrap();
+    std::fs::write(
+        &bad,
+        "external_id;name;parent_external_id\nNY;Ny avdeling;DIR\nNY-1;Nytt team;FINNES-IKKE\n",
+    )
+    .unwrap();
     let file = c.find(Locator::Id("import-file")).await.unwrap();
     file.send_keys(bad.to_str().unwrap()).await.unwrap();
-    c.find(Locator::Css("form.card button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("form.card button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let report = wait_text(c, "section.card", "FINNES-IKKE").await;
     assert!(report.contains('3'), "the error names CSV row 3: {report}");
     shot(c, "import-errors").await;
     let apply = c.find(Locator::Css("button.primary")).await.unwrap();
-    assert_eq!(apply.attr("disabled").await.unwrap().as_deref(), Some("true"), "a file with errors cannot be applied");
+    assert_eq!(
+        apply.attr("disabled").await.unwrap().as_deref(),
+        Some("true"),
+        "a file with errors cannot be applied"
+    );
 
     let good = dir.join("units-good.csv");
-    std::fs::write(&good, "external_id;name;parent_external_id\nNY;Ny avdeling;DIR\nNY-1;Nytt team;NY\n").unwrap();
+    std::fs::write(
+        &good,
+        "external_id;name;parent_external_id\nNY;Ny avdeling;DIR\nNY-1;Nytt team;NY\n",
+    )
+    .unwrap();
     let file = c.find(Locator::Id("import-file")).await.unwrap();
     file.clear().await.unwrap();
     file.send_keys(good.to_str().unwrap()).await.unwrap();
-    c.find(Locator::Css("form.card button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("form.card button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(c, "section.card", "Filen er i orden").await;
-    c.find(Locator::Css("button.primary")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("button.primary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_text(c, "section.card", "Importen er gjennomført").await;
     shot(c, "import-applied").await;
 
-    c.find(Locator::LinkText("Enheter")).await.unwrap().click().await.unwrap();
+    c.find(Locator::LinkText("Enheter"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let tree = wait_text(c, "ul.tree", "Nytt team").await;
     assert!(tree.contains("Ny avdeling"));
     axe(c, "units").await;

@@ -7,7 +7,10 @@ use tillit_e2e::Server;
 async fn token(http: &reqwest::Client, s: &Server, path: &str, body: Value) -> String {
     let res = http.post(s.url(path)).json(&body).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
+    res.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -15,34 +18,83 @@ async fn org_2_an_hr_system_syncs_the_demo_agency_over_http() {
     let s = Server::start_demo().await;
     let http = reqwest::Client::new();
     let (client_id, secret) = s.demo_login("integration");
-    let hr = token(&http, &s, "/api/auth/token", json!({"client_id": client_id, "client_secret": secret})).await;
+    let hr = token(
+        &http,
+        &s,
+        "/api/auth/token",
+        json!({"client_id": client_id, "client_secret": secret}),
+    )
+    .await;
     let units: Vec<Value> = std::iter::once(json!({"external_id": "DIR", "name": "Direktoratet"}))
         .chain((0..20).map(|i| json!({"external_id": format!("S{i}"), "name": format!("Seksjon {i}"), "parent_external_id": "DIR"})))
         .collect();
     let employees: Vec<Value> = (0..200)
         .map(|i| json!({"external_id": format!("P{i}"), "email": format!("p{i}@direktoratet.demo"), "unit_external_id": format!("S{}", i % 20)}))
         .collect();
-    let post = |path: &'static str, body: Value| http.post(s.url(path)).bearer_auth(&hr).json(&body).send();
-    let r: Value = post("/api/imports/units", json!({"mode": "full_sync", "units": units})).await.unwrap().json().await.unwrap();
-    assert_eq!((r["created"].as_u64(), r["deactivated"].as_u64()), (Some(20), Some(30)));
-    let r: Value = post("/api/imports/employees", json!({"mode": "full_sync", "employees": employees}))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!((r["created"].as_u64(), r["deactivated"].as_u64()), (Some(200), Some(300)));
-    let again: Value = post("/api/imports/employees", json!({"mode": "full_sync", "employees": employees}))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!((again["created"].as_u64(), again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(0), Some(200)));
+    let post = |path: &'static str, body: Value| {
+        http.post(s.url(path)).bearer_auth(&hr).json(&body).send()
+    };
+    let r: Value = post(
+        "/api/imports/units",
+        json!({"mode": "full_sync", "units": units}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (r["created"].as_u64(), r["deactivated"].as_u64()),
+        (Some(20), Some(30))
+    );
+    let r: Value = post(
+        "/api/imports/employees",
+        json!({"mode": "full_sync", "employees": employees}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (r["created"].as_u64(), r["deactivated"].as_u64()),
+        (Some(200), Some(300))
+    );
+    let again: Value = post(
+        "/api/imports/employees",
+        json!({"mode": "full_sync", "employees": employees}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            again["created"].as_u64(),
+            again["updated"].as_u64(),
+            again["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(200))
+    );
 
     let (email, pw) = s.demo_login("controller_admin");
-    let admin = token(&http, &s, "/api/auth/login", json!({"email": email, "password": pw})).await;
-    let page: Value = http.get(s.url("/api/employees")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+    let admin = token(
+        &http,
+        &s,
+        "/api/auth/login",
+        json!({"email": email, "password": pw}),
+    )
+    .await;
+    let page: Value = http
+        .get(s.url("/api/employees"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["total"], 200);
 }
 
@@ -50,17 +102,30 @@ async fn org_2_an_hr_system_syncs_the_demo_agency_over_http() {
 async fn the_server_serves_spa_spec_and_docs() {
     let s = Server::start_demo().await;
     let http = reqwest::Client::new();
-    let spec: Value = http.get(s.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let spec: Value = http
+        .get(s.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(spec["openapi"], "3.1.0");
     let docs = http.get(s.url("/api/docs/")).send().await.unwrap();
     assert_eq!(docs.status(), StatusCode::OK);
     let html = docs.text().await.unwrap();
     assert!(html.contains("swagger"), "the docs page is Swagger UI");
-    assert!(!html.contains("https://"), "the docs page loads nothing from a CDN");
+    assert!(
+        !html.contains("https://"),
+        "the docs page loads nothing from a CDN"
+    );
     for path in ["/", "/employees", "/invitation"] {
         let res = http.get(s.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
-        assert!(res.text().await.unwrap().contains("tillit.js"), "{path} serves the SPA");
+        assert!(
+            res.text().await.unwrap().contains("tillit.js"),
+            "{path} serves the SPA"
+        );
     }
     let res = http.get(s.url("/api/nothing")).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "application/problem+json");

@@ -98,14 +98,21 @@ fn builder(method: &str, path: &str) -> RequestBuilder {
     }
 }
 
-async fn send_once(token: Option<String>, method: &str, path: &str, body: &Body) -> Result<Response, ApiError> {
+async fn send_once(
+    token: Option<String>,
+    method: &str,
+    path: &str,
+    body: &Body,
+) -> Result<Response, ApiError> {
     let mut rb = builder(method, path);
     if let Some(t) = token {
         rb = rb.header("Authorization", &format!("Bearer {t}"));
     }
     let req = match body {
         Body::Empty => rb.build(),
-        Body::Json(s) => rb.header("Content-Type", "application/json").body(s.clone()),
+        Body::Json(s) => rb
+            .header("Content-Type", "application/json")
+            .body(s.clone()),
         Body::Csv(s) => rb.header("Content-Type", "text/csv").body(s.clone()),
     }
     .map_err(ApiError::network)?;
@@ -179,7 +186,9 @@ pub fn enc(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

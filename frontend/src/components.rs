@@ -9,7 +9,11 @@ use crate::i18n::{t, K};
 /// A failed request: the problem's message and every field error.
 #[component]
 pub fn ErrorBox(error: ApiError) -> impl IntoView {
-    let fields: Vec<FieldError> = error.problem.as_ref().map(|p| p.errors.clone()).unwrap_or_default();
+    let fields: Vec<FieldError> = error
+        .problem
+        .as_ref()
+        .map(|p| p.errors.clone())
+        .unwrap_or_default();
     view! {
         <div class="error" role="alert">
             <p><strong>{t(K::Error)}</strong>": "{error.message()}</p>

@@ -48,7 +48,10 @@ pub fn set_lang(sig: RwSignal<Lang>, lang: Lang) {
         let _ = s.set_item(STORAGE_KEY, lang.code());
     }
     // Screen readers pick their voice from the page's language.
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = el.set_attribute("lang", lang.code());
     }
 }
@@ -147,8 +150,8 @@ pub enum K {
 }
 
 pub fn tr(lang: Lang, key: K) -> &'static str {
-    use K::*;
     use Lang::*;
+    use K::*;
     match (key, lang) {
         (AppName, _) => "Tillit",
         (Tagline, Nb) => "Medarbeiderundersøkelser for statlige virksomheter",

@@ -77,10 +77,16 @@ async fn create_agency(
 ) -> Result<HttpResponse, AppError> {
     let body = body.0;
     let mut errors: Vec<FieldError> = Vec::new();
-    let email = EmailAddress::parse(&body.admin_email, "admin_email").map_err(|e| errors.push(e)).ok();
+    let email = EmailAddress::parse(&body.admin_email, "admin_email")
+        .map_err(|e| errors.push(e))
+        .ok();
     if let Some(org) = &body.org_number {
         if !org.chars().all(|c| c.is_ascii_digit()) {
-            errors.push(FieldError::new("org_number", "invalid_org_number", "must be nine digits"));
+            errors.push(FieldError::new(
+                "org_number",
+                "invalid_org_number",
+                "must be nine digits",
+            ));
         }
     }
     let email = match email {
@@ -100,9 +106,25 @@ async fn create_agency(
                     created_at: now(),
                 };
                 store::insert(conn, &row)?;
-                audit::record(conn, &row.id, &actor, Event::new("agency.create", "agency", Some(&row.id)))?;
-                let admin = users::insert_user(conn, &row.id, &email, body.admin_name.trim(), Role::ControllerAdmin)?;
-                audit::record(conn, &row.id, &actor, Event::new("user.create", "user", Some(&admin.id)))?;
+                audit::record(
+                    conn,
+                    &row.id,
+                    &actor,
+                    Event::new("agency.create", "agency", Some(&row.id)),
+                )?;
+                let admin = users::insert_user(
+                    conn,
+                    &row.id,
+                    &email,
+                    body.admin_name.trim(),
+                    Role::ControllerAdmin,
+                )?;
+                audit::record(
+                    conn,
+                    &row.id,
+                    &actor,
+                    Event::new("user.create", "user", Some(&admin.id)),
+                )?;
                 let token = crate::auth::store::create_invitation(conn, &admin.id)?;
                 Ok((store::to_api(row, false), admin, token))
             })
@@ -155,7 +177,10 @@ async fn get_agency(
     )
 )]
 #[get("/terms")]
-async fn list_terms(state: web::Data<AppState>, _auth: Auth<TermsReader>) -> Result<web::Json<Vec<TermsVersion>>, AppError> {
+async fn list_terms(
+    state: web::Data<AppState>,
+    _auth: Auth<TermsReader>,
+) -> Result<web::Json<Vec<TermsVersion>>, AppError> {
     let rows = state.db(terms::all).await?;
     Ok(web::Json(rows.into_iter().map(Into::into).collect()))
 }
@@ -185,7 +210,12 @@ async fn publish_terms(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let row = terms::publish(conn, &b.title, &b.body_nb, &b.body_en, &actor.id)?;
-                audit::record(conn, audit::PROCESSOR_CHAIN, &actor, Event::new("terms.publish", "terms_version", Some(&row.id)))?;
+                audit::record(
+                    conn,
+                    audit::PROCESSOR_CHAIN,
+                    &actor,
+                    Event::new("terms.publish", "terms_version", Some(&row.id)),
+                )?;
                 Ok(row)
             })
         })
@@ -204,7 +234,10 @@ async fn publish_terms(
     )
 )]
 #[get("/agency/terms")]
-async fn terms_status(state: web::Data<AppState>, auth: Auth<ControllerAdmin>) -> Result<web::Json<TermsStatus>, AppError> {
+async fn terms_status(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+) -> Result<web::Json<TermsStatus>, AppError> {
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
     let status = state
@@ -214,7 +247,12 @@ async fn terms_status(state: web::Data<AppState>, auth: Auth<ControllerAdmin>) -
                 let accepted_current = terms::has_accepted_current(conn, &agency)?;
                 // The history names people: reading it is recorded.
                 let history = terms::history(conn, &agency)?;
-                audit::record(conn, &agency, &actor, Event::new("terms_acceptance.list", "terms_acceptance", None))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("terms_acceptance.list", "terms_acceptance", None),
+                )?;
                 Ok(TermsStatus {
                     current: current.map(Into::into),
                     accepted_current,
@@ -281,12 +319,21 @@ async fn accept_terms(
                     )));
                 }
                 if terms::has_accepted_current(conn, &agency)? {
-                    return Err(AppError::conflict("The agency has already accepted this version."));
+                    return Err(AppError::conflict(
+                        "The agency has already accepted this version.",
+                    ));
                 }
                 let id = terms::accept(conn, &agency, &actor.id, &current.id, true, true)?;
-                audit::record(conn, &agency, &actor, Event::new("terms.accept", "terms_acceptance", Some(&id)))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("terms.accept", "terms_acceptance", Some(&id)),
+                )?;
                 let all = terms::history(conn, &agency)?;
-                all.into_iter().find(|a| a.id == id).ok_or(AppError::NotFound)
+                all.into_iter()
+                    .find(|a| a.id == id)
+                    .ok_or(AppError::NotFound)
             })
         })
         .await?;

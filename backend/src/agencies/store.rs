@@ -29,7 +29,9 @@ pub fn to_api(row: AgencyRow, terms_accepted: bool) -> Agency {
 }
 
 pub fn insert(conn: &mut DbConn, row: &AgencyRow) -> Result<(), AppError> {
-    db_run!(conn, |c| diesel::insert_into(agencies::table).values(row).execute(c))?;
+    db_run!(conn, |c| diesel::insert_into(agencies::table)
+        .values(row)
+        .execute(c))?;
     Ok(())
 }
 
@@ -40,7 +42,12 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<AgencyRow, AppError> {
         .first(c))?)
 }
 
-pub fn list(conn: &mut DbConn, q: Option<&str>, page: i64, per_page: i64) -> Result<Page<Agency>, AppError> {
+pub fn list(
+    conn: &mut DbConn,
+    q: Option<&str>,
+    page: i64,
+    per_page: i64,
+) -> Result<Page<Agency>, AppError> {
     let pattern = like_pattern(q);
     let (rows, total): (Vec<AgencyRow>, i64) = db_run!(conn, |c| {
         let mut query = agencies::table.into_boxed();
@@ -63,5 +70,10 @@ pub fn list(conn: &mut DbConn, q: Option<&str>, page: i64, per_page: i64) -> Res
         let accepted = super::terms::has_accepted_current(conn, &row.id)?;
         items.push(to_api(row, accepted));
     }
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }

@@ -49,7 +49,13 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<TermsRow>, AppError> {
         .load(c))?)
 }
 
-pub fn publish(conn: &mut DbConn, title: &str, body_nb: &str, body_en: &str, by: &str) -> Result<TermsRow, AppError> {
+pub fn publish(
+    conn: &mut DbConn,
+    title: &str,
+    body_nb: &str,
+    body_en: &str,
+    by: &str,
+) -> Result<TermsRow, AppError> {
     let next = current(conn)?.map_or(1, |t| t.version + 1);
     let row = TermsRow {
         id: new_id(),
@@ -60,7 +66,9 @@ pub fn publish(conn: &mut DbConn, title: &str, body_nb: &str, body_en: &str, by:
         published_at: now(),
         published_by: by.to_string(),
     };
-    db_run!(conn, |c| diesel::insert_into(terms_versions::table).values(&row).execute(c))?;
+    db_run!(conn, |c| diesel::insert_into(terms_versions::table)
+        .values(&row)
+        .execute(c))?;
     Ok(row)
 }
 
@@ -106,7 +114,9 @@ pub fn accept(
         terms_acceptances::confirm_responsible.eq(confirm_responsible),
         terms_acceptances::confirm_authority.eq(confirm_authority),
     );
-    db_run!(conn, |c| diesel::insert_into(terms_acceptances::table).values(row).execute(c))?;
+    db_run!(conn, |c| diesel::insert_into(terms_acceptances::table)
+        .values(row)
+        .execute(c))?;
     Ok(id)
 }
 
@@ -139,15 +149,17 @@ pub fn history(conn: &mut DbConn, agency_id: &str) -> Result<Vec<TermsAcceptance
         .load(c))?;
     Ok(rows
         .into_iter()
-        .map(|(id, terms_version_id, version, name, email, at, r, a)| TermsAcceptance {
-            id,
-            terms_version_id,
-            version,
-            accepted_by_name: name,
-            accepted_by_email: email,
-            accepted_at: utc(at),
-            confirm_responsible: r,
-            confirm_authority: a,
-        })
+        .map(
+            |(id, terms_version_id, version, name, email, at, r, a)| TermsAcceptance {
+                id,
+                terms_version_id,
+                version,
+                accepted_by_name: name,
+                accepted_by_email: email,
+                accepted_at: utc(at),
+                confirm_responsible: r,
+                confirm_authority: a,
+            },
+        )
         .collect())
 }

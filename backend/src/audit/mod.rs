@@ -85,7 +85,12 @@ fn entry_hash(e: &AuditRow) -> String {
 
 /// Appends one entry to `chain` (an agency id, or [`PROCESSOR_CHAIN`]).
 /// Call inside the transaction of the action it records.
-pub fn record(conn: &mut DbConn, chain: &str, actor: &Actor, ev: Event<'_>) -> Result<(), AppError> {
+pub fn record(
+    conn: &mut DbConn,
+    chain: &str,
+    actor: &Actor,
+    ev: Event<'_>,
+) -> Result<(), AppError> {
     db_run!(conn, |c| {
         diesel::insert_into(audit_heads::table)
             .values((
@@ -115,9 +120,14 @@ macro_rules! append_body {
             hash: String::new(),
         };
         row.hash = entry_hash(&row);
-        diesel::insert_into(audit_log::table).values(&row).execute($c)?;
+        diesel::insert_into(audit_log::table)
+            .values(&row)
+            .execute($c)?;
         diesel::update(audit_heads::table.find($chain))
-            .set((audit_heads::seq.eq(row.seq), audit_heads::hash.eq(&row.hash)))
+            .set((
+                audit_heads::seq.eq(row.seq),
+                audit_heads::hash.eq(&row.hash),
+            ))
             .execute($c)?;
         Ok(())
     }};
@@ -127,7 +137,12 @@ trait Append {
     fn append_entry(&mut self, chain: &str, actor: &Actor, ev: &Event<'_>) -> Result<(), AppError>;
 }
 
-fn append<C: Append>(c: &mut C, chain: &str, actor: &Actor, ev: &Event<'_>) -> Result<(), AppError> {
+fn append<C: Append>(
+    c: &mut C,
+    chain: &str,
+    actor: &Actor,
+    ev: &Event<'_>,
+) -> Result<(), AppError> {
     c.append_entry(chain, actor, ev)
 }
 

@@ -21,7 +21,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     )
 )]
 #[get("/audit/verify")]
-async fn verify_chain(state: web::Data<AppState>, auth: Auth<ControllerAdmin>) -> Result<web::Json<AuditVerification>, AppError> {
+async fn verify_chain(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+) -> Result<web::Json<AuditVerification>, AppError> {
     let agency = auth.agency()?.to_string();
-    Ok(web::Json(state.db(move |conn| super::verify(conn, &agency)).await?))
+    Ok(web::Json(
+        state.db(move |conn| super::verify(conn, &agency)).await?,
+    ))
 }

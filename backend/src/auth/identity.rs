@@ -80,7 +80,9 @@ pub fn identify(req: &HttpRequest) -> Result<Identity, AppError> {
     let raw = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or(AppError::Unauthorized("Log in first: no access token was sent."))?
+        .ok_or(AppError::Unauthorized(
+            "Log in first: no access token was sent.",
+        ))?
         .to_str()
         .map_err(|_| AppError::Unauthorized("The Authorization header is malformed."))?;
     let token = raw

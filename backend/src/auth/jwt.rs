@@ -34,7 +34,9 @@ pub struct Keys {
 impl Keys {
     pub fn from_secret(secret: &[u8]) -> Result<Keys, AppError> {
         if secret.len() < 32 {
-            return Err(AppError::internal("the signing key must be at least 32 bytes"));
+            return Err(AppError::internal(
+                "the signing key must be at least 32 bytes",
+            ));
         }
         // One fixed algorithm: a token naming `none` or any other is refused.
         let mut validation = Validation::new(Algorithm::HS256);
@@ -91,8 +93,14 @@ impl Keys {
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &b[start..end]
 }
 

@@ -18,7 +18,10 @@ pub const MAX_PER_ADDRESS: i64 = 30;
 /// table holds no email addresses.
 pub fn keys(account: &str, address: &str) -> [(String, i64); 2] {
     [
-        (format!("acct:{}", sha256_hex(account.as_bytes())), MAX_PER_ACCOUNT),
+        (
+            format!("acct:{}", sha256_hex(account.as_bytes())),
+            MAX_PER_ACCOUNT,
+        ),
         (format!("addr:{address}"), MAX_PER_ADDRESS),
     ]
 }
@@ -61,7 +64,9 @@ pub fn record_failure(conn: &mut DbConn, keys: &[(String, i64)]) -> Result<(), A
         .collect();
     db_run!(conn, |c| {
         for row in &rows {
-            diesel::insert_into(login_failures::table).values(row.clone()).execute(c)?;
+            diesel::insert_into(login_failures::table)
+                .values(row.clone())
+                .execute(c)?;
         }
         // Old failures tell nothing; keep the table small.
         diesel::delete(login_failures::table.filter(login_failures::at.lt(at - Duration::days(1))))

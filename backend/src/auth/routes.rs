@@ -38,9 +38,16 @@ fn refresh_cookie(token: &str) -> Cookie<'static> {
         .finish()
 }
 
-fn session_response(state: &AppState, user: &UserRow, agency_name: Option<String>, refresh: &str) -> Result<HttpResponse, AppError> {
+fn session_response(
+    state: &AppState,
+    user: &UserRow,
+    agency_name: Option<String>,
+    refresh: &str,
+) -> Result<HttpResponse, AppError> {
     let role = Role::parse(&user.role).ok_or_else(|| AppError::internal("unknown role"))?;
-    let access_token = state.keys.issue(&user.id, role, user.agency_id.as_deref())?;
+    let access_token = state
+        .keys
+        .issue(&user.id, role, user.agency_id.as_deref())?;
     let body = TokenResponse {
         access_token,
         token_type: "Bearer".into(),
@@ -76,17 +83,27 @@ fn session_response(state: &AppState, user: &UserRow, agency_name: Option<String
     )
 )]
 #[post("/auth/login")]
-async fn login(state: web::Data<AppState>, req: HttpRequest, body: ApiJson<LoginRequest>) -> Result<HttpResponse, AppError> {
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<LoginRequest>,
+) -> Result<HttpResponse, AppError> {
     let email = body.0.email.trim().to_lowercase();
     let password = body.0.password;
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
     let st = state.clone();
     let (user, agency, refresh) = state
         .db(move |conn| {
             let keys = ratelimit::keys(&email, &address);
             ratelimit::check(conn, &keys)?;
             let user = store::user_by_email(conn, &email)?;
-            let ok = password::verify(&password, user.as_ref().and_then(|u| u.password_hash.as_deref()));
+            let ok = password::verify(
+                &password,
+                user.as_ref().and_then(|u| u.password_hash.as_deref()),
+            );
             match user {
                 Some(user) if ok => {
                     ratelimit::clear(conn, &keys[0].0)?;
@@ -117,7 +134,10 @@ async fn login(state: web::Data<AppState>, req: HttpRequest, body: ApiJson<Login
     )
 )]
 #[post("/auth/refresh")]
-async fn refresh_session(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+async fn refresh_session(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
     let token = req
         .cookie(REFRESH_COOKIE)
         .map(|c| c.value().to_string())
@@ -134,7 +154,9 @@ async fn refresh_session(state: web::Data<AppState>, req: HttpRequest) -> Result
                 }
                 Rotated::Invalid => Ok(None),
             })?
-            .ok_or(AppError::Unauthorized("The session has ended: log in again."))
+            .ok_or(AppError::Unauthorized(
+                "The session has ended: log in again.",
+            ))
         })
         .await?;
     session_response(&state, &user, agency, &refresh)
@@ -151,7 +173,9 @@ async fn refresh_session(state: web::Data<AppState>, req: HttpRequest) -> Result
 #[post("/auth/logout")]
 async fn logout(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
     if let Some(token) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()) {
-        state.db(move |conn| store::revoke_by_token(conn, &token)).await?;
+        state
+            .db(move |conn| store::revoke_by_token(conn, &token))
+            .await?;
     }
     let mut gone = refresh_cookie("");
     gone.make_removal();
@@ -170,9 +194,19 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResp
     )
 )]
 #[post("/auth/token")]
-async fn client_token(state: web::Data<AppState>, req: HttpRequest, body: ApiJson<ClientCredentialsRequest>) -> Result<HttpResponse, AppError> {
-    let ClientCredentialsRequest { client_id, client_secret } = body.0;
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+async fn client_token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<ClientCredentialsRequest>,
+) -> Result<HttpResponse, AppError> {
+    let ClientCredentialsRequest {
+        client_id,
+        client_secret,
+    } = body.0;
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
     let client = state
         .db(move |conn| {
             let keys = ratelimit::keys(&format!("client:{client_id}"), &address);
@@ -191,20 +225,24 @@ async fn client_token(state: web::Data<AppState>, req: HttpRequest, body: ApiJso
             }
         })
         .await?;
-    let access_token = state.keys.issue(&client.id, Role::Integration, Some(&client.agency_id))?;
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(TokenResponse {
-        access_token,
-        token_type: "Bearer".into(),
-        expires_in: ACCESS_TTL_SECS,
-        me: Me {
-            id: client.id,
-            role: Role::Integration,
-            agency_id: Some(client.agency_id),
-            agency_name: None,
-            name: client.name,
-            email: None,
-        },
-    }))
+    let access_token = state
+        .keys
+        .issue(&client.id, Role::Integration, Some(&client.agency_id))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: ACCESS_TTL_SECS,
+            me: Me {
+                id: client.id,
+                role: Role::Integration,
+                agency_id: Some(client.agency_id),
+                agency_name: None,
+                name: client.name,
+                email: None,
+            },
+        }))
 }
 
 fn constant_eq(a: &[u8], b: &[u8]) -> bool {
@@ -222,13 +260,17 @@ fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     )
 )]
 #[post("/auth/invitations/accept")]
-async fn accept_invitation(state: web::Data<AppState>, body: ApiJson<AcceptInvitationRequest>) -> Result<HttpResponse, AppError> {
+async fn accept_invitation(
+    state: web::Data<AppState>,
+    body: ApiJson<AcceptInvitationRequest>,
+) -> Result<HttpResponse, AppError> {
     let AcceptInvitationRequest { token, password } = body.0;
     let (user, agency, refresh) = state
         .db(move |conn| {
             let hash = password::hash(&password)?;
             write_tx(conn, |conn| {
-                let user = store::accept_invitation(conn, &token, &hash)?.ok_or(AppError::NotFound)?;
+                let user =
+                    store::accept_invitation(conn, &token, &hash)?.ok_or(AppError::NotFound)?;
                 let agency = match &user.agency_id {
                     Some(a) => store::agency_name(conn, a)?,
                     None => None,
@@ -256,7 +298,8 @@ async fn me(state: web::Data<AppState>, auth: Auth<AnyPerson>) -> Result<web::Js
     let id = auth.subject.clone();
     let (user, agency) = state
         .db(move |conn| {
-            let user = store::user_by_id(conn, &id)?.ok_or(AppError::Unauthorized("Unknown user."))?;
+            let user =
+                store::user_by_id(conn, &id)?.ok_or(AppError::Unauthorized("Unknown user."))?;
             let agency = match &user.agency_id {
                 Some(a) => store::agency_name(conn, a)?,
                 None => None,

@@ -64,7 +64,11 @@ pub fn agency_name(conn: &mut DbConn, id: &str) -> Result<Option<String>, AppErr
 }
 
 /// Starts or continues a refresh-token family; returns the plaintext token.
-pub fn issue_refresh(conn: &mut DbConn, user_id: &str, family: Option<&str>) -> Result<String, AppError> {
+pub fn issue_refresh(
+    conn: &mut DbConn,
+    user_id: &str,
+    family: Option<&str>,
+) -> Result<String, AppError> {
     let token = random_token(32)?;
     let family = family.map(str::to_string).unwrap_or_else(new_id);
     let row = (
@@ -74,7 +78,9 @@ pub fn issue_refresh(conn: &mut DbConn, user_id: &str, family: Option<&str>) -> 
         refresh_tokens::expires_at.eq(now() + Duration::days(REFRESH_TTL_DAYS)),
         refresh_tokens::created_at.eq(now()),
     );
-    db_run!(conn, |c| diesel::insert_into(refresh_tokens::table).values(row).execute(c))?;
+    db_run!(conn, |c| diesel::insert_into(refresh_tokens::table)
+        .values(row)
+        .execute(c))?;
     Ok(token)
 }
 
@@ -87,17 +93,21 @@ pub enum Rotated {
 /// stolen or replayed: the whole family is revoked.
 pub fn rotate_refresh(conn: &mut DbConn, token: &str) -> Result<Rotated, AppError> {
     let hash = sha256_hex(token.as_bytes());
-    let found: Option<(String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
-        db_run!(conn, |c| refresh_tokens::table
-            .find(&hash)
-            .select((
-                refresh_tokens::user_id,
-                refresh_tokens::family,
-                refresh_tokens::expires_at,
-                refresh_tokens::revoked_at,
-            ))
-            .first(c)
-            .optional())?;
+    let found: Option<(
+        String,
+        String,
+        chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+    )> = db_run!(conn, |c| refresh_tokens::table
+        .find(&hash)
+        .select((
+            refresh_tokens::user_id,
+            refresh_tokens::family,
+            refresh_tokens::expires_at,
+            refresh_tokens::revoked_at,
+        ))
+        .first(c)
+        .optional())?;
     let Some((user_id, family, expires_at, revoked_at)) = found else {
         return Ok(Rotated::Invalid);
     };
@@ -151,12 +161,18 @@ pub fn create_invitation(conn: &mut DbConn, user_id: &str) -> Result<String, App
         user_invitations::user_id.eq(user_id),
         user_invitations::expires_at.eq(now() + Duration::days(INVITATION_TTL_DAYS)),
     );
-    db_run!(conn, |c| diesel::insert_into(user_invitations::table).values(row).execute(c))?;
+    db_run!(conn, |c| diesel::insert_into(user_invitations::table)
+        .values(row)
+        .execute(c))?;
     Ok(token)
 }
 
 /// Uses an invitation once: sets the password and returns the user.
-pub fn accept_invitation(conn: &mut DbConn, token: &str, password_hash: &str) -> Result<Option<UserRow>, AppError> {
+pub fn accept_invitation(
+    conn: &mut DbConn,
+    token: &str,
+    password_hash: &str,
+) -> Result<Option<UserRow>, AppError> {
     let hash = sha256_hex(token.as_bytes());
     let found: Option<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
         db_run!(conn, |c| user_invitations::table
@@ -185,7 +201,10 @@ pub fn accept_invitation(conn: &mut DbConn, token: &str, password_hash: &str) ->
     user_by_id(conn, &user_id)
 }
 
-pub fn client_by_client_id(conn: &mut DbConn, client_id: &str) -> Result<Option<ClientRow>, AppError> {
+pub fn client_by_client_id(
+    conn: &mut DbConn,
+    client_id: &str,
+) -> Result<Option<ClientRow>, AppError> {
     Ok(db_run!(conn, |c| integration_clients::table
         .filter(integration_clients::client_id.eq(client_id))
         .filter(integration_clients::active.eq(true))

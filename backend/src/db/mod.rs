@@ -42,9 +42,7 @@ macro_rules! db_tx {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {
             $crate::db::DbConn::Sqlite($c) => $c.immediate_transaction(|$c| $body),
-            $crate::db::DbConn::Postgresql($c) => {
-                diesel::Connection::transaction($c, |$c| $body)
-            }
+            $crate::db::DbConn::Postgresql($c) => diesel::Connection::transaction($c, |$c| $body),
         }
     };
 }
@@ -154,7 +152,11 @@ pub fn like_pattern(q: Option<&str>) -> Option<String> {
     if q.is_empty() {
         return None;
     }
-    let cleaned: String = q.to_lowercase().chars().filter(|c| *c != '%' && *c != '_').collect();
+    let cleaned: String = q
+        .to_lowercase()
+        .chars()
+        .filter(|c| *c != '%' && *c != '_')
+        .collect();
     Some(format!("%{cleaned}%"))
 }
 
@@ -164,7 +166,11 @@ pub fn paging(q: &tillit_api::ListQuery, max_per_page: i64) -> Result<(i64, i64)
     let per_page = q.per_page.unwrap_or(50);
     let mut errors = Vec::new();
     if page < 1 {
-        errors.push(tillit_api::FieldError::new("page", "out_of_range", "must be 1 or more"));
+        errors.push(tillit_api::FieldError::new(
+            "page",
+            "out_of_range",
+            "must be 1 or more",
+        ));
     }
     if !(1..=max_per_page).contains(&per_page) {
         errors.push(tillit_api::FieldError::new(

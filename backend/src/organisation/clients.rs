@@ -16,7 +16,9 @@ use crate::state::AppState;
 use crate::util::{new_id, now, random_token, sha256_hex};
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_clients).service(create_client).service(deactivate_client);
+    cfg.service(list_clients)
+        .service(create_client)
+        .service(deactivate_client);
 }
 
 fn to_api(r: ClientRow) -> IntegrationClient {
@@ -40,7 +42,10 @@ fn to_api(r: ClientRow) -> IntegrationClient {
     )
 )]
 #[get("/integration-clients")]
-async fn list_clients(state: web::Data<AppState>, auth: Auth<ControllerAdmin>) -> Result<web::Json<Vec<IntegrationClient>>, AppError> {
+async fn list_clients(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+) -> Result<web::Json<Vec<IntegrationClient>>, AppError> {
     let agency = auth.agency()?.to_string();
     let rows: Vec<ClientRow> = state
         .db(move |conn| {
@@ -89,8 +94,19 @@ async fn create_client(
     let row = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                db_run!(conn, |c| diesel::insert_into(integration_clients::table).values(&row).execute(c))?;
-                audit::record(conn, &agency, &actor, Event::new("integration_client.create", "integration_client", Some(&row.id)))?;
+                db_run!(conn, |c| diesel::insert_into(integration_clients::table)
+                    .values(&row)
+                    .execute(c))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new(
+                        "integration_client.create",
+                        "integration_client",
+                        Some(&row.id),
+                    ),
+                )?;
                 Ok(row)
             })
         })
@@ -114,7 +130,11 @@ async fn create_client(
     )
 )]
 #[delete("/integration-clients/{client_id}")]
-async fn deactivate_client(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn deactivate_client(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
     let id = path.into_inner();
@@ -131,7 +151,16 @@ async fn deactivate_client(state: web::Data<AppState>, auth: Auth<ControllerAdmi
                 if n == 0 {
                     return Err(AppError::NotFound);
                 }
-                audit::record(conn, &agency, &actor, Event::new("integration_client.deactivate", "integration_client", Some(&id)))
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new(
+                        "integration_client.deactivate",
+                        "integration_client",
+                        Some(&id),
+                    ),
+                )
             })
         })
         .await?;

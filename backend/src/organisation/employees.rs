@@ -66,7 +66,12 @@ fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<(EmployeeRow, String
 }
 
 /// Another active employee of the agency already using this email?
-fn email_taken(conn: &mut DbConn, agency: &str, email: &str, except: Option<&str>) -> Result<bool, AppError> {
+fn email_taken(
+    conn: &mut DbConn,
+    agency: &str,
+    email: &str,
+    except: Option<&str>,
+) -> Result<bool, AppError> {
     let ids: Vec<String> = db_run!(conn, |c| employees::table
         .filter(employees::agency_id.eq(agency))
         .filter(employees::email.eq(email))
@@ -96,7 +101,11 @@ fn check_unit(conn: &mut DbConn, agency: &str, unit_id: &str) -> Result<(), AppE
     )
 )]
 #[get("/employees")]
-async fn list_employees(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, q: web::Query<ListQuery>) -> Result<web::Json<Page<Employee>>, AppError> {
+async fn list_employees(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    q: web::Query<ListQuery>,
+) -> Result<web::Json<Page<Employee>>, AppError> {
     let (page, per_page) = paging(&q, 200)?;
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
@@ -111,14 +120,24 @@ async fn list_employees(state: web::Data<AppState>, auth: Auth<ControllerAdmin>,
                         .inner_join(units_t::table)
                         .filter(employees::agency_id.eq(&agency))
                         .into_boxed();
-                    let mut count = employees::table.filter(employees::agency_id.eq(&agency)).into_boxed();
+                    let mut count = employees::table
+                        .filter(employees::agency_id.eq(&agency))
+                        .into_boxed();
                     if !inactive {
                         query = query.filter(employees::active.eq(true));
                         count = count.filter(employees::active.eq(true));
                     }
                     if let Some(p) = &pattern {
-                        query = query.filter(employees::email.like(p.clone()).or(lower(employees::external_id).like(p.clone())));
-                        count = count.filter(employees::email.like(p.clone()).or(lower(employees::external_id).like(p.clone())));
+                        query = query.filter(
+                            employees::email
+                                .like(p.clone())
+                                .or(lower(employees::external_id).like(p.clone())),
+                        );
+                        count = count.filter(
+                            employees::email
+                                .like(p.clone())
+                                .or(lower(employees::external_id).like(p.clone())),
+                        );
                     }
                     let rows: Vec<(EmployeeRow, String)> = query
                         .order((employees::email.asc(), employees::id.asc()))
@@ -129,7 +148,12 @@ async fn list_employees(state: web::Data<AppState>, auth: Auth<ControllerAdmin>,
                     let total: i64 = count.count().get_result(c)?;
                     Ok::<_, diesel::result::Error>((rows, total))
                 })?;
-                audit::record(conn, &agency, &actor, Event::new("employee.list", "employee", None))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("employee.list", "employee", None),
+                )?;
                 Ok(Page {
                     items: rows.into_iter().map(|(r, u)| to_api(r, u)).collect(),
                     total,
@@ -157,11 +181,19 @@ async fn list_employees(state: web::Data<AppState>, auth: Auth<ControllerAdmin>,
     )
 )]
 #[post("/employees")]
-async fn create_employee(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, body: ApiJson<CreateEmployee>) -> Result<HttpResponse, AppError> {
+async fn create_employee(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    body: ApiJson<CreateEmployee>,
+) -> Result<HttpResponse, AppError> {
     let b = body.0;
     let mut errors = Vec::new();
-    let ext = ExternalId::parse(&b.external_id, "external_id").map_err(|e| errors.push(e)).ok();
-    let email = EmailAddress::parse(&b.email, "email").map_err(|e| errors.push(e)).ok();
+    let ext = ExternalId::parse(&b.external_id, "external_id")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let email = EmailAddress::parse(&b.email, "email")
+        .map_err(|e| errors.push(e))
+        .ok();
     let (Some(ext), Some(email)) = (ext, email) else {
         return Err(AppError::Invalid(errors));
     };
@@ -172,7 +204,9 @@ async fn create_employee(state: web::Data<AppState>, auth: Auth<ControllerAdmin>
             write_tx(conn, |conn| {
                 check_unit(conn, &agency, &b.unit_id)?;
                 if email_taken(conn, &agency, email.as_str(), None)? {
-                    return Err(AppError::conflict("An active employee already has this email address."));
+                    return Err(AppError::conflict(
+                        "An active employee already has this email address.",
+                    ));
                 }
                 let row = EmployeeRow {
                     id: new_id(),
@@ -184,12 +218,21 @@ async fn create_employee(state: web::Data<AppState>, auth: Auth<ControllerAdmin>
                     active: true,
                     updated_at: now(),
                 };
-                db_run!(conn, |c| diesel::insert_into(employees::table).values(&row).execute(c))
-                    .map_err(|e| match AppError::from(e) {
-                        AppError::Conflict(_) => AppError::conflict("An employee with this external id exists."),
-                        other => other,
-                    })?;
-                audit::record(conn, &agency, &actor, Event::new("employee.create", "employee", Some(&row.id)))?;
+                db_run!(conn, |c| diesel::insert_into(employees::table)
+                    .values(&row)
+                    .execute(c))
+                .map_err(|e| match AppError::from(e) {
+                    AppError::Conflict(_) => {
+                        AppError::conflict("An employee with this external id exists.")
+                    }
+                    other => other,
+                })?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("employee.create", "employee", Some(&row.id)),
+                )?;
                 get(conn, &agency, &row.id)
             })
         })
@@ -210,7 +253,11 @@ async fn create_employee(state: web::Data<AppState>, auth: Auth<ControllerAdmin>
     )
 )]
 #[get("/employees/{employee_id}")]
-async fn get_employee(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path: web::Path<String>) -> Result<web::Json<Employee>, AppError> {
+async fn get_employee(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    path: web::Path<String>,
+) -> Result<web::Json<Employee>, AppError> {
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
     let id = path.into_inner();
@@ -218,7 +265,12 @@ async fn get_employee(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, p
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let found = get(conn, &agency, &id)?;
-                audit::record(conn, &agency, &actor, Event::new("employee.read", "employee", Some(&id)))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("employee.read", "employee", Some(&id)),
+                )?;
                 Ok(found)
             })
         })
@@ -260,7 +312,9 @@ async fn update_employee(
                 get(conn, &agency, &id)?;
                 check_unit(conn, &agency, &b.unit_id)?;
                 if email_taken(conn, &agency, email.as_str(), Some(&id))? {
-                    return Err(AppError::conflict("An active employee already has this email address."));
+                    return Err(AppError::conflict(
+                        "An active employee already has this email address.",
+                    ));
                 }
                 db_run!(conn, |c| diesel::update(employees::table.find(&id))
                     .set((
@@ -270,7 +324,12 @@ async fn update_employee(
                         employees::updated_at.eq(now()),
                     ))
                     .execute(c))?;
-                audit::record(conn, &agency, &actor, Event::new("employee.update", "employee", Some(&id)))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("employee.update", "employee", Some(&id)),
+                )?;
                 get(conn, &agency, &id)
             })
         })
@@ -291,7 +350,11 @@ async fn update_employee(
     )
 )]
 #[delete("/employees/{employee_id}")]
-async fn deactivate_employee(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn deactivate_employee(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
     let id = path.into_inner();
@@ -302,7 +365,12 @@ async fn deactivate_employee(state: web::Data<AppState>, auth: Auth<ControllerAd
                 db_run!(conn, |c| diesel::update(employees::table.find(&id))
                     .set((employees::active.eq(false), employees::updated_at.eq(now())))
                     .execute(c))?;
-                audit::record(conn, &agency, &actor, Event::new("employee.deactivate", "employee", Some(&id)))
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("employee.deactivate", "employee", Some(&id)),
+                )
             })
         })
         .await?;

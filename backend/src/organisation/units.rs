@@ -75,8 +75,10 @@ fn to_api(r: UnitRow, counts: &HashMap<String, i64>) -> Unit {
 
 /// Would making `parent` the parent of `unit` close a loop?
 pub fn creates_cycle(all: &[UnitRow], unit: &str, parent: &str) -> bool {
-    let parents: HashMap<&str, Option<&str>> =
-        all.iter().map(|u| (u.id.as_str(), u.parent_id.as_deref())).collect();
+    let parents: HashMap<&str, Option<&str>> = all
+        .iter()
+        .map(|u| (u.id.as_str(), u.parent_id.as_deref()))
+        .collect();
     let mut cur = Some(parent);
     let mut steps = 0;
     while let Some(p) = cur {
@@ -102,7 +104,11 @@ pub fn creates_cycle(all: &[UnitRow], unit: &str, parent: &str) -> bool {
     )
 )]
 #[get("/units")]
-async fn list_units(state: web::Data<AppState>, auth: Auth<AgencyStaff>, q: web::Query<ListQuery>) -> Result<web::Json<Page<Unit>>, AppError> {
+async fn list_units(
+    state: web::Data<AppState>,
+    auth: Auth<AgencyStaff>,
+    q: web::Query<ListQuery>,
+) -> Result<web::Json<Page<Unit>>, AppError> {
     let (page, per_page) = paging(&q, 5000)?;
     let agency = auth.agency()?.to_string();
     let q = q.into_inner();
@@ -111,15 +117,27 @@ async fn list_units(state: web::Data<AppState>, auth: Auth<AgencyStaff>, q: web:
             let pattern = like_pattern(q.q.as_deref());
             let inactive = q.include_inactive.unwrap_or(false);
             let (rows, total) = db_run!(conn, |c| {
-                let mut query = units::table.filter(units::agency_id.eq(&agency)).into_boxed();
-                let mut count = units::table.filter(units::agency_id.eq(&agency)).into_boxed();
+                let mut query = units::table
+                    .filter(units::agency_id.eq(&agency))
+                    .into_boxed();
+                let mut count = units::table
+                    .filter(units::agency_id.eq(&agency))
+                    .into_boxed();
                 if !inactive {
                     query = query.filter(units::active.eq(true));
                     count = count.filter(units::active.eq(true));
                 }
                 if let Some(p) = &pattern {
-                    query = query.filter(lower(units::name).like(p.clone()).or(lower(units::external_id).like(p.clone())));
-                    count = count.filter(lower(units::name).like(p.clone()).or(lower(units::external_id).like(p.clone())));
+                    query = query.filter(
+                        lower(units::name)
+                            .like(p.clone())
+                            .or(lower(units::external_id).like(p.clone())),
+                    );
+                    count = count.filter(
+                        lower(units::name)
+                            .like(p.clone())
+                            .or(lower(units::external_id).like(p.clone())),
+                    );
                 }
                 let rows: Vec<UnitRow> = query
                     .order((units::name.asc(), units::id.asc()))
@@ -157,9 +175,14 @@ async fn list_units(state: web::Data<AppState>, auth: Auth<AgencyStaff>, q: web:
     )
 )]
 #[post("/units")]
-async fn create_unit(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, body: ApiJson<CreateUnit>) -> Result<HttpResponse, AppError> {
+async fn create_unit(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    body: ApiJson<CreateUnit>,
+) -> Result<HttpResponse, AppError> {
     let b = body.0;
-    let ext = ExternalId::parse(&b.external_id, "external_id").map_err(|e| AppError::Invalid(vec![e]))?;
+    let ext =
+        ExternalId::parse(&b.external_id, "external_id").map_err(|e| AppError::Invalid(vec![e]))?;
     let name = parse_name(&b.name, "name").map_err(|e| AppError::Invalid(vec![e]))?;
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
@@ -168,7 +191,11 @@ async fn create_unit(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, bo
             write_tx(conn, |conn| {
                 if let Some(p) = &b.parent_id {
                     get(conn, &agency, p).map_err(|_| {
-                        AppError::invalid("parent_id", "unknown_parent", "no such unit in this agency")
+                        AppError::invalid(
+                            "parent_id",
+                            "unknown_parent",
+                            "no such unit in this agency",
+                        )
                     })?;
                 }
                 let row = UnitRow {
@@ -180,12 +207,21 @@ async fn create_unit(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, bo
                     active: true,
                     updated_at: now(),
                 };
-                db_run!(conn, |c| diesel::insert_into(units::table).values(&row).execute(c))
-                    .map_err(|e| match AppError::from(e) {
-                        AppError::Conflict(_) => AppError::conflict("A unit with this external id exists."),
-                        other => other,
-                    })?;
-                audit::record(conn, &agency, &actor, Event::new("unit.create", "unit", Some(&row.id)))?;
+                db_run!(conn, |c| diesel::insert_into(units::table)
+                    .values(&row)
+                    .execute(c))
+                .map_err(|e| match AppError::from(e) {
+                    AppError::Conflict(_) => {
+                        AppError::conflict("A unit with this external id exists.")
+                    }
+                    other => other,
+                })?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("unit.create", "unit", Some(&row.id)),
+                )?;
                 Ok(row)
             })
         })
@@ -206,7 +242,11 @@ async fn create_unit(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, bo
     )
 )]
 #[get("/units/{unit_id}")]
-async fn get_unit(state: web::Data<AppState>, auth: Auth<AgencyStaff>, path: web::Path<String>) -> Result<web::Json<Unit>, AppError> {
+async fn get_unit(
+    state: web::Data<AppState>,
+    auth: Auth<AgencyStaff>,
+    path: web::Path<String>,
+) -> Result<web::Json<Unit>, AppError> {
     let agency = auth.agency()?.to_string();
     let id = path.into_inner();
     let unit = state
@@ -253,19 +293,36 @@ async fn update_unit(
                 if let Some(p) = &b.parent_id {
                     let all = all(conn, &agency)?;
                     if !all.iter().any(|u| &u.id == p) {
-                        return Err(AppError::invalid("parent_id", "unknown_parent", "no such unit in this agency"));
+                        return Err(AppError::invalid(
+                            "parent_id",
+                            "unknown_parent",
+                            "no such unit in this agency",
+                        ));
                     }
                     if creates_cycle(&all, &id, p) {
-                        return Err(AppError::invalid("parent_id", "cycle", "a unit cannot be placed under itself or its own sub-unit"));
+                        return Err(AppError::invalid(
+                            "parent_id",
+                            "cycle",
+                            "a unit cannot be placed under itself or its own sub-unit",
+                        ));
                     }
                 }
                 row.name = name;
                 row.parent_id = b.parent_id.clone();
                 row.updated_at = now();
                 db_run!(conn, |c| diesel::update(units::table.find(&row.id))
-                    .set((units::name.eq(&row.name), units::parent_id.eq(&row.parent_id), units::updated_at.eq(row.updated_at)))
+                    .set((
+                        units::name.eq(&row.name),
+                        units::parent_id.eq(&row.parent_id),
+                        units::updated_at.eq(row.updated_at)
+                    ))
                     .execute(c))?;
-                audit::record(conn, &agency, &actor, Event::new("unit.update", "unit", Some(&row.id)))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("unit.update", "unit", Some(&row.id)),
+                )?;
                 let counts = employee_counts(conn, &agency)?;
                 Ok(to_api(row, &counts))
             })
@@ -288,7 +345,11 @@ async fn update_unit(
     )
 )]
 #[delete("/units/{unit_id}")]
-async fn deactivate_unit(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn deactivate_unit(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
     let id = path.into_inner();

@@ -38,7 +38,13 @@ pub fn to_api(r: UserRow, unit_ids: Vec<String>) -> User {
     }
 }
 
-pub fn insert_user(conn: &mut DbConn, agency: &str, email: &EmailAddress, name: &str, role: Role) -> Result<UserRow, AppError> {
+pub fn insert_user(
+    conn: &mut DbConn,
+    agency: &str,
+    email: &EmailAddress,
+    name: &str,
+    role: Role,
+) -> Result<UserRow, AppError> {
     let row = UserRow {
         id: new_id(),
         agency_id: Some(agency.to_string()),
@@ -49,11 +55,14 @@ pub fn insert_user(conn: &mut DbConn, agency: &str, email: &EmailAddress, name: 
         active: true,
         created_at: now(),
     };
-    db_run!(conn, |c| diesel::insert_into(users::table).values(&row).execute(c)).map_err(|e| {
-        match AppError::from(e) {
-            AppError::Conflict(_) => AppError::conflict("A user with this email address already exists."),
-            other => other,
+    db_run!(conn, |c| diesel::insert_into(users::table)
+        .values(&row)
+        .execute(c))
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => {
+            AppError::conflict("A user with this email address already exists.")
         }
+        other => other,
     })?;
     Ok(row)
 }
@@ -66,7 +75,10 @@ fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<UserRow, AppError> {
         .first(c))?)
 }
 
-fn led_units(conn: &mut DbConn, user_ids: &[String]) -> Result<HashMap<String, Vec<String>>, AppError> {
+fn led_units(
+    conn: &mut DbConn,
+    user_ids: &[String],
+) -> Result<HashMap<String, Vec<String>>, AppError> {
     let rows: Vec<(String, String)> = db_run!(conn, |c| leader_units::table
         .filter(leader_units::user_id.eq_any(user_ids))
         .select((leader_units::user_id, leader_units::unit_id))
@@ -78,20 +90,35 @@ fn led_units(conn: &mut DbConn, user_ids: &[String]) -> Result<HashMap<String, V
     Ok(out)
 }
 
-fn set_led_units(conn: &mut DbConn, agency: &str, user_id: &str, role: Role, unit_ids: &[String]) -> Result<(), AppError> {
+fn set_led_units(
+    conn: &mut DbConn,
+    agency: &str,
+    user_id: &str,
+    role: Role,
+    unit_ids: &[String],
+) -> Result<(), AppError> {
     if role != Role::Leader && !unit_ids.is_empty() {
-        return Err(AppError::invalid("unit_ids", "not_a_leader", "only leaders lead units"));
+        return Err(AppError::invalid(
+            "unit_ids",
+            "not_a_leader",
+            "only leaders lead units",
+        ));
     }
     for (i, u) in unit_ids.iter().enumerate() {
         if units::get(conn, agency, u).is_err() {
-            return Err(AppError::Invalid(vec![units::unknown_unit(&format!("unit_ids[{i}]"))]));
+            return Err(AppError::Invalid(vec![units::unknown_unit(&format!(
+                "unit_ids[{i}]"
+            ))]));
         }
     }
     db_run!(conn, |c| {
         diesel::delete(leader_units::table.filter(leader_units::user_id.eq(user_id))).execute(c)?;
         for u in unit_ids {
             diesel::insert_into(leader_units::table)
-                .values((leader_units::user_id.eq(user_id), leader_units::unit_id.eq(u)))
+                .values((
+                    leader_units::user_id.eq(user_id),
+                    leader_units::unit_id.eq(u),
+                ))
                 .on_conflict_do_nothing()
                 .execute(c)?;
         }
@@ -113,7 +140,11 @@ fn set_led_units(conn: &mut DbConn, agency: &str, user_id: &str, role: Role, uni
     )
 )]
 #[get("/users")]
-async fn list_users(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, q: web::Query<ListQuery>) -> Result<web::Json<Page<User>>, AppError> {
+async fn list_users(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    q: web::Query<ListQuery>,
+) -> Result<web::Json<Page<User>>, AppError> {
     let (page, per_page) = paging(&q, 200)?;
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
@@ -124,15 +155,27 @@ async fn list_users(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, q: 
                 let pattern = like_pattern(q.q.as_deref());
                 let inactive = q.include_inactive.unwrap_or(false);
                 let (rows, total) = db_run!(conn, |c| {
-                    let mut query = users::table.filter(users::agency_id.eq(&agency)).into_boxed();
-                    let mut count = users::table.filter(users::agency_id.eq(&agency)).into_boxed();
+                    let mut query = users::table
+                        .filter(users::agency_id.eq(&agency))
+                        .into_boxed();
+                    let mut count = users::table
+                        .filter(users::agency_id.eq(&agency))
+                        .into_boxed();
                     if !inactive {
                         query = query.filter(users::active.eq(true));
                         count = count.filter(users::active.eq(true));
                     }
                     if let Some(p) = &pattern {
-                        query = query.filter(users::email.like(p.clone()).or(lower(users::name).like(p.clone())));
-                        count = count.filter(users::email.like(p.clone()).or(lower(users::name).like(p.clone())));
+                        query = query.filter(
+                            users::email
+                                .like(p.clone())
+                                .or(lower(users::name).like(p.clone())),
+                        );
+                        count = count.filter(
+                            users::email
+                                .like(p.clone())
+                                .or(lower(users::name).like(p.clone())),
+                        );
                     }
                     let rows: Vec<UserRow> = query
                         .order((users::name.asc(), users::id.asc()))
@@ -179,12 +222,20 @@ async fn list_users(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, q: 
     )
 )]
 #[post("/users")]
-async fn invite_user(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, body: ApiJson<CreateUser>) -> Result<HttpResponse, AppError> {
+async fn invite_user(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    body: ApiJson<CreateUser>,
+) -> Result<HttpResponse, AppError> {
     let b = body.0;
     let email = EmailAddress::parse(&b.email, "email").map_err(|e| AppError::Invalid(vec![e]))?;
     let name = parse_name(&b.name, "name").map_err(|e| AppError::Invalid(vec![e]))?;
     if !matches!(b.role, Role::ControllerAdmin | Role::Leader) {
-        return Err(AppError::invalid("role", "invalid_role", "must be controller_admin or leader"));
+        return Err(AppError::invalid(
+            "role",
+            "invalid_role",
+            "must be controller_admin or leader",
+        ));
     }
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
@@ -194,7 +245,12 @@ async fn invite_user(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, bo
             write_tx(conn, |conn| {
                 let row = insert_user(conn, &agency, &email, &name, b.role)?;
                 set_led_units(conn, &agency, &row.id, b.role, &b.unit_ids)?;
-                audit::record(conn, &agency, &actor, Event::new("user.create", "user", Some(&row.id)))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("user.create", "user", Some(&row.id)),
+                )?;
                 let token = create_invitation(conn, &row.id)?;
                 Ok((to_api(row, b.unit_ids.clone()), token))
             })
@@ -219,7 +275,11 @@ async fn invite_user(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, bo
     )
 )]
 #[get("/users/{user_id}")]
-async fn get_user(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path: web::Path<String>) -> Result<web::Json<User>, AppError> {
+async fn get_user(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    path: web::Path<String>,
+) -> Result<web::Json<User>, AppError> {
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
     let id = path.into_inner();
@@ -227,8 +287,15 @@ async fn get_user(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path:
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let row = get(conn, &agency, &id)?;
-                let units = led_units(conn, std::slice::from_ref(&id))?.remove(&id).unwrap_or_default();
-                audit::record(conn, &agency, &actor, Event::new("user.read", "user", Some(&id)))?;
+                let units = led_units(conn, std::slice::from_ref(&id))?
+                    .remove(&id)
+                    .unwrap_or_default();
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("user.read", "user", Some(&id)),
+                )?;
                 Ok(to_api(row, units))
             })
         })
@@ -269,9 +336,19 @@ async fn update_user(
                 let row = get(conn, &agency, &id)?;
                 let role = Role::parse(&row.role).unwrap_or(Role::Leader);
                 set_led_units(conn, &agency, &id, role, &b.unit_ids)?;
-                db_run!(conn, |c| diesel::update(users::table.find(&id)).set(users::name.eq(&name)).execute(c))?;
-                audit::record(conn, &agency, &actor, Event::new("user.update", "user", Some(&id)))?;
-                let row = UserRow { name: name.clone(), ..row };
+                db_run!(conn, |c| diesel::update(users::table.find(&id))
+                    .set(users::name.eq(&name))
+                    .execute(c))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("user.update", "user", Some(&id)),
+                )?;
+                let row = UserRow {
+                    name: name.clone(),
+                    ..row
+                };
                 Ok(to_api(row, b.unit_ids.clone()))
             })
         })
@@ -293,7 +370,11 @@ async fn update_user(
     )
 )]
 #[delete("/users/{user_id}")]
-async fn deactivate_user(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn deactivate_user(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
     let id = path.into_inner();
@@ -304,8 +385,15 @@ async fn deactivate_user(state: web::Data<AppState>, auth: Auth<ControllerAdmin>
                 if id == actor.id {
                     return Err(AppError::conflict("You cannot deactivate yourself."));
                 }
-                db_run!(conn, |c| diesel::update(users::table.find(&id)).set(users::active.eq(false)).execute(c))?;
-                audit::record(conn, &agency, &actor, Event::new("user.deactivate", "user", Some(&id)))
+                db_run!(conn, |c| diesel::update(users::table.find(&id))
+                    .set(users::active.eq(false))
+                    .execute(c))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("user.deactivate", "user", Some(&id)),
+                )
             })
         })
         .await?;

@@ -43,9 +43,15 @@ fn fresh_database(dir: &std::path::Path) -> String {
     match std::env::var("TILLIT_TEST_PG") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let mut c = diesel::PgConnection::establish(&admin_url).expect("connect to TILLIT_TEST_PG");
-            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).unwrap();
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+            let mut c =
+                diesel::PgConnection::establish(&admin_url).expect("connect to TILLIT_TEST_PG");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut c)
+                .unwrap();
+            let base = admin_url
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap();
             format!("{base}/{name}")
         }
         _ => format!("sqlite://{}", dir.join("test.db").display()),
@@ -84,7 +90,8 @@ impl TestApp {
         // The processor's admin exists from installation; create one directly.
         {
             let mut conn = state.pool.get().unwrap();
-            tillit_backend::seed::processor_admin(&mut conn, "processor@test.no", PASSWORD).unwrap();
+            tillit_backend::seed::processor_admin(&mut conn, "processor@test.no", PASSWORD)
+                .unwrap();
         }
         let server = tillit_backend::start(state, listener).unwrap();
         tokio::spawn(server);
@@ -106,7 +113,13 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Response {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
         let mut rb = self.client.request(method, self.url(path));
         if let Some(t) = token {
             rb = rb.bearer_auth(t);
@@ -126,10 +139,18 @@ impl TestApp {
 
     pub async fn login(&self, email: &str, password: &str) -> String {
         let res = self
-            .call(Method::POST, "/api/auth/login", None, Some(json!({"email": email, "password": password})))
+            .call(
+                Method::POST,
+                "/api/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::OK, "login as {email}");
-        res.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string()
+        res.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// Onboards an agency through the API and returns its admin's token.
@@ -171,11 +192,21 @@ impl TestApp {
     }
 
     pub async fn import_units(&self, token: &str, mode: &str, units: Value) -> Response {
-        self.post("/api/imports/units", token, json!({"mode": mode, "units": units})).await
+        self.post(
+            "/api/imports/units",
+            token,
+            json!({"mode": mode, "units": units}),
+        )
+        .await
     }
 
     pub async fn import_employees(&self, token: &str, mode: &str, employees: Value) -> Response {
-        self.post("/api/imports/employees", token, json!({"mode": mode, "employees": employees})).await
+        self.post(
+            "/api/imports/employees",
+            token,
+            json!({"mode": mode, "employees": employees}),
+        )
+        .await
     }
 
     /// A small organisation: root R with children A and B; one employee in each.
@@ -203,8 +234,18 @@ impl TestApp {
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);
-        let units: Value = self.get("/api/units?per_page=100", &a.token).await.json().await.unwrap();
-        let employees: Value = self.get("/api/employees", &a.token).await.json().await.unwrap();
+        let units: Value = self
+            .get("/api/units?per_page=100", &a.token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let employees: Value = self
+            .get("/api/employees", &a.token)
+            .await
+            .json()
+            .await
+            .unwrap();
         let unit_id = units["items"][0]["id"].as_str().unwrap().to_string();
         let employee_id = employees["items"][0]["id"].as_str().unwrap().to_string();
         // A leader and an HR client, so every kind of id exists.
@@ -216,11 +257,21 @@ impl TestApp {
             )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
-        let user_id = res.json::<Value>().await.unwrap()["user"]["id"].as_str().unwrap().to_string();
-        let res = self.post("/api/integration-clients", &a.token, json!({"name": "HR"})).await;
+        let user_id = res.json::<Value>().await.unwrap()["user"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let res = self
+            .post("/api/integration-clients", &a.token, json!({"name": "HR"}))
+            .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let client: Value = res.json().await.unwrap();
-        let imports: Value = self.get("/api/imports", &a.token).await.json().await.unwrap();
+        let imports: Value = self
+            .get("/api/imports", &a.token)
+            .await
+            .json()
+            .await
+            .unwrap();
         Org {
             unit_id,
             employee_id,
@@ -253,7 +304,10 @@ impl TestApp {
             )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
+        res.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 }
 

@@ -16,7 +16,11 @@ pub fn Employees() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let typed = RwSignal::new(String::new());
     Effect::new(move |_| {
-        let path = format!("/api/employees?page={}&per_page={PER_PAGE}&q={}", page.get(), enc(&query.get()));
+        let path = format!(
+            "/api/employees?page={}&per_page={PER_PAGE}&q={}",
+            page.get(),
+            enc(&query.get())
+        );
         fetch_into(data, path);
     });
     let total = Signal::derive(move || data.get().and_then(|d| d.ok()).map_or(0, |p| p.total));

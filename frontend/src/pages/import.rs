@@ -9,7 +9,9 @@ use crate::i18n::{t, K};
 
 async fn read_file(input: &web_sys::HtmlInputElement) -> Option<String> {
     let file = input.files()?.get(0)?;
-    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?;
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()?;
     text.as_string()
 }
 
@@ -58,7 +60,12 @@ pub fn Import() -> impl IntoView {
         });
     };
     // Apply only what was checked, and only when the check found no errors.
-    let can_apply = move || result.get().is_some_and(|r| r.dry_run && r.errors.is_empty()) && busy.get().is_none();
+    let can_apply = move || {
+        result
+            .get()
+            .is_some_and(|r| r.dry_run && r.errors.is_empty())
+            && busy.get().is_none()
+    };
     let reset = move || {
         result.set(None);
         error.set(None);
@@ -156,7 +163,11 @@ fn Summary(s: ImportSummary) -> impl IntoView {
     } else {
         K::Applied
     };
-    let class = if s.errors.is_empty() { "card ok" } else { "card error" };
+    let class = if s.errors.is_empty() {
+        "card ok"
+    } else {
+        "card error"
+    };
     view! {
         <section class=class>
             <h2>{t(heading)}</h2>

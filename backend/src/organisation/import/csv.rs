@@ -20,7 +20,11 @@ fn delimiter(text: &str) -> u8 {
 }
 
 /// Parses `text` into rows of named columns; `required` must be in the header.
-fn records(text: &str, required: &[&str], optional: &[&str]) -> Result<Vec<HashMap<String, String>>, AppError> {
+fn records(
+    text: &str,
+    required: &[&str],
+    optional: &[&str],
+) -> Result<Vec<HashMap<String, String>>, AppError> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter(text))
         .flexible(true)
@@ -39,7 +43,10 @@ fn records(text: &str, required: &[&str], optional: &[&str]) -> Result<Vec<HashM
             FieldError::new(
                 *c,
                 "missing_column",
-                format!("the header row has no '{c}' column (found: {})", headers.join(", ")),
+                format!(
+                    "the header row has no '{c}' column (found: {})",
+                    headers.join(", ")
+                ),
             )
             .at_row(1)
         })
@@ -50,12 +57,20 @@ fn records(text: &str, required: &[&str], optional: &[&str]) -> Result<Vec<HashM
     let wanted: Vec<(usize, &str)> = headers
         .iter()
         .enumerate()
-        .filter_map(|(i, h)| required.iter().chain(optional).find(|c| *c == h).map(|c| (i, *c)))
+        .filter_map(|(i, h)| {
+            required
+                .iter()
+                .chain(optional)
+                .find(|c| *c == h)
+                .map(|c| (i, *c))
+        })
         .collect();
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| {
-            AppError::Invalid(vec![FieldError::new("row", "malformed_csv", e.to_string()).at_row(i + FIRST_ROW)])
+            AppError::Invalid(vec![
+                FieldError::new("row", "malformed_csv", e.to_string()).at_row(i + FIRST_ROW)
+            ])
         })?;
         if rec.iter().all(|f| f.is_empty()) {
             // Spreadsheets often end with blank lines; they are no row.
@@ -80,26 +95,33 @@ fn take(row: &mut HashMap<String, String>, key: &str) -> String {
 }
 
 pub fn units(text: &str) -> Result<Vec<UnitRow>, AppError> {
-    Ok(records(text, &["external_id", "name"], &["parent_external_id"])?
-        .into_iter()
-        .map(|mut r| UnitRow {
-            external_id: take(&mut r, "external_id"),
-            name: take(&mut r, "name"),
-            parent_external_id: Some(take(&mut r, "parent_external_id")).filter(|p| !p.is_empty()),
-        })
-        .collect())
+    Ok(
+        records(text, &["external_id", "name"], &["parent_external_id"])?
+            .into_iter()
+            .map(|mut r| UnitRow {
+                external_id: take(&mut r, "external_id"),
+                name: take(&mut r, "name"),
+                parent_external_id: Some(take(&mut r, "parent_external_id"))
+                    .filter(|p| !p.is_empty()),
+            })
+            .collect(),
+    )
 }
 
 pub fn employees(text: &str) -> Result<Vec<EmployeeRow>, AppError> {
-    Ok(records(text, &["external_id", "email", "unit_external_id"], &["language"])?
-        .into_iter()
-        .map(|mut r| EmployeeRow {
-            external_id: take(&mut r, "external_id"),
-            email: take(&mut r, "email"),
-            unit_external_id: take(&mut r, "unit_external_id"),
-            language: Some(take(&mut r, "language")).filter(|l| !l.is_empty()),
-        })
-        .collect())
+    Ok(records(
+        text,
+        &["external_id", "email", "unit_external_id"],
+        &["language"],
+    )?
+    .into_iter()
+    .map(|mut r| EmployeeRow {
+        external_id: take(&mut r, "external_id"),
+        email: take(&mut r, "email"),
+        unit_external_id: take(&mut r, "unit_external_id"),
+        language: Some(take(&mut r, "language")).filter(|l| !l.is_empty()),
+    })
+    .collect())
 }
 
 #[cfg(test)]
@@ -117,7 +139,9 @@ mod tests {
 
     #[test]
     fn org_2_csv_accepts_commas_and_quotes() {
-        let rows = employees("external_id,email,unit_external_id,language\nE1,\"a@b.no\",U1,nn\n\n").unwrap();
+        let rows =
+            employees("external_id,email,unit_external_id,language\nE1,\"a@b.no\",U1,nn\n\n")
+                .unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].language.as_deref(), Some("nn"));
     }

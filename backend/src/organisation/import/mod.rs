@@ -67,7 +67,11 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
         Some(v) => {
             let s = v.to_str().unwrap_or("").trim().to_string();
             if s.is_empty() || s.len() > 200 {
-                Err(AppError::invalid("Idempotency-Key", "invalid_header", "must be 1 to 200 visible characters"))
+                Err(AppError::invalid(
+                    "Idempotency-Key",
+                    "invalid_header",
+                    "must be 1 to 200 visible characters",
+                ))
             } else {
                 Ok(Some(s))
             }
@@ -75,7 +79,15 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, AppError> {
     }
 }
 
-fn summary(kind: ImportKind, req_mode: ImportMode, dry_run: bool, rows: usize, c: &Counts, id: Option<String>, errors: Vec<FieldError>) -> ImportSummary {
+fn summary(
+    kind: ImportKind,
+    req_mode: ImportMode,
+    dry_run: bool,
+    rows: usize,
+    c: &Counts,
+    id: Option<String>,
+    errors: Vec<FieldError>,
+) -> ImportSummary {
     ImportSummary {
         applied: id.is_some(),
         import_id: id,
@@ -97,7 +109,11 @@ enum Outcome {
 }
 
 /// Validates, plans and (unless a dry run) applies one import in one transaction.
-pub async fn run(state: &AppState, who: &Identity, req: Request) -> Result<ImportSummary, AppError> {
+pub async fn run(
+    state: &AppState,
+    who: &Identity,
+    req: Request,
+) -> Result<ImportSummary, AppError> {
     let agency = who.agency()?.to_string();
     let actor = who.actor();
     let outcome = state
@@ -114,9 +130,22 @@ pub async fn run(state: &AppState, who: &Identity, req: Request) -> Result<Impor
                                 "this key was used for a different request",
                             ));
                         }
-                        audit::record(conn, &agency, &actor, Event::new("import.replay", "import", Some(&prev.id)))?;
+                        audit::record(
+                            conn,
+                            &agency,
+                            &actor,
+                            Event::new("import.replay", "import", Some(&prev.id)),
+                        )?;
                         let c = prev.counts();
-                        return Ok(Outcome::Done(summary(prev.kind(), prev.mode(), false, prev.rows_total as usize, &c, Some(prev.id), vec![])));
+                        return Ok(Outcome::Done(summary(
+                            prev.kind(),
+                            prev.mode(),
+                            false,
+                            prev.rows_total as usize,
+                            &c,
+                            Some(prev.id),
+                            vec![],
+                        )));
                     }
                 }
                 let mut gen = new_id;
@@ -135,23 +164,50 @@ pub async fn run(state: &AppState, who: &Identity, req: Request) -> Result<Impor
                     Rows::Employees(rows) => {
                         let existing = employees::all(conn, &agency)?;
                         let all_units = units::all(conn, &agency)?;
-                        plan::plan_employees(&mut ctx, rows, &existing, &all_units).map(Planned::Employees)
+                        plan::plan_employees(&mut ctx, rows, &existing, &all_units)
+                            .map(Planned::Employees)
                     }
                 };
                 let planned = match planned {
                     Ok(p) => p,
                     Err(errors) => {
-                        audit::record(conn, &agency, &actor, Event::new("import.check", "import", None))?;
+                        audit::record(
+                            conn,
+                            &agency,
+                            &actor,
+                            Event::new("import.check", "import", None),
+                        )?;
                         if req.dry_run {
-                            return Ok(Outcome::Done(summary(kind, req.mode, true, rows_n, &Counts::default(), None, errors)));
+                            return Ok(Outcome::Done(summary(
+                                kind,
+                                req.mode,
+                                true,
+                                rows_n,
+                                &Counts::default(),
+                                None,
+                                errors,
+                            )));
                         }
                         return Ok(Outcome::Rejected(errors));
                     }
                 };
                 let counts = planned.counts();
                 if req.dry_run {
-                    audit::record(conn, &agency, &actor, Event::new("import.check", "import", None))?;
-                    return Ok(Outcome::Done(summary(kind, req.mode, true, rows_n, &counts, None, vec![])));
+                    audit::record(
+                        conn,
+                        &agency,
+                        &actor,
+                        Event::new("import.check", "import", None),
+                    )?;
+                    return Ok(Outcome::Done(summary(
+                        kind,
+                        req.mode,
+                        true,
+                        rows_n,
+                        &counts,
+                        None,
+                        vec![],
+                    )));
                 }
                 match &planned {
                     Planned::Units(p) => store::apply_units(conn, p)?,
@@ -178,8 +234,21 @@ pub async fn run(state: &AppState, who: &Identity, req: Request) -> Result<Impor
                     request_hash: req.request_hash.clone(),
                 };
                 store::insert_record(conn, &record)?;
-                audit::record(conn, &agency, &actor, Event::new("import.apply", "import", Some(&record.id)))?;
-                Ok(Outcome::Done(summary(kind, req.mode, false, rows_n, &counts, Some(record.id), vec![])))
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("import.apply", "import", Some(&record.id)),
+                )?;
+                Ok(Outcome::Done(summary(
+                    kind,
+                    req.mode,
+                    false,
+                    rows_n,
+                    &counts,
+                    Some(record.id),
+                    vec![],
+                )))
             })
         })
         .await?;
@@ -206,7 +275,9 @@ impl Planned {
 
 fn hash_json<T: serde::Serialize>(mode: ImportMode, rows: &T) -> Result<String, AppError> {
     let body = serde_json::to_vec(rows).map_err(AppError::internal)?;
-    Ok(sha256_hex(&[mode.as_str().as_bytes(), b"\x1f", &body].concat()))
+    Ok(sha256_hex(
+        &[mode.as_str().as_bytes(), b"\x1f", &body].concat(),
+    ))
 }
 
 /// Import units (ORG-2) as JSON: `upsert` or `full_sync`, optionally a dry run.
@@ -229,7 +300,12 @@ fn hash_json<T: serde::Serialize>(mode: ImportMode, rows: &T) -> Result<String, 
     )
 )]
 #[post("/imports/units")]
-async fn import_units(state: web::Data<AppState>, auth: Auth<HrWriter>, req: HttpRequest, body: BulkJson<UnitImport>) -> Result<web::Json<ImportSummary>, AppError> {
+async fn import_units(
+    state: web::Data<AppState>,
+    auth: Auth<HrWriter>,
+    req: HttpRequest,
+    body: BulkJson<UnitImport>,
+) -> Result<web::Json<ImportSummary>, AppError> {
     let b = body.0;
     let request = Request {
         request_hash: hash_json(b.mode, &b.units)?,
@@ -259,7 +335,12 @@ async fn import_units(state: web::Data<AppState>, auth: Auth<HrWriter>, req: Htt
     )
 )]
 #[post("/imports/employees")]
-async fn import_employees(state: web::Data<AppState>, auth: Auth<HrWriter>, req: HttpRequest, body: BulkJson<EmployeeImport>) -> Result<web::Json<ImportSummary>, AppError> {
+async fn import_employees(
+    state: web::Data<AppState>,
+    auth: Auth<HrWriter>,
+    req: HttpRequest,
+    body: BulkJson<EmployeeImport>,
+) -> Result<web::Json<ImportSummary>, AppError> {
     let b = body.0;
     let request = Request {
         request_hash: hash_json(b.mode, &b.employees)?,
@@ -361,7 +442,11 @@ async fn import_employees_csv(
     )
 )]
 #[get("/imports")]
-async fn list_imports(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, q: web::Query<ListQuery>) -> Result<web::Json<Page<ImportRecord>>, AppError> {
+async fn list_imports(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    q: web::Query<ListQuery>,
+) -> Result<web::Json<Page<ImportRecord>>, AppError> {
     let (page, per_page) = paging(&q, 200)?;
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
@@ -369,10 +454,23 @@ async fn list_imports(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, q
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let (rows, total) = store::page(conn, &agency, page, per_page)?;
-                let items = rows.into_iter().map(|r| store::to_api(conn, r)).collect::<Result<_, _>>()?;
+                let items = rows
+                    .into_iter()
+                    .map(|r| store::to_api(conn, r))
+                    .collect::<Result<_, _>>()?;
                 // Records name who imported: reading them is recorded.
-                audit::record(conn, &agency, &actor, Event::new("import.list", "import", None))?;
-                Ok(Page { items, total, page, per_page })
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("import.list", "import", None),
+                )?;
+                Ok(Page {
+                    items,
+                    total,
+                    page,
+                    per_page,
+                })
             })
         })
         .await?;
@@ -392,7 +490,11 @@ async fn list_imports(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, q
     )
 )]
 #[get("/imports/{import_id}")]
-async fn get_import(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, path: web::Path<String>) -> Result<web::Json<ImportRecord>, AppError> {
+async fn get_import(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    path: web::Path<String>,
+) -> Result<web::Json<ImportRecord>, AppError> {
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
     let id = path.into_inner();
@@ -400,7 +502,12 @@ async fn get_import(state: web::Data<AppState>, auth: Auth<ControllerAdmin>, pat
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let row = store::get(conn, &agency, &id)?;
-                audit::record(conn, &agency, &actor, Event::new("import.read", "import", Some(&id)))?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("import.read", "import", Some(&id)),
+                )?;
                 store::to_api(conn, row)
             })
         })

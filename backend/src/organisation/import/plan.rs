@@ -82,13 +82,18 @@ fn too_many(n: usize, field: &str) -> Option<Vec<FieldError>> {
     })
 }
 
-pub fn plan_units(ctx: &mut Ctx<'_>, rows: &[UnitIn], existing: &[UnitRow]) -> Result<UnitPlan, Vec<FieldError>> {
+pub fn plan_units(
+    ctx: &mut Ctx<'_>,
+    rows: &[UnitIn],
+    existing: &[UnitRow],
+) -> Result<UnitPlan, Vec<FieldError>> {
     if let Some(e) = too_many(rows.len(), "units") {
         return Err(e);
     }
     let mut errors = Vec::new();
     // (row number, external id, name, parent external id)
-    let mut parsed: Vec<(usize, ExternalId, String, Option<ExternalId>)> = Vec::with_capacity(rows.len());
+    let mut parsed: Vec<(usize, ExternalId, String, Option<ExternalId>)> =
+        Vec::with_capacity(rows.len());
     let mut seen: HashMap<ExternalId, usize> = HashMap::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let row = ctx.first_row + i;
@@ -129,7 +134,14 @@ pub fn plan_units(ctx: &mut Ctx<'_>, rows: &[UnitIn], existing: &[UnitRow]) -> R
                 seen.insert(ext.clone(), row);
             }
             if parent.as_ref() == Some(ext) {
-                errors.push(FieldError::new("parent_external_id", "cycle", "a unit cannot be its own parent").at_row(row));
+                errors.push(
+                    FieldError::new(
+                        "parent_external_id",
+                        "cycle",
+                        "a unit cannot be its own parent",
+                    )
+                    .at_row(row),
+                );
                 bad = true;
             }
         }
@@ -138,18 +150,28 @@ pub fn plan_units(ctx: &mut Ctx<'_>, rows: &[UnitIn], existing: &[UnitRow]) -> R
         }
     }
 
-    let by_ext: HashMap<&str, &UnitRow> = existing.iter().map(|u| (u.external_id.as_str(), u)).collect();
+    let by_ext: HashMap<&str, &UnitRow> = existing
+        .iter()
+        .map(|u| (u.external_id.as_str(), u))
+        .collect();
     let by_id: HashMap<&str, &UnitRow> = existing.iter().map(|u| (u.id.as_str(), u)).collect();
     // The parent each unit will have after the import, by external id.
     let mut parent_after: HashMap<String, Option<String>> = HashMap::new();
     if ctx.mode == ImportMode::Upsert {
         for u in existing.iter().filter(|u| u.active) {
-            let p = u.parent_id.as_deref().and_then(|p| by_id.get(p)).map(|p| p.external_id.clone());
+            let p = u
+                .parent_id
+                .as_deref()
+                .and_then(|p| by_id.get(p))
+                .map(|p| p.external_id.clone());
             parent_after.insert(u.external_id.clone(), p);
         }
     }
     for (_, ext, _, parent) in &parsed {
-        parent_after.insert(ext.as_str().to_string(), parent.as_ref().map(|p| p.as_str().to_string()));
+        parent_after.insert(
+            ext.as_str().to_string(),
+            parent.as_ref().map(|p| p.as_str().to_string()),
+        );
     }
     for (row, _, _, parent) in &parsed {
         if let Some(p) = parent {
@@ -169,7 +191,12 @@ pub fn plan_units(ctx: &mut Ctx<'_>, rows: &[UnitIn], existing: &[UnitRow]) -> R
     for (row, ext, _, _) in &parsed {
         if in_cycle.contains(ext.as_str()) {
             errors.push(
-                FieldError::new("parent_external_id", "cycle", "the parents of this unit lead back to itself").at_row(*row),
+                FieldError::new(
+                    "parent_external_id",
+                    "cycle",
+                    "the parents of this unit lead back to itself",
+                )
+                .at_row(*row),
             );
         }
     }
@@ -180,8 +207,10 @@ pub fn plan_units(ctx: &mut Ctx<'_>, rows: &[UnitIn], existing: &[UnitRow]) -> R
 
     let mut plan = UnitPlan::default();
     // Ids for every unit after the import, new ones included.
-    let mut id_of: HashMap<String, String> =
-        existing.iter().map(|u| (u.external_id.clone(), u.id.clone())).collect();
+    let mut id_of: HashMap<String, String> = existing
+        .iter()
+        .map(|u| (u.external_id.clone(), u.id.clone()))
+        .collect();
     for (_, ext, _, _) in &parsed {
         if !id_of.contains_key(ext.as_str()) {
             id_of.insert(ext.as_str().to_string(), (ctx.new_id)());
@@ -292,12 +321,17 @@ pub fn plan_employees(
     let mut errors = Vec::new();
     let mut seen_ext: HashMap<ExternalId, usize> = HashMap::with_capacity(rows.len());
     let mut seen_email: HashMap<String, usize> = HashMap::with_capacity(rows.len());
-    let mut parsed: Vec<(usize, ExternalId, EmailAddress, String, Language)> = Vec::with_capacity(rows.len());
+    let mut parsed: Vec<(usize, ExternalId, EmailAddress, String, Language)> =
+        Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let row = ctx.first_row + i;
         let before = errors.len();
-        let ext = ExternalId::parse(&r.external_id, "external_id").map_err(|e| errors.push(e.at_row(row))).ok();
-        let email = EmailAddress::parse(&r.email, "email").map_err(|e| errors.push(e.at_row(row))).ok();
+        let ext = ExternalId::parse(&r.external_id, "external_id")
+            .map_err(|e| errors.push(e.at_row(row)))
+            .ok();
+        let email = EmailAddress::parse(&r.email, "email")
+            .map_err(|e| errors.push(e.at_row(row)))
+            .ok();
         let unit = match active_unit.get(r.unit_external_id.trim()) {
             Some(id) => Some(id.to_string()),
             None => {
@@ -305,7 +339,10 @@ pub fn plan_employees(
                     FieldError::new(
                         "unit_external_id",
                         "unknown_unit",
-                        format!("no active unit with external id '{}'", r.unit_external_id.trim()),
+                        format!(
+                            "no active unit with external id '{}'",
+                            r.unit_external_id.trim()
+                        ),
                     )
                     .at_row(row),
                 );
@@ -315,15 +352,26 @@ pub fn plan_employees(
         let lang = match r.language.as_deref().map(str::trim) {
             None | Some("") => Some(Language::Nb),
             Some(l) => Language::parse(l).or_else(|| {
-                errors.push(FieldError::new("language", "invalid_language", format!("'{l}' is not nb, nn or en")).at_row(row));
+                errors.push(
+                    FieldError::new(
+                        "language",
+                        "invalid_language",
+                        format!("'{l}' is not nb, nn or en"),
+                    )
+                    .at_row(row),
+                );
                 None
             }),
         };
         if let Some(ext) = &ext {
             if let Some(first) = seen_ext.get(ext) {
                 errors.push(
-                    FieldError::new("external_id", "duplicate", format!("external id '{}' is also on row {first}", ext.as_str()))
-                        .at_row(row),
+                    FieldError::new(
+                        "external_id",
+                        "duplicate",
+                        format!("external id '{}' is also on row {first}", ext.as_str()),
+                    )
+                    .at_row(row),
                 );
             } else {
                 seen_ext.insert(ext.clone(), row);
@@ -331,16 +379,28 @@ pub fn plan_employees(
         }
         if let Some(email) = &email {
             if let Some(first) = seen_email.get(email.as_str()) {
-                errors.push(FieldError::new("email", "duplicate", format!("this email is also on row {first}")).at_row(row));
+                errors.push(
+                    FieldError::new(
+                        "email",
+                        "duplicate",
+                        format!("this email is also on row {first}"),
+                    )
+                    .at_row(row),
+                );
             } else {
                 seen_email.insert(email.as_str().to_string(), row);
             }
         }
-        if let (true, Some(ext), Some(email), Some(unit), Some(lang)) = (errors.len() == before, ext, email, unit, lang) {
+        if let (true, Some(ext), Some(email), Some(unit), Some(lang)) =
+            (errors.len() == before, ext, email, unit, lang)
+        {
             parsed.push((row, ext, email, unit, lang));
         }
     }
-    let by_ext: HashMap<&str, &EmployeeRow> = existing.iter().map(|e| (e.external_id.as_str(), e)).collect();
+    let by_ext: HashMap<&str, &EmployeeRow> = existing
+        .iter()
+        .map(|e| (e.external_id.as_str(), e))
+        .collect();
     if ctx.mode == ImportMode::Upsert {
         // Active employees the batch leaves alone keep their addresses.
         let present: HashSet<&str> = seen_ext.keys().map(|k| k.as_str()).collect();
@@ -352,8 +412,12 @@ pub fn plan_employees(
         for (row, _, email, _, _) in &parsed {
             if let Some(other) = kept.get(email.as_str()) {
                 errors.push(
-                    FieldError::new("email", "email_taken", format!("the active employee '{other}' already has this email"))
-                        .at_row(*row),
+                    FieldError::new(
+                        "email",
+                        "email_taken",
+                        format!("the active employee '{other}' already has this email"),
+                    )
+                    .at_row(*row),
                 );
             }
         }
@@ -366,7 +430,11 @@ pub fn plan_employees(
     for (_, ext, email, unit_id, lang) in parsed {
         match by_ext.get(ext.as_str()) {
             Some(cur) => {
-                if cur.email == email.as_str() && cur.unit_id == unit_id && cur.language == lang.code() && cur.active {
+                if cur.email == email.as_str()
+                    && cur.unit_id == unit_id
+                    && cur.language == lang.code()
+                    && cur.active
+                {
                     plan.unchanged += 1;
                 } else {
                     plan.update.push(EmployeeRow {

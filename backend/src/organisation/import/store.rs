@@ -83,7 +83,9 @@ pub fn apply_units(conn: &mut DbConn, plan: &UnitPlan) -> Result<(), AppError> {
 pub fn apply_employees(conn: &mut DbConn, plan: &EmployeePlan) -> Result<(), AppError> {
     db_run!(conn, |c| {
         for chunk in plan.create.chunks(INSERT_CHUNK) {
-            diesel::insert_into(employees::table).values(chunk).execute(c)?;
+            diesel::insert_into(employees::table)
+                .values(chunk)
+                .execute(c)?;
         }
         for e in &plan.update {
             diesel::update(employees::table.find(&e.id))
@@ -108,11 +110,17 @@ pub fn apply_employees(conn: &mut DbConn, plan: &EmployeePlan) -> Result<(), App
 }
 
 pub fn insert_record(conn: &mut DbConn, row: &ImportRow) -> Result<(), AppError> {
-    db_run!(conn, |c| diesel::insert_into(imports::table).values(row).execute(c))?;
+    db_run!(conn, |c| diesel::insert_into(imports::table)
+        .values(row)
+        .execute(c))?;
     Ok(())
 }
 
-pub fn by_idempotency_key(conn: &mut DbConn, agency: &str, key: &str) -> Result<Option<ImportRow>, AppError> {
+pub fn by_idempotency_key(
+    conn: &mut DbConn,
+    agency: &str,
+    key: &str,
+) -> Result<Option<ImportRow>, AppError> {
     Ok(db_run!(conn, |c| imports::table
         .filter(imports::agency_id.eq(agency))
         .filter(imports::idempotency_key.eq(key))
@@ -129,7 +137,12 @@ pub fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<ImportRow, AppEr
         .first(c))?)
 }
 
-pub fn page(conn: &mut DbConn, agency: &str, page: i64, per_page: i64) -> Result<(Vec<ImportRow>, i64), AppError> {
+pub fn page(
+    conn: &mut DbConn,
+    agency: &str,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<ImportRow>, i64), AppError> {
     Ok(db_run!(conn, |c| {
         let rows = imports::table
             .filter(imports::agency_id.eq(agency))
@@ -138,14 +151,21 @@ pub fn page(conn: &mut DbConn, agency: &str, page: i64, per_page: i64) -> Result
             .offset((page - 1) * per_page)
             .select(ImportRow::as_select())
             .load(c)?;
-        let total = imports::table.filter(imports::agency_id.eq(agency)).count().get_result(c)?;
+        let total = imports::table
+            .filter(imports::agency_id.eq(agency))
+            .count()
+            .get_result(c)?;
         Ok::<_, diesel::result::Error>((rows, total))
     })?)
 }
 
 /// Who did it, by name: a person or an HR system client.
 fn actor_name(conn: &mut DbConn, id: &str) -> Result<String, AppError> {
-    let person: Option<String> = db_run!(conn, |c| users::table.find(id).select(users::name).first(c).optional())?;
+    let person: Option<String> = db_run!(conn, |c| users::table
+        .find(id)
+        .select(users::name)
+        .first(c)
+        .optional())?;
     if let Some(n) = person {
         return Ok(n);
     }

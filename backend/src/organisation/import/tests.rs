@@ -20,7 +20,11 @@ fn emp(ext: &str, email: &str, unit: &str) -> EmployeeIn {
     }
 }
 
-fn plan_u(mode: ImportMode, rows: &[UnitIn], existing: &[UnitRow]) -> Result<UnitPlan, Vec<tillit_api::FieldError>> {
+fn plan_u(
+    mode: ImportMode,
+    rows: &[UnitIn],
+    existing: &[UnitRow],
+) -> Result<UnitPlan, Vec<tillit_api::FieldError>> {
     let mut n = 0;
     let mut gen = move || {
         n += 1;
@@ -58,9 +62,17 @@ fn org_2_parents_are_created_before_children() {
 
 #[test]
 fn org_2_unknown_parent_and_cycles_are_rejected_with_rows() {
-    let rows = [unit("A", Some("B")), unit("B", Some("A")), unit("C", Some("nope")), unit("D", Some("D"))];
+    let rows = [
+        unit("A", Some("B")),
+        unit("B", Some("A")),
+        unit("C", Some("nope")),
+        unit("D", Some("D")),
+    ];
     let errs = plan_u(ImportMode::Upsert, &rows, &[]).unwrap_err();
-    let codes: Vec<_> = errs.iter().map(|e| (e.row.unwrap(), e.code.as_str())).collect();
+    let codes: Vec<_> = errs
+        .iter()
+        .map(|e| (e.row.unwrap(), e.code.as_str()))
+        .collect();
     assert!(codes.contains(&(1, "cycle")));
     assert!(codes.contains(&(2, "cycle")));
     assert!(codes.contains(&(3, "unknown_parent")));
@@ -83,13 +95,24 @@ fn org_2_the_same_payload_twice_changes_nothing_the_second_time() {
     assert_eq!(first.counts().created, 2);
     apply(&mut table, first);
     let second = plan_u(ImportMode::FullSync, &rows, &table).unwrap();
-    assert_eq!(second.counts(), Counts { unchanged: 2, ..Counts::default() });
+    assert_eq!(
+        second.counts(),
+        Counts {
+            unchanged: 2,
+            ..Counts::default()
+        }
+    );
 }
 
 #[test]
 fn org_2_full_sync_deactivates_the_absent_and_upsert_keeps_them() {
     let mut table = Vec::new();
-    let first = plan_u(ImportMode::Upsert, &[unit("A", None), unit("B", None)], &table).unwrap();
+    let first = plan_u(
+        ImportMode::Upsert,
+        &[unit("A", None), unit("B", None)],
+        &table,
+    )
+    .unwrap();
     apply(&mut table, first);
     let upsert = plan_u(ImportMode::Upsert, &[unit("A", None)], &table).unwrap();
     assert_eq!(upsert.counts().deactivated, 0);
@@ -100,7 +123,12 @@ fn org_2_full_sync_deactivates_the_absent_and_upsert_keeps_them() {
 #[test]
 fn org_2_upsert_cannot_close_a_loop_through_existing_units() {
     let mut table = Vec::new();
-    let first = plan_u(ImportMode::Upsert, &[unit("A", None), unit("B", Some("A"))], &table).unwrap();
+    let first = plan_u(
+        ImportMode::Upsert,
+        &[unit("A", None), unit("B", Some("A"))],
+        &table,
+    )
+    .unwrap();
     apply(&mut table, first);
     let errs = plan_u(ImportMode::Upsert, &[unit("A", Some("B"))], &table).unwrap_err();
     assert_eq!(errs[0].code, "cycle");
@@ -122,7 +150,10 @@ fn org_2_employee_rows_report_every_bad_field() {
         emp("E2", "not-an-email", "U1"),
         emp("E3", "OK@etat.no", "U1"),
         emp("E1", "x@etat.no", "U9"),
-        EmployeeIn { language: Some("de".into()), ..emp("E5", "y@etat.no", "U1") },
+        EmployeeIn {
+            language: Some("de".into()),
+            ..emp("E5", "y@etat.no", "U1")
+        },
     ];
     let mut gen = || "new".to_string();
     let mut ctx = Ctx {
@@ -133,7 +164,10 @@ fn org_2_employee_rows_report_every_bad_field() {
         new_id: &mut gen,
     };
     let errs = plan_employees(&mut ctx, &rows, &[], &units).unwrap_err();
-    let got: Vec<_> = errs.iter().map(|e| (e.row.unwrap(), e.field.as_str(), e.code.as_str())).collect();
+    let got: Vec<_> = errs
+        .iter()
+        .map(|e| (e.row.unwrap(), e.field.as_str(), e.code.as_str()))
+        .collect();
     assert_eq!(
         got,
         vec![
