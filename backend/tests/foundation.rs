@@ -446,3 +446,22 @@ async fn gdpr_1_audit_chain_verifies_and_rejects_edits() {
         .execute(c));
     assert!(del.is_err(), "audit_log must be append-only");
 }
+
+#[tokio::test]
+async fn auth_failed_logins_are_rate_limited_per_address() {
+    let app = TestApp::spawn().await;
+    // Many accounts, one address: a password sprayer.
+    for i in 0..30 {
+        let body = json!({"email": format!("victim{i}@etat.no"), "password": "Summer2026!"});
+        let res = app
+            .call(Method::POST, "/api/auth/login", None, Some(body))
+            .await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let body = json!({"email": "victim99@etat.no", "password": "Summer2026!"});
+    let res = app
+        .call(Method::POST, "/api/auth/login", None, Some(body))
+        .await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_eq!(problem(res).await.0, StatusCode::TOO_MANY_REQUESTS);
+}

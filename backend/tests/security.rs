@@ -325,7 +325,10 @@ async fn openapi_every_operation_documents_errors_and_security() {
                 assert!(op["security"].is_array(), "{method} {path} has no security");
             }
             if op.get("requestBody").is_some() {
-                assert!(codes.contains(&"422"), "{method} {path} does not document 422");
+                assert!(
+                    codes.contains(&"422"),
+                    "{method} {path} does not document 422"
+                );
             }
             if path.contains('{') {
                 assert!(

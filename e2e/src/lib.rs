@@ -102,6 +102,20 @@ impl Server {
         format!("{}{}", self.base, path)
     }
 
+    /// Peak resident memory of the server process so far, in MiB (Linux).
+    pub fn peak_rss_mib(&self) -> Option<f64> {
+        let pid = self.child.id()?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let kb: f64 = status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()?;
+        Some(kb / 1024.0)
+    }
+
     /// `(email or client id, password or secret)` for a role, from demo-logins.txt.
     pub fn demo_login(&self, role: &str) -> (String, String) {
         let text =

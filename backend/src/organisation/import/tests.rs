@@ -179,3 +179,97 @@ fn org_2_employee_rows_report_every_bad_field() {
         ]
     );
 }
+
+mod properties {
+    use std::collections::HashSet;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A forest: each unit's parent, if any, comes earlier, so no cycles.
+    fn forest() -> impl Strategy<Value = Vec<UnitIn>> {
+        prop::collection::vec(prop::option::of(any::<prop::sample::Index>()), 1..60).prop_map(
+            |parents| {
+                parents
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let parent = match p {
+                            Some(ix) if i > 0 => Some(format!("U{}", ix.index(i))),
+                            _ => None,
+                        };
+                        unit(&format!("U{i}"), parent.as_deref())
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn org_2_any_forest_imports_parents_first_and_reruns_unchanged(rows in forest(), seed in any::<u64>()) {
+            // The HR system may send rows in any order.
+            let mut shuffled = rows.clone();
+            let n = shuffled.len();
+            for i in 0..n {
+                let j = (seed as usize).wrapping_mul(i + 7) % n;
+                shuffled.swap(i, j);
+            }
+            let mut table = Vec::new();
+            let plan = plan_u(ImportMode::FullSync, &shuffled, &table).unwrap();
+            let mut placed = HashSet::new();
+            for u in &plan.create {
+                if let Some(p) = &u.parent_id {
+                    prop_assert!(placed.contains(p), "a child came before its parent");
+                }
+                placed.insert(u.id.clone());
+            }
+            prop_assert_eq!(plan.counts().created, n);
+            apply(&mut table, plan);
+            let again = plan_u(ImportMode::FullSync, &rows, &table).unwrap();
+            prop_assert_eq!(again.counts(), Counts { unchanged: n, ..Counts::default() });
+        }
+
+        #[test]
+        fn org_2_full_sync_deactivates_exactly_the_absent(rows in forest(), keep in any::<prop::sample::Index>()) {
+            let mut table = Vec::new();
+            let plan = plan_u(ImportMode::FullSync, &rows, &table).unwrap();
+            apply(&mut table, plan);
+            // Keep a prefix: parents come first, so the prefix is a valid forest.
+            let k = keep.index(rows.len()) + 1;
+            let plan = plan_u(ImportMode::FullSync, &rows[..k], &table).unwrap();
+            prop_assert_eq!(plan.counts().deactivated, rows.len() - k);
+            prop_assert_eq!(plan.counts().unchanged, k);
+        }
+
+        #[test]
+        fn org_2_a_loop_anywhere_rejects_the_whole_batch(rows in forest(), at in any::<prop::sample::Index>()) {
+            let mut rows = rows;
+            let n = rows.len();
+            let i = at.index(n);
+            // Point the first unit at unit i: a loop if i descends from it, and
+            // for i == 0 a unit that is its own parent.
+            let root_chain_has_loop = {
+                let mut cur = Some(format!("U{i}"));
+                let mut hit = false;
+                let mut steps = 0;
+                while let Some(c) = cur {
+                    if c == "U0" { hit = true; break; }
+                    steps += 1;
+                    if steps > n { break; }
+                    cur = rows.iter().find(|r| r.external_id == c).and_then(|r| r.parent_external_id.clone());
+                }
+                hit
+            };
+            rows[0].parent_external_id = Some(format!("U{i}"));
+            let result = plan_u(ImportMode::Upsert, &rows, &[]);
+            if root_chain_has_loop {
+                let errs = result.unwrap_err();
+                prop_assert!(errs.iter().any(|e| e.code == "cycle"));
+            } else {
+                prop_assert!(result.is_ok());
+            }
+        }
+    }
+}

@@ -1,3 +1,0 @@
-fn main() {
-    println!("import benchmark: not yet written");
-}
