@@ -29,13 +29,14 @@ fn units() -> Vec<Value> {
 
 fn employees() -> Vec<Value> {
     let sections = UNITS - 41;
+    let langs = ["nb", "nn", "en"];
     (0..EMPLOYEES)
         .map(|i| {
             json!({
                 "external_id": format!("P{i:06}"),
                 "email": format!("person.{i}@etaten.no"),
                 "unit_external_id": format!("S{}", i % sections),
-                "language": ["nb", "nn", "en"][i % 3],
+                "language": langs[i % 3],
             })
         })
         .collect()
