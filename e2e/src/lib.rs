@@ -15,12 +15,15 @@ pub struct Server {
 }
 
 fn bin_dir() -> PathBuf {
-    // Test binaries live in target/<profile>/deps; the server beside deps/.
+    // Test binaries live in target/<profile>/deps, other binaries in
+    // target/<profile>; the server is in target/<profile>.
     let exe = std::env::current_exe().expect("current exe");
-    exe.parent()
-        .and_then(|p| p.parent())
-        .expect("target dir")
-        .to_path_buf()
+    let dir = exe.parent().expect("exe dir");
+    if dir.ends_with("deps") {
+        dir.parent().expect("profile dir").to_path_buf()
+    } else {
+        dir.to_path_buf()
+    }
 }
 
 pub fn server_binary() -> PathBuf {
