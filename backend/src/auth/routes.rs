@@ -107,10 +107,7 @@ async fn login(
             match user {
                 Some(user) if ok => {
                     ratelimit::clear(conn, &keys[0].0)?;
-                    let agency = match &user.agency_id {
-                        Some(a) => store::agency_name(conn, a)?,
-                        None => None,
-                    };
+                    let agency = store::agency_name_of(conn, &user)?;
                     let refresh = store::issue_refresh(conn, &user.id, None)?;
                     Ok((user, agency, refresh))
                 }
@@ -146,10 +143,7 @@ async fn refresh_session(
         .db(move |conn| {
             write_tx(conn, |conn| match store::rotate_refresh(conn, &token)? {
                 Rotated::Ok { user, token } => {
-                    let agency = match &user.agency_id {
-                        Some(a) => store::agency_name(conn, a)?,
-                        None => None,
-                    };
+                    let agency = store::agency_name_of(conn, &user)?;
                     Ok(Some((user, agency, token)))
                 }
                 Rotated::Invalid => Ok(None),
@@ -271,10 +265,7 @@ async fn accept_invitation(
             write_tx(conn, |conn| {
                 let user =
                     store::accept_invitation(conn, &token, &hash)?.ok_or(AppError::NotFound)?;
-                let agency = match &user.agency_id {
-                    Some(a) => store::agency_name(conn, a)?,
-                    None => None,
-                };
+                let agency = store::agency_name_of(conn, &user)?;
                 let refresh = store::issue_refresh(conn, &user.id, None)?;
                 Ok((user, agency, refresh))
             })
@@ -300,10 +291,7 @@ async fn me(state: web::Data<AppState>, auth: Auth<AnyPerson>) -> Result<web::Js
         .db(move |conn| {
             let user =
                 store::user_by_id(conn, &id)?.ok_or(AppError::Unauthorized("Unknown user."))?;
-            let agency = match &user.agency_id {
-                Some(a) => store::agency_name(conn, a)?,
-                None => None,
-            };
+            let agency = store::agency_name_of(conn, &user)?;
             Ok((user, agency))
         })
         .await?;

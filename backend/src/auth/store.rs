@@ -63,6 +63,14 @@ pub fn agency_name(conn: &mut DbConn, id: &str) -> Result<Option<String>, AppErr
         .optional())?)
 }
 
+/// The name of the user's agency, for people who belong to one.
+pub fn agency_name_of(conn: &mut DbConn, user: &UserRow) -> Result<Option<String>, AppError> {
+    match &user.agency_id {
+        Some(a) => agency_name(conn, a),
+        None => Ok(None),
+    }
+}
+
 /// Starts or continues a refresh-token family; returns the plaintext token.
 pub fn issue_refresh(
     conn: &mut DbConn,

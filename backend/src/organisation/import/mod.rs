@@ -47,6 +47,46 @@ pub struct Request {
 }
 
 impl Request {
+    fn json(
+        rows: Rows,
+        mode: ImportMode,
+        dry_run: bool,
+        req: &HttpRequest,
+    ) -> Result<Request, AppError> {
+        let body = match &rows {
+            Rows::Units(r) => serde_json::to_vec(r),
+            Rows::Employees(r) => serde_json::to_vec(r),
+        }
+        .map_err(AppError::internal)?;
+        Ok(Request {
+            request_hash: sha256_hex(&[mode.as_str().as_bytes(), b"\x1f", &body].concat()),
+            rows,
+            mode,
+            dry_run,
+            source: "json",
+            first_row: 1,
+            idempotency_key: idempotency_key(req)?,
+        })
+    }
+
+    fn csv(
+        rows: Rows,
+        q: &CsvImportQuery,
+        text: &str,
+        req: &HttpRequest,
+    ) -> Result<Request, AppError> {
+        let mode = q.mode.unwrap_or_default();
+        Ok(Request {
+            request_hash: sha256_hex(format!("{}\x1fcsv\x1f{text}", mode.as_str()).as_bytes()),
+            rows,
+            mode,
+            dry_run: q.dry_run.unwrap_or(false),
+            source: "csv",
+            first_row: csv::FIRST_ROW,
+            idempotency_key: idempotency_key(req)?,
+        })
+    }
+
     fn kind(&self) -> ImportKind {
         match self.rows {
             Rows::Units(_) => ImportKind::Units,
@@ -273,13 +313,6 @@ impl Planned {
     }
 }
 
-fn hash_json<T: serde::Serialize>(mode: ImportMode, rows: &T) -> Result<String, AppError> {
-    let body = serde_json::to_vec(rows).map_err(AppError::internal)?;
-    Ok(sha256_hex(
-        &[mode.as_str().as_bytes(), b"\x1f", &body].concat(),
-    ))
-}
-
 /// Import units (ORG-2) as JSON: `upsert` or `full_sync`, optionally a dry run.
 ///
 /// All rows are checked first; any bad row rejects the whole batch (422 with
@@ -307,15 +340,7 @@ async fn import_units(
     body: BulkJson<UnitImport>,
 ) -> Result<web::Json<ImportSummary>, AppError> {
     let b = body.0;
-    let request = Request {
-        request_hash: hash_json(b.mode, &b.units)?,
-        rows: Rows::Units(b.units),
-        mode: b.mode,
-        dry_run: b.dry_run,
-        source: "json",
-        first_row: 1,
-        idempotency_key: idempotency_key(&req)?,
-    };
+    let request = Request::json(Rows::Units(b.units), b.mode, b.dry_run, &req)?;
     Ok(web::Json(run(&state, &auth, request).await?))
 }
 
@@ -342,15 +367,7 @@ async fn import_employees(
     body: BulkJson<EmployeeImport>,
 ) -> Result<web::Json<ImportSummary>, AppError> {
     let b = body.0;
-    let request = Request {
-        request_hash: hash_json(b.mode, &b.employees)?,
-        rows: Rows::Employees(b.employees),
-        mode: b.mode,
-        dry_run: b.dry_run,
-        source: "json",
-        first_row: 1,
-        idempotency_key: idempotency_key(&req)?,
-    };
+    let request = Request::json(Rows::Employees(b.employees), b.mode, b.dry_run, &req)?;
     Ok(web::Json(run(&state, &auth, request).await?))
 }
 
@@ -380,16 +397,8 @@ async fn import_units_csv(
     q: web::Query<CsvImportQuery>,
     body: CsvBody,
 ) -> Result<web::Json<ImportSummary>, AppError> {
-    let mode = q.mode.unwrap_or_default();
-    let request = Request {
-        request_hash: sha256_hex(format!("{}\x1fcsv\x1f{}", mode.as_str(), body.0).as_bytes()),
-        rows: Rows::Units(csv::units(&body.0)?),
-        mode,
-        dry_run: q.dry_run.unwrap_or(false),
-        source: "csv",
-        first_row: csv::FIRST_ROW,
-        idempotency_key: idempotency_key(&req)?,
-    };
+    let rows = Rows::Units(csv::units(&body.0)?);
+    let request = Request::csv(rows, &q, &body.0, &req)?;
     Ok(web::Json(run(&state, &auth, request).await?))
 }
 
@@ -416,16 +425,8 @@ async fn import_employees_csv(
     q: web::Query<CsvImportQuery>,
     body: CsvBody,
 ) -> Result<web::Json<ImportSummary>, AppError> {
-    let mode = q.mode.unwrap_or_default();
-    let request = Request {
-        request_hash: sha256_hex(format!("{}\x1fcsv\x1f{}", mode.as_str(), body.0).as_bytes()),
-        rows: Rows::Employees(csv::employees(&body.0)?),
-        mode,
-        dry_run: q.dry_run.unwrap_or(false),
-        source: "csv",
-        first_row: csv::FIRST_ROW,
-        idempotency_key: idempotency_key(&req)?,
-    };
+    let rows = Rows::Employees(csv::employees(&body.0)?);
+    let request = Request::csv(rows, &q, &body.0, &req)?;
     Ok(web::Json(run(&state, &auth, request).await?))
 }
 
