@@ -102,6 +102,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<Server, AppError>
                     .add((header::X_FRAME_OPTIONS, "DENY")),
             )
             .wrap(middleware::from_fn(fallback::log_request))
+            .service(web::redirect("/api/docs", "/api/docs/"))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
             .into_utoipa_app()
             .service(scope::scope("/api").configure(api_config))
