@@ -7,11 +7,13 @@ pub mod agencies;
 pub mod auth;
 pub mod organisation;
 pub mod problem;
+pub mod surveys;
 
 pub use agencies::*;
 pub use auth::*;
 pub use organisation::*;
 pub use problem::*;
+pub use surveys::*;
 
 use serde::{Deserialize, Serialize};
 

@@ -11,6 +11,8 @@ pub mod extract;
 pub mod fallback;
 pub mod openapi;
 pub mod organisation;
+pub mod questionnaire;
+pub mod reports;
 pub mod seed;
 pub mod state;
 pub mod util;
@@ -37,6 +39,7 @@ pub fn api_config(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     organisation::clients::configure(cfg);
     organisation::import::configure(cfg);
     audit::routes::configure(cfg);
+    questionnaire::routes::configure(cfg);
 }
 
 /// The OpenAPI document, generated from the handlers.

@@ -31,6 +31,8 @@ operation are the roles that may call it.",
         (name = "organisation", description = "Units, employees, users (ORG-*)"),
         (name = "import", description = "Bulk HR import (ORG-2)"),
         (name = "audit", description = "The audit trail (GDPR-1)"),
+        (name = "questionnaire", description = "The questionnaire bank (Q-*)"),
+        (name = "surveys", description = "Surveys, launch and response rates (SURV-*)"),
     )
 )]
 pub struct ApiDoc;

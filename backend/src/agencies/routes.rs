@@ -7,7 +7,7 @@ use tillit_api::{
 use super::store::{self, AgencyRow};
 use super::terms;
 use crate::audit::{self, Event};
-use crate::auth::identity::{Auth, ControllerAdmin, ProcessorAdmin, TermsReader};
+use crate::auth::identity::{Auth, ControllerAdmin, ProcessorAdmin, Admins};
 use crate::db::{paging, write_tx};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
@@ -179,7 +179,7 @@ async fn get_agency(
 #[get("/terms")]
 async fn list_terms(
     state: web::Data<AppState>,
-    _auth: Auth<TermsReader>,
+    _auth: Auth<Admins>,
 ) -> Result<web::Json<Vec<TermsVersion>>, AppError> {
     let rows = state.db(terms::all).await?;
     Ok(web::Json(rows.into_iter().map(Into::into).collect()))

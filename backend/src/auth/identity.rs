@@ -55,8 +55,9 @@ role_set! {
     AgencyStaff => [ControllerAdmin, Leader];
     /// Who may load HR data: the agency's admins and its HR system.
     HrWriter => [ControllerAdmin, Integration];
-    /// Who reads the terms versions.
-    TermsReader => [ProcessorAdmin, ControllerAdmin];
+    /// The processor's and the agencies' administrators: readers of terms
+    /// and questionnaires.
+    Admins => [ProcessorAdmin, ControllerAdmin];
     /// Anyone who logs in with a password.
     AnyPerson => [ProcessorAdmin, Researcher, ControllerAdmin, Leader];
 }

@@ -162,7 +162,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    questionnaire_versions (id) {
+        id -> Text,
+        version -> Integer,
+        title -> Text,
+        status -> Text,
+        content -> Text,
+        created_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    surveys (id) {
+        id -> Text,
+        agency_id -> Text,
+        questionnaire_version_id -> Text,
+        title -> Text,
+        modules -> Text,
+        languages -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        reminder_days -> Text,
+        state -> Text,
+        created_at -> Timestamp,
+        launched_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        survey_id -> Text,
+        employee_id -> Nullable<Text>,
+        unit_id -> Text,
+        language -> Text,
+        answered -> Bool,
+        opted_out -> Bool,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(surveys -> questionnaire_versions (questionnaire_version_id));
+diesel::joinable!(invitations -> surveys (survey_id));
 diesel::joinable!(employees -> units (unit_id));
 diesel::joinable!(terms_acceptances -> terms_versions (terms_version_id));
 diesel::joinable!(terms_acceptances -> users (user_id));
@@ -184,4 +228,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     imports,
     audit_heads,
     audit_log,
+    questionnaire_versions,
+    surveys,
+    invitations,
 );

@@ -1,0 +1,225 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+/// A text in the three languages of the product.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Texts {
+    pub nb: String,
+    pub nn: String,
+    pub en: String,
+}
+
+impl Texts {
+    pub fn get(&self, lang: crate::Language) -> &str {
+        match lang {
+            crate::Language::Nb => &self.nb,
+            crate::Language::Nn => &self.nn,
+            crate::Language::En => &self.en,
+        }
+    }
+}
+
+/// Labels of an ordinal scale, lowest first, in each language.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ScaleLabels {
+    pub nb: Vec<String>,
+    pub nn: Vec<String>,
+    pub en: Vec<String>,
+}
+
+/// A labelled answer scale. Answers are 1..=labels; the optional
+/// "not relevant / don't know" answer is kept out of means.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Scale {
+    pub labels: ScaleLabels,
+    #[serde(default)]
+    pub not_applicable: Option<Texts>,
+}
+
+/// topic flags that limit where results may appear.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TopicFlag {
+    /// Bullying, unwanted sexual attention: whole-agency report only (REP-6).
+    Sensitive,
+    /// Health complaints: associations in the agency report only (REP-7).
+    Health,
+    /// Results describe a role and so its holder (REP-9).
+    Leadership,
+}
+
+/// One question: always answered on a scale. There is no free text: in
+/// small units free text identifies people.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Question {
+    pub key: String,
+    pub scale: String,
+    pub text: Texts,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Topic {
+    pub key: String,
+    /// `core`, or an optional module an agency picks per survey.
+    pub module: String,
+    #[serde(default)]
+    pub flags: Vec<TopicFlag>,
+    pub title: Texts,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Module {
+    pub nb: String,
+    pub nn: String,
+    pub en: String,
+    /// False for `core`, which every survey includes.
+    pub optional: bool,
+}
+
+/// A questionnaire: scales, modules and topics with their questions.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Questionnaire {
+    pub modules: BTreeMap<String, Module>,
+    pub scales: BTreeMap<String, Scale>,
+    pub topics: Vec<Topic>,
+}
+
+impl Questionnaire {
+    pub fn item_count(&self) -> usize {
+        self.topics.iter().map(|t| t.questions.len()).sum()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VersionStatus {
+    Draft,
+    Published,
+}
+
+/// A questionnaire version without its content.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct QuestionnaireSummary {
+    pub id: String,
+    pub version: i32,
+    pub title: String,
+    pub status: VersionStatus,
+    pub items: usize,
+    /// Used by a survey: frozen for good.
+    pub used: bool,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct QuestionnaireVersion {
+    #[serde(flatten)]
+    pub summary: QuestionnaireSummary,
+    pub content: Questionnaire,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct QuestionnaireDraft {
+    #[validate(length(min = 2, max = 200))]
+    pub title: String,
+    pub content: Questionnaire,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyState {
+    Draft,
+    Open,
+    Closed,
+    Reported,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Survey {
+    pub id: String,
+    pub title: String,
+    pub questionnaire_version_id: String,
+    /// Optional modules picked for this survey (core is always in).
+    pub modules: Vec<String>,
+    pub languages: Vec<crate::Language>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// Days after opening when reminders go to those who have not answered.
+    pub reminder_days: Vec<u32>,
+    pub state: SurveyState,
+    pub invitations: i64,
+    pub launched_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CreateSurvey {
+    #[validate(length(min = 2, max = 200))]
+    pub title: String,
+    pub questionnaire_version_id: String,
+    #[serde(default)]
+    pub modules: Vec<String>,
+    pub languages: Vec<crate::Language>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    #[serde(default)]
+    pub reminder_days: Vec<u32>,
+}
+
+/// Changes a survey: anything while a draft; once open, only a later `closes_at`.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct UpdateSurvey {
+    #[validate(length(min = 2, max = 200))]
+    pub title: String,
+    #[serde(default)]
+    pub modules: Vec<String>,
+    pub languages: Vec<crate::Language>,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    #[serde(default)]
+    pub reminder_days: Vec<u32>,
+}
+
+/// SURV-3: how many were invited and answered in one group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RateRow {
+    /// None for the whole agency.
+    pub unit_id: Option<String>,
+    pub name: String,
+    pub parent_id: Option<String>,
+    /// Invitations counted here, including sub-units too small to show.
+    pub invited: i64,
+    pub answered: i64,
+    /// Percent answered; None when hidden (fewer than 6 invitations).
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ResponseRates {
+    pub survey_id: String,
+    pub state: SurveyState,
+    /// The whole agency; absent for leaders, who see their own units only.
+    pub agency: Option<RateRow>,
+    pub units: Vec<RateRow>,
+}

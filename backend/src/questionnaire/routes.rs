@@ -1,0 +1,211 @@
+use actix_web::{get, post, put, web, HttpResponse};
+use tillit_api::{QuestionnaireDraft, QuestionnaireSummary, QuestionnaireVersion};
+
+use super::{store, validate};
+use crate::audit::{self, Event, PROCESSOR_CHAIN};
+use crate::auth::identity::{Admins, Auth, ProcessorAdmin};
+use crate::db::write_tx;
+use crate::error::AppError;
+use crate::extract::ApiJson;
+use crate::openapi::ProblemResponse;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_versions)
+        .service(get_version)
+        .service(create_draft)
+        .service(update_draft)
+        .service(publish_version);
+}
+
+fn checked(draft: &QuestionnaireDraft) -> Result<(), AppError> {
+    let errors = validate::check(&draft.content);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
+/// Every questionnaire version, newest first.
+#[utoipa::path(
+    tag = "questionnaire",
+    security(("bearer" = ["processor_admin", "controller_admin"])),
+    responses(
+        (status = 200, description = "Versions", body = Vec<QuestionnaireSummary>),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+    )
+)]
+#[get("/questionnaires")]
+async fn list_versions(
+    state: web::Data<AppState>,
+    auth: Auth<Admins>,
+) -> Result<web::Json<Vec<QuestionnaireSummary>>, AppError> {
+    let agency_view = auth.agency_id.is_some();
+    let list = state
+        .db(move |conn| {
+            let rows = store::all(conn)?;
+            rows.iter()
+                // Agencies choose among published versions only.
+                .filter(|r| !agency_view || r.is_published())
+                .map(|r| store::summary(conn, r))
+                .collect()
+        })
+        .await?;
+    Ok(web::Json(list))
+}
+
+/// One version with all its topics and questions.
+#[utoipa::path(
+    tag = "questionnaire",
+    params(("version_id" = String, Path, description = "Questionnaire version id")),
+    security(("bearer" = ["processor_admin", "controller_admin"])),
+    responses(
+        (status = 200, description = "The version", body = QuestionnaireVersion),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+    )
+)]
+#[get("/questionnaires/{version_id}")]
+async fn get_version(
+    state: web::Data<AppState>,
+    auth: Auth<Admins>,
+    path: web::Path<String>,
+) -> Result<web::Json<QuestionnaireVersion>, AppError> {
+    let agency_view = auth.agency_id.is_some();
+    let id = path.into_inner();
+    let v = state
+        .db(move |conn| {
+            let row = store::get(conn, &id)?;
+            if agency_view && !row.is_published() {
+                return Err(AppError::NotFound);
+            }
+            store::full(conn, &row)
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Draft a new questionnaire version.
+///
+/// Questions are always answered on a labelled scale: there are no free-text
+/// questions, since free text in small units identifies people.
+#[utoipa::path(
+    tag = "questionnaire",
+    request_body = QuestionnaireDraft,
+    security(("bearer" = ["processor_admin"])),
+    responses(
+        (status = 201, description = "Drafted", body = QuestionnaireVersion),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 415, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
+    )
+)]
+#[post("/questionnaires")]
+async fn create_draft(
+    state: web::Data<AppState>,
+    auth: Auth<ProcessorAdmin>,
+    body: ApiJson<QuestionnaireDraft>,
+) -> Result<HttpResponse, AppError> {
+    let draft = body.0;
+    checked(&draft)?;
+    let actor = auth.actor();
+    let v = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let row = store::insert(conn, &draft.title, &draft.content, false)?;
+                audit::record(conn, PROCESSOR_CHAIN, &actor, Event::new("questionnaire.draft", "questionnaire_version", Some(&row.id)))?;
+                store::full(conn, &row)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// Replace a draft's title and content. Published versions are frozen (409).
+#[utoipa::path(
+    tag = "questionnaire",
+    params(("version_id" = String, Path, description = "Questionnaire version id")),
+    request_body = QuestionnaireDraft,
+    security(("bearer" = ["processor_admin"])),
+    responses(
+        (status = 200, description = "Updated", body = QuestionnaireVersion),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
+        (status = 415, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
+    )
+)]
+#[put("/questionnaires/{version_id}")]
+async fn update_draft(
+    state: web::Data<AppState>,
+    auth: Auth<ProcessorAdmin>,
+    path: web::Path<String>,
+    body: ApiJson<QuestionnaireDraft>,
+) -> Result<web::Json<QuestionnaireVersion>, AppError> {
+    let draft = body.0;
+    checked(&draft)?;
+    let actor = auth.actor();
+    let id = path.into_inner();
+    let v = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let row = store::get(conn, &id)?;
+                if row.is_published() {
+                    // what a survey has used, or may use, never changes.
+                    return Err(AppError::conflict(
+                        "This version is published and frozen. Draft a new version instead.",
+                    ));
+                }
+                store::update_draft(conn, &id, &draft.title, &draft.content)?;
+                audit::record(conn, PROCESSOR_CHAIN, &actor, Event::new("questionnaire.update", "questionnaire_version", Some(&id)))?;
+                let row = store::get(conn, &id)?;
+                store::full(conn, &row)
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Publish a draft: agencies can then choose it, and it is frozen.
+#[utoipa::path(
+    tag = "questionnaire",
+    params(("version_id" = String, Path, description = "Questionnaire version id")),
+    security(("bearer" = ["processor_admin"])),
+    responses(
+        (status = 200, description = "Published", body = QuestionnaireSummary),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
+    )
+)]
+#[post("/questionnaires/{version_id}/publish")]
+async fn publish_version(
+    state: web::Data<AppState>,
+    auth: Auth<ProcessorAdmin>,
+    path: web::Path<String>,
+) -> Result<web::Json<QuestionnaireSummary>, AppError> {
+    let actor = auth.actor();
+    let id = path.into_inner();
+    let s = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let row = store::get(conn, &id)?;
+                if row.is_published() {
+                    return Err(AppError::conflict("This version is already published."));
+                }
+                store::publish(conn, &id)?;
+                audit::record(conn, PROCESSOR_CHAIN, &actor, Event::new("questionnaire.publish", "questionnaire_version", Some(&id)))?;
+                let row = store::get(conn, &id)?;
+                store::summary(conn, &row)
+            })
+        })
+        .await?;
+    Ok(web::Json(s))
+}

@@ -1,0 +1,3 @@
+//! Reports (REP-*). For now the suppression rules that response rates share.
+
+pub mod suppression;

@@ -1,0 +1,3 @@
+DROP TABLE invitations;
+DROP TABLE surveys;
+DROP TABLE questionnaire_versions;
