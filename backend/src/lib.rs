@@ -15,6 +15,7 @@ pub mod questionnaire;
 pub mod reports;
 pub mod seed;
 pub mod state;
+pub mod surveys;
 pub mod util;
 
 use std::net::TcpListener;
@@ -40,6 +41,7 @@ pub fn api_config(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     organisation::import::configure(cfg);
     audit::routes::configure(cfg);
     questionnaire::routes::configure(cfg);
+    surveys::routes::configure(cfg);
 }
 
 /// The OpenAPI document, generated from the handlers.
@@ -74,6 +76,10 @@ pub fn prepare(config: config::Config) -> Result<AppState, AppError> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| AppError::internal(format!("cannot create data folder: {e}")))?;
     let pool = db::connect(&config.database_url, config.db_pool_size)?;
+    {
+        let mut conn = pool.get()?;
+        questionnaire::store::ensure_default(&mut conn)?;
+    }
     let keys =
         auth::jwt::Keys::load_or_create(&config.signing_key_file, config.generate_signing_key)?;
     Ok(AppState {
@@ -84,10 +90,28 @@ pub fn prepare(config: config::Config) -> Result<AppState, AppError> {
     })
 }
 
+/// Work that falls due with time (surveys closing at `closes_at`). Every
+/// instance runs it; each step is an idempotent conditional update.
+fn spawn_ticker(state: web::Data<AppState>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    runtime.spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(15));
+        loop {
+            every.tick().await;
+            if let Err(e) = state.db(surveys::store::close_due).await {
+                tracing::warn!(error = %e, "closing due surveys failed");
+            }
+        }
+    });
+}
+
 /// Serves the SPA at `/`, the API under `/api`, the spec and its docs page.
 pub fn start(state: AppState, listener: TcpListener) -> Result<Server, AppError> {
     let spec = openapi();
     let state = web::Data::new(state);
+    spawn_ticker(state.clone());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

@@ -28,6 +28,12 @@ impl TruncNanos for NaiveDateTime {
     }
 }
 
+/// A time as the databases keep it: microseconds (PostgreSQL would round
+/// finer input, SQLite keep it; both now agree with what was answered).
+pub fn db_time(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc().with_nanosecond_truncated()
+}
+
 pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }

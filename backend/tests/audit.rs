@@ -50,6 +50,38 @@ const EXEMPT: &[(&str, &str, &str)] = &[
         "machine clients, no people",
     ),
     ("GET", "/api/audit/verify", "hashes only"),
+    ("GET", "/api/questionnaires", "the questionnaire bank"),
+    (
+        "GET",
+        "/api/questionnaires/{version_id}",
+        "the questionnaire bank",
+    ),
+    (
+        "POST",
+        "/api/questionnaires",
+        "the questionnaire bank; recorded in the processor's chain",
+    ),
+    (
+        "PUT",
+        "/api/questionnaires/{version_id}",
+        "the questionnaire bank; recorded in the processor's chain",
+    ),
+    (
+        "POST",
+        "/api/questionnaires/{version_id}/publish",
+        "the questionnaire bank; recorded in the processor's chain",
+    ),
+    ("GET", "/api/surveys", "survey settings, no people"),
+    (
+        "GET",
+        "/api/surveys/{survey_id}",
+        "survey settings, no people",
+    ),
+    (
+        "GET",
+        "/api/surveys/{survey_id}/rates",
+        "counts of groups of at least 6",
+    ),
 ];
 
 #[tokio::test]
@@ -64,8 +96,10 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
         ("user_id", org.user_id.clone()),
         ("client_id", org.client_row_id.clone()),
         ("import_id", org.import_id.clone()),
+        ("survey_id", org.survey_id.clone()),
     ]
     .into();
+    let now = chrono::Utc::now();
     let csv_units = "external_id,name,parent_external_id\nR,Root,\n";
     let csv_employees = "external_id,email,unit_external_id\nE9,e9@etat.no,R\n";
     // (method, path, body or CSV text, which chain records it)
@@ -147,6 +181,24 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
             None,
         ),
         ("DELETE", "/api/integration-clients/{client_id}", None, None),
+        (
+            "PUT",
+            "/api/surveys/{survey_id}",
+            Some(
+                json!({"title": "Renamed", "languages": ["nb"], "opens_at": now, "closes_at": now + chrono::Duration::days(10)}),
+            ),
+            None,
+        ),
+        (
+            "POST",
+            "/api/surveys",
+            Some(
+                json!({"title": "Second", "questionnaire_version_id": org.version_id, "languages": ["nb"], "opens_at": now, "closes_at": now + chrono::Duration::days(10)}),
+            ),
+            None,
+        ),
+        ("POST", "/api/surveys/{survey_id}/launch", None, None),
+        ("POST", "/api/surveys/{survey_id}/close", None, None),
         ("DELETE", "/api/employees/{employee_id}", None, None),
         ("DELETE", "/api/users/{user_id}", None, None),
         ("DELETE", "/api/units/{unit_id}", None, None),

@@ -7,7 +7,7 @@ use tillit_api::{
 use super::store::{self, AgencyRow};
 use super::terms;
 use crate::audit::{self, Event};
-use crate::auth::identity::{Auth, ControllerAdmin, ProcessorAdmin, Admins};
+use crate::auth::identity::{Admins, Auth, ControllerAdmin, ProcessorAdmin};
 use crate::db::{paging, write_tx};
 use crate::domain::EmailAddress;
 use crate::error::AppError;

@@ -117,7 +117,16 @@ async fn create_draft(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let row = store::insert(conn, &draft.title, &draft.content, false)?;
-                audit::record(conn, PROCESSOR_CHAIN, &actor, Event::new("questionnaire.draft", "questionnaire_version", Some(&row.id)))?;
+                audit::record(
+                    conn,
+                    PROCESSOR_CHAIN,
+                    &actor,
+                    Event::new(
+                        "questionnaire.draft",
+                        "questionnaire_version",
+                        Some(&row.id),
+                    ),
+                )?;
                 store::full(conn, &row)
             })
         })
@@ -163,7 +172,12 @@ async fn update_draft(
                     ));
                 }
                 store::update_draft(conn, &id, &draft.title, &draft.content)?;
-                audit::record(conn, PROCESSOR_CHAIN, &actor, Event::new("questionnaire.update", "questionnaire_version", Some(&id)))?;
+                audit::record(
+                    conn,
+                    PROCESSOR_CHAIN,
+                    &actor,
+                    Event::new("questionnaire.update", "questionnaire_version", Some(&id)),
+                )?;
                 let row = store::get(conn, &id)?;
                 store::full(conn, &row)
             })
@@ -201,7 +215,12 @@ async fn publish_version(
                     return Err(AppError::conflict("This version is already published."));
                 }
                 store::publish(conn, &id)?;
-                audit::record(conn, PROCESSOR_CHAIN, &actor, Event::new("questionnaire.publish", "questionnaire_version", Some(&id)))?;
+                audit::record(
+                    conn,
+                    PROCESSOR_CHAIN,
+                    &actor,
+                    Event::new("questionnaire.publish", "questionnaire_version", Some(&id)),
+                )?;
                 let row = store::get(conn, &id)?;
                 store::summary(conn, &row)
             })

@@ -21,7 +21,8 @@ pub struct VersionRow {
 
 impl VersionRow {
     pub fn content(&self) -> Result<Questionnaire, AppError> {
-        serde_json::from_str(&self.content).map_err(|e| AppError::internal(format!("stored questionnaire unreadable: {e}")))
+        serde_json::from_str(&self.content)
+            .map_err(|e| AppError::internal(format!("stored questionnaire unreadable: {e}")))
     }
     pub fn is_published(&self) -> bool {
         self.status == "published"
@@ -41,7 +42,11 @@ pub fn summary(conn: &mut DbConn, row: &VersionRow) -> Result<QuestionnaireSumma
         id: row.id.clone(),
         version: row.version,
         title: row.title.clone(),
-        status: if row.is_published() { VersionStatus::Published } else { VersionStatus::Draft },
+        status: if row.is_published() {
+            VersionStatus::Published
+        } else {
+            VersionStatus::Draft
+        },
         items: row.content()?.item_count(),
         used: is_used(conn, &row.id)?,
         published_at: row.published_at.map(utc),
@@ -69,7 +74,12 @@ pub fn get(conn: &mut DbConn, id: &str) -> Result<VersionRow, AppError> {
         .first(c))?)
 }
 
-pub fn insert(conn: &mut DbConn, title: &str, content: &Questionnaire, published: bool) -> Result<VersionRow, AppError> {
+pub fn insert(
+    conn: &mut DbConn,
+    title: &str,
+    content: &Questionnaire,
+    published: bool,
+) -> Result<VersionRow, AppError> {
     let last: Option<i32> = db_run!(conn, |c| questionnaire_versions::table
         .select(diesel::dsl::max(questionnaire_versions::version))
         .first(c))?;
@@ -82,37 +92,64 @@ pub fn insert(conn: &mut DbConn, title: &str, content: &Questionnaire, published
         created_at: now(),
         published_at: published.then(now),
     };
-    db_run!(conn, |c| diesel::insert_into(questionnaire_versions::table).values(&row).execute(c))?;
+    db_run!(conn, |c| diesel::insert_into(questionnaire_versions::table)
+        .values(&row)
+        .execute(c))?;
     Ok(row)
 }
 
-pub fn update_draft(conn: &mut DbConn, id: &str, title: &str, content: &Questionnaire) -> Result<(), AppError> {
+pub fn update_draft(
+    conn: &mut DbConn,
+    id: &str,
+    title: &str,
+    content: &Questionnaire,
+) -> Result<(), AppError> {
     let text = serde_json::to_string(content).map_err(AppError::internal)?;
-    db_run!(conn, |c| diesel::update(questionnaire_versions::table.find(id))
-        .set((questionnaire_versions::title.eq(title.trim()), questionnaire_versions::content.eq(text)))
-        .execute(c))?;
+    db_run!(conn, |c| diesel::update(
+        questionnaire_versions::table.find(id)
+    )
+    .set((
+        questionnaire_versions::title.eq(title.trim()),
+        questionnaire_versions::content.eq(text)
+    ))
+    .execute(c))?;
     Ok(())
 }
 
 pub fn publish(conn: &mut DbConn, id: &str) -> Result<(), AppError> {
-    db_run!(conn, |c| diesel::update(questionnaire_versions::table.find(id))
-        .set((questionnaire_versions::status.eq("published"), questionnaire_versions::published_at.eq(Some(now()))))
-        .execute(c))?;
+    db_run!(conn, |c| diesel::update(
+        questionnaire_versions::table.find(id)
+    )
+    .set((
+        questionnaire_versions::status.eq("published"),
+        questionnaire_versions::published_at.eq(Some(now()))
+    ))
+    .execute(c))?;
     Ok(())
 }
 
 /// The product ships a published default questionnaire; loaded once.
 pub fn ensure_default(conn: &mut DbConn) -> Result<(), AppError> {
-    let n: i64 = db_run!(conn, |c| questionnaire_versions::table.count().get_result(c))?;
+    let n: i64 = db_run!(conn, |c| questionnaire_versions::table
+        .count()
+        .get_result(c))?;
     if n > 0 {
         return Ok(());
     }
-    let doc: serde_json::Value = serde_json::from_str(super::DEFAULT).map_err(AppError::internal)?;
-    let title = doc["version_title"].as_str().unwrap_or("Standard").to_string();
+    let doc: serde_json::Value =
+        serde_json::from_str(super::DEFAULT).map_err(AppError::internal)?;
+    let title = doc["version_title"]
+        .as_str()
+        .unwrap_or("Standard")
+        .to_string();
     let content: Questionnaire = serde_json::from_value(doc).map_err(AppError::internal)?;
     let problems = super::validate::check(&content);
     if !problems.is_empty() {
-        return Err(AppError::internal(format!("the default questionnaire is invalid: {problems:?}")));
+        return Err(AppError::internal(format!(
+            "the default questionnaire is invalid: {problems:?}"
+        )));
     }
-    crate::db::write_tx(conn, |conn| insert(conn, &title, &content, true).map(|_| ()))
+    crate::db::write_tx(conn, |conn| {
+        insert(conn, &title, &content, true).map(|_| ())
+    })
 }

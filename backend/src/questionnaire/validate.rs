@@ -7,7 +7,11 @@ use tillit_api::{FieldError, Questionnaire, Texts};
 fn texts(errors: &mut Vec<FieldError>, t: &Texts, field: &str) {
     for (lang, s) in [("nb", &t.nb), ("nn", &t.nn), ("en", &t.en)] {
         if s.trim().is_empty() {
-            errors.push(FieldError::new(format!("{field}.{lang}"), "required", "a text is required in every language"));
+            errors.push(FieldError::new(
+                format!("{field}.{lang}"),
+                "required",
+                "a text is required in every language",
+            ));
         }
     }
 }
@@ -15,50 +19,95 @@ fn texts(errors: &mut Vec<FieldError>, t: &Texts, field: &str) {
 /// Every problem with `q`, each naming its field path.
 pub fn check(q: &Questionnaire) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if !q.modules.get("core").is_some_and(|m| !m.optional) {
-        errors.push(FieldError::new("content.modules.core", "required", "a non-optional `core` module is required"));
+    if q.modules.get("core").is_none_or(|m| m.optional) {
+        errors.push(FieldError::new(
+            "content.modules.core",
+            "required",
+            "a non-optional `core` module is required",
+        ));
     }
     for (key, scale) in &q.scales {
         let f = format!("content.scales.{key}");
         let n = scale.labels.nb.len();
         if !(2..=11).contains(&n) {
-            errors.push(FieldError::new(format!("{f}.labels"), "invalid_scale", "a scale has 2 to 11 labelled steps"));
+            errors.push(FieldError::new(
+                format!("{f}.labels"),
+                "invalid_scale",
+                "a scale has 2 to 11 labelled steps",
+            ));
         }
         if scale.labels.nn.len() != n || scale.labels.en.len() != n {
-            errors.push(FieldError::new(format!("{f}.labels"), "invalid_scale", "every language needs the same number of labels"));
+            errors.push(FieldError::new(
+                format!("{f}.labels"),
+                "invalid_scale",
+                "every language needs the same number of labels",
+            ));
         }
-        let all = scale.labels.nb.iter().chain(&scale.labels.nn).chain(&scale.labels.en);
+        let all = scale
+            .labels
+            .nb
+            .iter()
+            .chain(&scale.labels.nn)
+            .chain(&scale.labels.en);
         if all.clone().any(|l| l.trim().is_empty()) {
-            errors.push(FieldError::new(format!("{f}.labels"), "required", "labels cannot be empty"));
+            errors.push(FieldError::new(
+                format!("{f}.labels"),
+                "required",
+                "labels cannot be empty",
+            ));
         }
         if let Some(na) = &scale.not_applicable {
             texts(&mut errors, na, &format!("{f}.not_applicable"));
         }
     }
     if q.topics.is_empty() {
-        errors.push(FieldError::new("content.topics", "required", "at least one topic"));
+        errors.push(FieldError::new(
+            "content.topics",
+            "required",
+            "at least one topic",
+        ));
     }
     let mut topic_keys = HashSet::new();
     let mut question_keys = HashSet::new();
     for (i, t) in q.topics.iter().enumerate() {
         let f = format!("content.topics[{i}]");
         if t.key.trim().is_empty() || !topic_keys.insert(t.key.as_str()) {
-            errors.push(FieldError::new(format!("{f}.key"), "duplicate", "topic keys must be present and unique"));
+            errors.push(FieldError::new(
+                format!("{f}.key"),
+                "duplicate",
+                "topic keys must be present and unique",
+            ));
         }
         if !q.modules.contains_key(&t.module) {
-            errors.push(FieldError::new(format!("{f}.module"), "unknown_module", format!("no module '{}'", t.module)));
+            errors.push(FieldError::new(
+                format!("{f}.module"),
+                "unknown_module",
+                format!("no module '{}'", t.module),
+            ));
         }
         texts(&mut errors, &t.title, &format!("{f}.title"));
         if t.questions.is_empty() {
-            errors.push(FieldError::new(format!("{f}.questions"), "required", "a topic needs at least one question"));
+            errors.push(FieldError::new(
+                format!("{f}.questions"),
+                "required",
+                "a topic needs at least one question",
+            ));
         }
         for (j, qu) in t.questions.iter().enumerate() {
             let qf = format!("{f}.questions[{j}]");
             if qu.key.trim().is_empty() || !question_keys.insert(qu.key.as_str()) {
-                errors.push(FieldError::new(format!("{qf}.key"), "duplicate", "question keys must be present and unique"));
+                errors.push(FieldError::new(
+                    format!("{qf}.key"),
+                    "duplicate",
+                    "question keys must be present and unique",
+                ));
             }
             if !q.scales.contains_key(&qu.scale) {
-                errors.push(FieldError::new(format!("{qf}.scale"), "unknown_scale", format!("no scale '{}'", qu.scale)));
+                errors.push(FieldError::new(
+                    format!("{qf}.scale"),
+                    "unknown_scale",
+                    format!("no scale '{}'", qu.scale),
+                ));
             }
             texts(&mut errors, &qu.text, &format!("{qf}.text"));
         }

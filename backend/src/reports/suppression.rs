@@ -13,7 +13,10 @@ pub const MIN_GROUP: i64 = 6;
 /// `parent` maps every unit to its parent (None for top-level units);
 /// `direct` holds the count of each unit's own members. Returns the units
 /// whose group figures may be shown, and whether the agency as a whole may.
-pub fn shown_groups(parent: &HashMap<String, Option<String>>, direct: &HashMap<String, i64>) -> (bool, HashSet<String>) {
+pub fn shown_groups(
+    parent: &HashMap<String, Option<String>>,
+    direct: &HashMap<String, i64>,
+) -> (bool, HashSet<String>) {
     let mut children: HashMap<Option<&str>, Vec<&str>> = HashMap::new();
     for (u, p) in parent {
         let p = p.as_deref().filter(|p| parent.contains_key(*p));
@@ -44,11 +47,18 @@ pub fn shown_groups(parent: &HashMap<String, Option<String>>, direct: &HashMap<S
         n
     }
     let roots: Vec<&str> = children.get(&None).cloned().unwrap_or_default();
-    let agency_n: i64 = roots.iter().map(|r| size(r, &children, direct, &mut total, 0)).sum::<i64>();
+    let agency_n: i64 = roots
+        .iter()
+        .map(|r| size(r, &children, direct, &mut total, 0))
+        .sum::<i64>();
     if agency_n < MIN_GROUP {
         return (false, HashSet::new());
     }
-    let mut shown: HashSet<&str> = total.iter().filter(|(_, n)| **n >= MIN_GROUP).map(|(u, _)| *u).collect();
+    let mut shown: HashSet<&str> = total
+        .iter()
+        .filter(|(_, n)| **n >= MIN_GROUP)
+        .map(|(u, _)| *u)
+        .collect();
 
     // The shown descendants of a node that have no shown node between.
     fn frontier<'a>(
@@ -61,7 +71,12 @@ pub fn shown_groups(parent: &HashMap<String, Option<String>>, direct: &HashMap<S
             if shown.contains(k) {
                 out.push(k);
             } else {
-                frontier(children.get(&Some(*k)).map(Vec::as_slice).unwrap_or(&[]), children, shown, out);
+                frontier(
+                    children.get(&Some(*k)).map(Vec::as_slice).unwrap_or(&[]),
+                    children,
+                    shown,
+                    out,
+                );
             }
         }
     }
@@ -87,7 +102,15 @@ pub fn shown_groups(parent: &HashMap<String, Option<String>>, direct: &HashMap<S
                 changed = true;
                 // Its own frontier is now compared against this node instead.
                 let mut sub = Vec::new();
-                frontier(children.get(&Some(smallest)).map(Vec::as_slice).unwrap_or(&[]), &children, &shown, &mut sub);
+                frontier(
+                    children
+                        .get(&Some(smallest))
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]),
+                    &children,
+                    &shown,
+                    &mut sub,
+                );
                 rest += total[smallest] - sub.iter().map(|u| total[u]).sum::<i64>();
                 front.extend(sub);
             }
@@ -100,7 +123,10 @@ pub fn shown_groups(parent: &HashMap<String, Option<String>>, direct: &HashMap<S
 }
 
 /// Size of each unit's group (the unit and all its sub-units).
-pub fn group_sizes(parent: &HashMap<String, Option<String>>, direct: &HashMap<String, i64>) -> HashMap<String, i64> {
+pub fn group_sizes(
+    parent: &HashMap<String, Option<String>>,
+    direct: &HashMap<String, i64>,
+) -> HashMap<String, i64> {
     let mut out: HashMap<String, i64> = HashMap::new();
     for (u, n) in direct {
         let mut cur = Some(u.clone());

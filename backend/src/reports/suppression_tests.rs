@@ -4,8 +4,13 @@ use proptest::prelude::*;
 
 use super::*;
 
-fn tree(edges: &[(&str, Option<&str>, i64)]) -> (HashMap<String, Option<String>>, HashMap<String, i64>) {
-    let parent = edges.iter().map(|(u, p, _)| (u.to_string(), p.map(str::to_string))).collect();
+fn tree(
+    edges: &[(&str, Option<&str>, i64)],
+) -> (HashMap<String, Option<String>>, HashMap<String, i64>) {
+    let parent = edges
+        .iter()
+        .map(|(u, p, _)| (u.to_string(), p.map(str::to_string)))
+        .collect();
     let direct = edges.iter().map(|(u, _, n)| (u.to_string(), *n)).collect();
     (parent, direct)
 }
@@ -39,7 +44,10 @@ fn rep_8_subtraction_cannot_isolate_a_small_group() {
 
 /// Random forests: parents come earlier, sizes 0..15.
 fn forest() -> impl Strategy<Value = Vec<(Option<prop::sample::Index>, i64)>> {
-    prop::collection::vec((prop::option::of(any::<prop::sample::Index>()), 0i64..15), 1..25)
+    prop::collection::vec(
+        (prop::option::of(any::<prop::sample::Index>()), 0i64..15),
+        1..25,
+    )
 }
 
 proptest! {

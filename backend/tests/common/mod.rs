@@ -272,7 +272,13 @@ impl TestApp {
             .json()
             .await
             .unwrap();
+        let survey = self.draft_survey(a).await;
         Org {
+            survey_id: survey["id"].as_str().unwrap().to_string(),
+            version_id: survey["questionnaire_version_id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
             unit_id,
             employee_id,
             user_id,
@@ -293,6 +299,53 @@ impl TestApp {
             .count()
             .get_result::<i64>(c))
         .unwrap()
+    }
+
+    /// The id of the published default questionnaire.
+    pub async fn default_version(&self, token: &str) -> String {
+        let list: Value = self
+            .get("/api/questionnaires", token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        list[0]["id"].as_str().unwrap().to_string()
+    }
+
+    /// A draft survey open from now for 14 days.
+    pub async fn draft_survey(&self, a: &Agency) -> Value {
+        let version = self.default_version(&a.token).await;
+        let now = chrono::Utc::now();
+        let res = self
+            .post(
+                "/api/surveys",
+                &a.token,
+                json!({
+                    "title": "Medarbeiderundersøkelse",
+                    "questionnaire_version_id": version,
+                    "modules": ["change"],
+                    "languages": ["nb", "nn", "en"],
+                    "opens_at": now,
+                    "closes_at": now + chrono::Duration::days(14),
+                    "reminder_days": [3, 7]
+                }),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        res.json().await.unwrap()
+    }
+
+    /// Publishes terms and has the agency accept them.
+    pub async fn accept_terms(&self, a: &Agency) {
+        let v = self.publish_terms().await;
+        let res = self
+            .post(
+                "/api/agency/terms/accept",
+                &a.token,
+                json!({"terms_version_id": v, "confirm_responsible": true, "confirm_authority": true}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
     }
 
     pub async fn publish_terms(&self) -> String {
@@ -319,6 +372,8 @@ pub struct Agency {
 }
 
 pub struct Org {
+    pub survey_id: String,
+    pub version_id: String,
     pub unit_id: String,
     pub employee_id: String,
     pub user_id: String,
