@@ -7,12 +7,14 @@ pub mod agencies;
 pub mod auth;
 pub mod organisation;
 pub mod problem;
+pub mod respond;
 pub mod surveys;
 
 pub use agencies::*;
 pub use auth::*;
 pub use organisation::*;
 pub use problem::*;
+pub use respond::*;
 pub use surveys::*;
 
 use serde::{Deserialize, Serialize};

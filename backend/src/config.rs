@@ -20,6 +20,8 @@ pub struct Config {
     /// Folder holding the built SPA (`index.html` and its assets).
     pub static_dir: PathBuf,
     pub db_pool_size: u32,
+    /// The survey institute's name, shown to respondents as the processor.
+    pub processor_name: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -57,6 +59,7 @@ impl Config {
                 var("TILLIT_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()),
             ),
             db_pool_size,
+            processor_name: var("TILLIT_PROCESSOR_NAME").unwrap_or_else(|| "Tillit".into()),
         })
     }
 

@@ -13,6 +13,9 @@ pub enum AppError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The thing existed but is over (a closed survey's link).
+    #[error("gone: {0}")]
+    Gone(String),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("bad request: {0}")]
@@ -51,6 +54,7 @@ impl AppError {
         let (kind, title, detail, errors) = match self {
             AppError::NotFound => ("not-found", "Not found", None, vec![]),
             AppError::Conflict(d) => ("conflict", "Conflict", Some(d.clone()), vec![]),
+            AppError::Gone(d) => ("gone", "No longer available", Some(d.clone()), vec![]),
             AppError::Invalid(errs) => (
                 "validation",
                 "Invalid input",
@@ -122,6 +126,7 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,

@@ -1,6 +1,7 @@
 //! The Tillit server: `start` is what `main` and every test call.
 
 pub mod agencies;
+pub mod answering;
 pub mod audit;
 pub mod auth;
 pub mod config;
@@ -42,6 +43,7 @@ pub fn api_config(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     audit::routes::configure(cfg);
     questionnaire::routes::configure(cfg);
     surveys::routes::configure(cfg);
+    answering::routes::configure(cfg);
 }
 
 /// The OpenAPI document, generated from the handlers.

@@ -33,6 +33,7 @@ operation are the roles that may call it.",
         (name = "audit", description = "The audit trail (GDPR-1)"),
         (name = "questionnaire", description = "The questionnaire bank (Q-*)"),
         (name = "surveys", description = "Surveys, launch and response rates (SURV-*)"),
+        (name = "answering", description = "Answering a survey from the invitation link (RESP-*, ANON-*)"),
     )
 )]
 pub struct ApiDoc;

@@ -82,6 +82,23 @@ const EXEMPT: &[(&str, &str, &str)] = &[
         "/api/surveys/{survey_id}/rates",
         "counts of groups of at least 6",
     ),
+    (
+        "POST",
+        "/api/respond/session",
+        "recorded per survey; proven in tests/answering.rs",
+    ),
+    ("GET", "/api/respond/survey", "the questionnaire only"),
+    (
+        "POST",
+        "/api/respond/submit",
+        "recorded per survey; proven in tests/answering.rs",
+    ),
+    (
+        "POST",
+        "/api/respond/opt-out",
+        "recorded; proven in tests/answering.rs",
+    ),
+    ("POST", "/api/research/withdraw", "anonymous data only"),
 ];
 
 #[tokio::test]

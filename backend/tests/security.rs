@@ -50,6 +50,9 @@ const PUBLIC: &[&str] = &[
     "/api/auth/logout",
     "/api/auth/token",
     "/api/auth/invitations/accept",
+    "/api/respond/session",
+    "/api/respond/opt-out",
+    "/api/research/withdraw",
 ];
 
 fn fill(path: &str, ids: &HashMap<&str, String>) -> String {

@@ -20,6 +20,9 @@ pub struct Identity {
     pub subject: String,
     pub role: Role,
     pub agency_id: Option<String>,
+    /// Respondents only: the survey and unit their token names.
+    pub survey_id: Option<String>,
+    pub unit_id: Option<String>,
 }
 
 impl Identity {
@@ -58,6 +61,7 @@ role_set! {
     /// The processor's and the agencies' administrators: readers of terms
     /// and questionnaires.
     Admins => [ProcessorAdmin, ControllerAdmin];
+    Respondent => [Respondent];
     /// Anyone who logs in with a password.
     AnyPerson => [ProcessorAdmin, Researcher, ControllerAdmin, Leader];
 }
@@ -98,6 +102,8 @@ pub fn identify(req: &HttpRequest) -> Result<Identity, AppError> {
         subject: claims.sub,
         role: claims.role,
         agency_id: claims.agency,
+        survey_id: claims.survey,
+        unit_id: claims.unit,
     })
 }
 

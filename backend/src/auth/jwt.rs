@@ -11,6 +11,8 @@ use crate::error::AppError;
 pub const ISSUER: &str = "tillit";
 pub const AUDIENCE: &str = "tillit-api";
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
+/// Long enough to answer at a calm pace; the link can start a new session.
+pub const RESPONDENT_TTL_SECS: i64 = 4 * 60 * 60;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Claims {
@@ -18,6 +20,11 @@ pub struct Claims {
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
+    /// Respondents only (ROLE-2): the survey and the unit, never a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -73,16 +80,42 @@ impl Keys {
 
     pub fn issue(&self, sub: &str, role: Role, agency: Option<&str>) -> Result<String, AppError> {
         let now = chrono::Utc::now().timestamp();
-        let claims = Claims {
+        self.sign(&Claims {
             sub: sub.to_string(),
             role,
             agency: agency.map(str::to_string),
+            survey: None,
+            unit: None,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
             exp: now + ACCESS_TTL_SECS,
-        };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
+        })
+    }
+
+    /// A respondent's token: a random session id, the survey and the unit.
+    pub fn issue_respondent(
+        &self,
+        agency: &str,
+        survey: &str,
+        unit: &str,
+    ) -> Result<String, AppError> {
+        let now = chrono::Utc::now().timestamp();
+        self.sign(&Claims {
+            sub: crate::util::new_id(),
+            role: Role::Respondent,
+            agency: Some(agency.to_string()),
+            survey: Some(survey.to_string()),
+            unit: Some(unit.to_string()),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat: now,
+            exp: now + RESPONDENT_TTL_SECS,
+        })
+    }
+
+    fn sign(&self, claims: &Claims) -> Result<String, AppError> {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(AppError::internal)
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, AppError> {

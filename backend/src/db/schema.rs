@@ -204,7 +204,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invitation_tokens (token_hash) {
+        token_hash -> Text,
+        invitation_id -> Text,
+    }
+}
+
+diesel::table! {
+    responses (id) {
+        id -> Text,
+        survey_id -> Text,
+        unit_id -> Text,
+        answers -> Text,
+        submitted_on -> Date,
+        research_consent -> Bool,
+        receipt_hash -> Text,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(invitation_tokens -> invitations (invitation_id));
 diesel::joinable!(surveys -> questionnaire_versions (questionnaire_version_id));
 diesel::joinable!(invitations -> surveys (survey_id));
 diesel::joinable!(employees -> units (unit_id));
@@ -231,4 +251,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     questionnaire_versions,
     surveys,
     invitations,
+    invitation_tokens,
+    responses,
 );

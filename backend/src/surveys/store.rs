@@ -79,6 +79,14 @@ pub fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<SurveyRow, AppEr
         .first(c))?)
 }
 
+/// A survey by id alone, for respondents' links (which carry no agency).
+pub fn get_any(conn: &mut DbConn, id: &str) -> Result<SurveyRow, AppError> {
+    Ok(db_run!(conn, |c| surveys::table
+        .find(id)
+        .select(SurveyRow::as_select())
+        .first(c))?)
+}
+
 pub fn invitation_count(conn: &mut DbConn, survey: &str) -> Result<i64, AppError> {
     Ok(db_run!(conn, |c| invitations::table
         .filter(invitations::survey_id.eq(survey))

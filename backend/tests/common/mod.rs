@@ -84,6 +84,7 @@ impl TestApp {
             log: "warn".into(),
             static_dir: dir.0.join("static"),
             db_pool_size: 4,
+            processor_name: "Tillit".into(),
         };
         let state = tillit_backend::prepare(config).expect("prepare app");
         let keys = state.keys.clone();
