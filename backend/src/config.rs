@@ -22,6 +22,10 @@ pub struct Config {
     pub db_pool_size: u32,
     /// The survey institute's name, shown to respondents as the processor.
     pub processor_name: String,
+    /// The sender of invitation mails.
+    pub mail_from: String,
+    /// Whether this instance runs the background mail sender.
+    pub mail_sender: bool,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -60,6 +64,9 @@ impl Config {
             ),
             db_pool_size,
             processor_name: var("TILLIT_PROCESSOR_NAME").unwrap_or_else(|| "Tillit".into()),
+            mail_from: var("TILLIT_MAIL_FROM")
+                .unwrap_or_else(|| "Tillit <noreply@tillit.invalid>".into()),
+            mail_sender: var("TILLIT_MAIL_SENDER").is_none_or(|v| v != "off"),
         })
     }
 

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod fallback;
+pub mod mail;
 pub mod openapi;
 pub mod organisation;
 pub mod questionnaire;
@@ -109,11 +110,37 @@ fn spawn_ticker(state: web::Data<AppState>) {
     });
 }
 
+/// Sends queued mail in the background. Safe on several instances: rows are
+/// claimed before they are sent.
+fn spawn_mail_sender(state: web::Data<AppState>) -> Result<(), AppError> {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return Ok(());
+    };
+    let mailer = Arc::new(mail::sender::Mailer::from_config(&state.config)?);
+    runtime.spawn(async move {
+        loop {
+            let (s, m) = (state.clone(), mailer.clone());
+            let claimed =
+                tokio::task::spawn_blocking(move || mail::sender::run_once(&s, &m, 200)).await;
+            match claimed {
+                Ok(Ok(n)) if n > 0 => continue,
+                Ok(Err(e)) => tracing::warn!(error = %e, "mail sender"),
+                _ => {}
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+    });
+    Ok(())
+}
+
 /// Serves the SPA at `/`, the API under `/api`, the spec and its docs page.
 pub fn start(state: AppState, listener: TcpListener) -> Result<Server, AppError> {
     let spec = openapi();
     let state = web::Data::new(state);
     spawn_ticker(state.clone());
+    if state.config.mail_sender {
+        spawn_mail_sender(state.clone())?;
+    }
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

@@ -38,7 +38,7 @@ fn run() -> Result<(), AppError> {
     if demo {
         let data_dir = state.config.data_dir.clone();
         let mut conn = state.pool.get()?;
-        let logins = tillit_backend::seed::demo(&mut conn, &data_dir)?;
+        let logins = tillit_backend::seed::demo(&mut conn, &data_dir, &public_url)?;
         println!("\n{logins}");
     }
     let rt = tokio::runtime::Builder::new_multi_thread()

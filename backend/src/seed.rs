@@ -38,7 +38,7 @@ responses. Bullying, unwanted sexual attention and health complaints are shown o
 with at least 10 responses.";
 
 /// Seeds the demo once; afterwards returns the saved logins.
-pub fn demo(conn: &mut DbConn, data_dir: &Path) -> Result<String, AppError> {
+pub fn demo(conn: &mut DbConn, data_dir: &Path, public_url: &str) -> Result<String, AppError> {
     let file = data_dir.join(FILE);
     let exists: i64 = db_run!(conn, |c| users::table
         .filter(users::email.eq(PROCESSOR_EMAIL))
@@ -52,12 +52,12 @@ pub fn demo(conn: &mut DbConn, data_dir: &Path) -> Result<String, AppError> {
             ))
         });
     }
-    let text = write_tx(conn, seed)?;
+    let text = write_tx(conn, |conn| seed(conn, public_url))?;
     std::fs::write(&file, &text).map_err(AppError::internal)?;
     Ok(text)
 }
 
-fn seed(conn: &mut DbConn) -> Result<String, AppError> {
+fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
     let system = Actor::system();
     let mut logins = Vec::new();
     let mut person = |conn: &mut DbConn,
@@ -125,7 +125,7 @@ fn seed(conn: &mut DbConn) -> Result<String, AppError> {
         &system,
         Event::new("agency.create", "agency", Some(&agency.id)),
     )?;
-    person(
+    let admin = person(
         conn,
         Some(&agency.id),
         "admin@direktoratet.demo",
@@ -187,10 +187,52 @@ fn seed(conn: &mut DbConn) -> Result<String, AppError> {
         "  {:<17} {:<32} {}",
         "integration", "client_id=hr-demo", secret
     ));
+    let link = demo_survey(conn, &agency.id, &admin, &terms.id)?;
     Ok(format!(
-        "Demo logins (role, email, password), saved in {FILE} in the data folder:\n{}\n",
+        "Demo logins (role, email, password), saved in {FILE} in the data folder:\n{}\n\n\
+         A respondent's link to the open demo survey (one use):\n  {public_url}/s#t={link}\n\
+         Invitation mails are written to the data folder's mail/ as .eml files.\n",
         logins.join("\n")
     ))
+}
+
+/// The agency accepts the terms and launches a survey open for 30 days;
+/// returns a link token for one of its invitations.
+fn demo_survey(
+    conn: &mut DbConn,
+    agency: &str,
+    admin: &str,
+    terms_id: &str,
+) -> Result<String, AppError> {
+    use crate::surveys::store::{self as surveys, SurveyRow};
+    terms::accept(conn, agency, admin, terms_id, true, true)?;
+    let version = crate::questionnaire::store::all(conn)?
+        .into_iter()
+        .find(|v| v.is_published())
+        .ok_or_else(|| AppError::internal("no published questionnaire"))?;
+    let row = SurveyRow {
+        id: new_id(),
+        agency_id: agency.to_string(),
+        questionnaire_version_id: version.id,
+        title: "Medarbeiderundersøkelsen 2026".into(),
+        modules: "change".into(),
+        languages: "nb,nn,en".into(),
+        opens_at: now(),
+        closes_at: now() + chrono::Duration::days(30),
+        reminder_days: "7,14".into(),
+        state: "open".into(),
+        created_at: now(),
+        launched_at: Some(now()),
+        closed_at: None,
+    };
+    surveys::insert(conn, &row)?;
+    surveys::snapshot_roster(conn, &row)?;
+    crate::mail::outbox::queue_invitations(conn, &row.id, row.opens_at)?;
+    let first: String = db_run!(conn, |c| crate::db::schema::invitations::table
+        .filter(crate::db::schema::invitations::survey_id.eq(&row.id))
+        .select(crate::db::schema::invitations::id)
+        .first(c))?;
+    crate::answering::store::issue_token(conn, &first)
 }
 
 /// A plausible directorate: 5 departments, 5 sections each, ~10 people a section.

@@ -223,7 +223,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_outbox (id) {
+        id -> Text,
+        invitation_id -> Text,
+        round -> Integer,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(mail_outbox -> invitations (invitation_id));
+diesel::joinable!(surveys -> agencies (agency_id));
+diesel::joinable!(invitations -> employees (employee_id));
 diesel::joinable!(invitation_tokens -> invitations (invitation_id));
 diesel::joinable!(surveys -> questionnaire_versions (questionnaire_version_id));
 diesel::joinable!(invitations -> surveys (survey_id));
@@ -253,4 +269,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     invitation_tokens,
     responses,
+    mail_outbox,
 );

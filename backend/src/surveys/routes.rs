@@ -315,6 +315,7 @@ async fn launch_survey(
                 row.state = "open".into();
                 row.launched_at = Some(now());
                 store::save(conn, &row)?;
+                crate::mail::outbox::queue_invitations(conn, &row.id, row.opens_at)?;
                 audit::record(
                     conn,
                     &agency,

@@ -19,6 +19,7 @@ pub struct TestApp {
     pub db_url: String,
     pub processor_token: String,
     pub key_file: std::path::PathBuf,
+    pub config: Config,
     _dir: tempdir::TempDir,
 }
 
@@ -85,9 +86,13 @@ impl TestApp {
             static_dir: dir.0.join("static"),
             db_pool_size: 4,
             processor_name: "Tillit".into(),
+            mail_from: "Tillit <noreply@tillit.test>".into(),
+            // Tests send mail by calling the sender themselves.
+            mail_sender: false,
         };
-        let state = tillit_backend::prepare(config).expect("prepare app");
+        let state = tillit_backend::prepare(config.clone()).expect("prepare app");
         let keys = state.keys.clone();
+        let state_config = state.config.clone();
         // The processor's admin exists from installation; create one directly.
         {
             let mut conn = state.pool.get().unwrap();
@@ -104,6 +109,7 @@ impl TestApp {
             db_url,
             processor_token: String::new(),
             key_file: dir.0.join("signing.key"),
+            config: state_config,
             _dir: dir,
         };
         app.processor_token = app.login("processor@test.no", PASSWORD).await;

@@ -1,0 +1,261 @@
+use chrono::Duration;
+use diesel::prelude::*;
+
+use crate::db::schema::{agencies, employees, invitations, mail_outbox, surveys};
+use crate::db::{DbConn, INSERT_CHUNK};
+use crate::db_run;
+use crate::error::AppError;
+use crate::util::{new_id, now};
+
+/// How long a claimed row may stay `sending` before it counts as uncertain.
+pub const CLAIM_SECS: i64 = 300;
+pub const MAX_ATTEMPTS: i32 = 6;
+
+#[derive(Insertable)]
+#[diesel(table_name = mail_outbox)]
+struct NewRow {
+    id: String,
+    invitation_id: String,
+    round: i32,
+    status: String,
+    attempts: i32,
+    next_attempt_at: chrono::NaiveDateTime,
+}
+
+fn queue(
+    conn: &mut DbConn,
+    invitation_ids: &[String],
+    round: i32,
+    at: chrono::NaiveDateTime,
+) -> Result<usize, AppError> {
+    let rows: Vec<NewRow> = invitation_ids
+        .iter()
+        .map(|id| NewRow {
+            id: new_id(),
+            invitation_id: id.clone(),
+            round,
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: at,
+        })
+        .collect();
+    let mut n = 0;
+    // The (invitation, round) key makes queueing idempotent.
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        n += match conn {
+            DbConn::Sqlite(c) => diesel::insert_or_ignore_into(mail_outbox::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConn::Postgresql(c) => diesel::insert_into(mail_outbox::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
+    }
+    Ok(n)
+}
+
+/// Round 0: every invitation of a survey just launched.
+pub fn queue_invitations(
+    conn: &mut DbConn,
+    survey_id: &str,
+    opens_at: chrono::NaiveDateTime,
+) -> Result<usize, AppError> {
+    let ids: Vec<String> = db_run!(conn, |c| invitations::table
+        .filter(invitations::survey_id.eq(survey_id))
+        .select(invitations::id)
+        .load(c))?;
+    queue(conn, &ids, 0, opens_at)
+}
+
+/// Reminder rounds that have fallen due, for those who have not answered
+/// and have not opted out (DSR-4).
+pub fn queue_reminders(conn: &mut DbConn) -> Result<usize, AppError> {
+    let t = now();
+    let open: Vec<(String, chrono::NaiveDateTime, String)> = db_run!(conn, |c| surveys::table
+        .filter(surveys::state.eq("open"))
+        .filter(surveys::closes_at.gt(t))
+        .filter(surveys::reminder_days.ne(""))
+        .select((surveys::id, surveys::opens_at, surveys::reminder_days))
+        .load(c))?;
+    let mut n = 0;
+    for (survey, opens_at, days) in open {
+        for (i, d) in days
+            .split(',')
+            .filter_map(|d| d.trim().parse::<i64>().ok())
+            .enumerate()
+        {
+            let due = opens_at + Duration::days(d);
+            if due > t {
+                continue;
+            }
+            let round = i as i32 + 1;
+            let queued: i64 = db_run!(conn, |c| mail_outbox::table
+                .inner_join(invitations::table)
+                .filter(invitations::survey_id.eq(&survey))
+                .filter(mail_outbox::round.eq(round))
+                .count()
+                .get_result(c))?;
+            if queued > 0 {
+                continue;
+            }
+            let ids: Vec<String> = db_run!(conn, |c| invitations::table
+                .filter(invitations::survey_id.eq(&survey))
+                .filter(invitations::answered.eq(false))
+                .filter(invitations::opted_out.eq(false))
+                .select(invitations::id)
+                .load(c))?;
+            n += queue(conn, &ids, round, due)?;
+        }
+    }
+    Ok(n)
+}
+
+/// One mail to send, with what its text needs.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: String,
+    pub invitation_id: String,
+    pub round: i32,
+    pub attempts: i32,
+}
+
+/// Claims up to `limit` due rows for this sender and marks them `sending`.
+/// Rows left `sending` by a sender that died become `uncertain`.
+pub fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<Job>, AppError> {
+    crate::db::write_tx(conn, |conn| {
+        let t = now();
+        db_run!(conn, |c| diesel::update(
+            mail_outbox::table
+                .filter(mail_outbox::status.eq("sending"))
+                .filter(mail_outbox::claimed_until.lt(t))
+        )
+        .set(mail_outbox::status.eq("uncertain"))
+        .execute(c))?;
+        let due = mail_outbox::table
+            .filter(mail_outbox::status.eq("pending"))
+            .filter(mail_outbox::next_attempt_at.le(t))
+            .order(mail_outbox::next_attempt_at.asc())
+            .limit(limit)
+            .select((
+                mail_outbox::id,
+                mail_outbox::invitation_id,
+                mail_outbox::round,
+                mail_outbox::attempts,
+            ));
+        let rows: Vec<(String, String, i32, i32)> = match conn {
+            DbConn::Postgresql(c) => due.for_update().skip_locked().load(c)?,
+            // SQLite's single writer already holds the lock for this transaction.
+            DbConn::Sqlite(c) => due.load(c)?,
+        };
+        let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+        db_run!(conn, |c| diesel::update(
+            mail_outbox::table.filter(mail_outbox::id.eq_any(&ids))
+        )
+        .set((
+            mail_outbox::status.eq("sending"),
+            mail_outbox::claimed_until.eq(Some(t + Duration::seconds(CLAIM_SECS)))
+        ))
+        .execute(c))?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, invitation_id, round, attempts)| Job {
+                id,
+                invitation_id,
+                round,
+                attempts,
+            })
+            .collect())
+    })
+}
+
+pub fn finish(
+    conn: &mut DbConn,
+    id: &str,
+    status: &str,
+    error: Option<&str>,
+) -> Result<(), AppError> {
+    db_run!(conn, |c| diesel::update(mail_outbox::table.find(id))
+        .set((
+            mail_outbox::status.eq(status),
+            mail_outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            mail_outbox::last_error.eq(error)
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// A failure the SMTP server may get over: try again later, backing off.
+pub fn retry(conn: &mut DbConn, job: &Job, error: &str) -> Result<(), AppError> {
+    let attempts = job.attempts + 1;
+    if attempts >= MAX_ATTEMPTS {
+        return finish(conn, &job.id, "failed", Some(error));
+    }
+    let wait = Duration::seconds(30 * 4i64.pow(attempts as u32 - 1));
+    db_run!(conn, |c| diesel::update(mail_outbox::table.find(&job.id))
+        .set((
+            mail_outbox::status.eq("pending"),
+            mail_outbox::attempts.eq(attempts),
+            mail_outbox::next_attempt_at.eq(now() + wait),
+            mail_outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+            mail_outbox::last_error.eq(Some(error)),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// What a mail needs to say, or None when it should not go out any more.
+pub struct Context {
+    pub email: String,
+    pub language: String,
+    pub survey_title: String,
+    pub agency_name: String,
+    pub closes_at: chrono::NaiveDateTime,
+}
+
+pub fn context(conn: &mut DbConn, job: &Job) -> Result<Option<Context>, AppError> {
+    type Row = (
+        bool,
+        bool,
+        String,
+        Option<String>,
+        Option<bool>,
+        String,
+        String,
+        chrono::NaiveDateTime,
+        String,
+    );
+    let row: Option<Row> = db_run!(conn, |c| invitations::table
+        .inner_join(surveys::table.inner_join(agencies::table))
+        .left_join(employees::table)
+        .filter(invitations::id.eq(&job.invitation_id))
+        .select((
+            invitations::answered,
+            invitations::opted_out,
+            invitations::language,
+            employees::email.nullable(),
+            employees::active.nullable(),
+            surveys::state,
+            surveys::title,
+            surveys::closes_at,
+            agencies::name,
+        ))
+        .first(c)
+        .optional())?;
+    let Some((answered, opted_out, language, email, active, state, title, closes_at, agency)) = row
+    else {
+        return Ok(None);
+    };
+    let reminder = job.round > 0;
+    let active = active.unwrap_or(false);
+    if state != "open" || closes_at <= now() || !active || (reminder && (answered || opted_out)) {
+        return Ok(None);
+    }
+    Ok(email.map(|email| Context {
+        email,
+        language,
+        survey_title: title,
+        agency_name: agency,
+        closes_at,
+    }))
+}

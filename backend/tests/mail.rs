@@ -1,0 +1,184 @@
+//! Invitation and reminder mail (SURV-2, RESP-3, DSR-4), through the file
+//! transport the demo uses; tests/e2e drives a real SMTP server.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{Agency, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tillit_backend::mail::sender::{run_once, Mailer};
+
+struct Mail {
+    to: String,
+    subject: String,
+    token: String,
+    text: String,
+}
+
+fn mails(app: &TestApp) -> Vec<Mail> {
+    let dir = app.config.data_dir.join("mail");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let text = raw.replace("=\r\n", "").replace("=3D", "=");
+        let header = |name: &str| {
+            raw.lines()
+                .find(|l| l.starts_with(&format!("{name}: ")))
+                .map(|l| l[name.len() + 2..].trim().to_string())
+                .unwrap_or_default()
+        };
+        let unsub = header("List-Unsubscribe");
+        let token = unsub
+            .split("?t=")
+            .nth(1)
+            .unwrap()
+            .trim_end_matches('>')
+            .to_string();
+        assert_eq!(
+            header("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click"
+        );
+        out.push(Mail {
+            to: header("To"),
+            subject: header("Subject"),
+            token,
+            text,
+        });
+    }
+    out
+}
+
+fn send_all(app: &TestApp, batch: i64) -> usize {
+    let state = tillit_backend::prepare(app.config.clone()).unwrap();
+    let mailer = Mailer::from_config(&state.config).unwrap();
+    run_once(&state, &mailer, batch).unwrap()
+}
+
+async fn launch_mixed(app: &TestApp, opens_days_ago: i64, reminders: Value) -> (Agency, String) {
+    let a = app.agency("Etat").await;
+    app.import_units(
+        &a.token,
+        "upsert",
+        json!([{"external_id": "R", "name": "Root"}]),
+    )
+    .await;
+    let langs = ["nb", "nn", "en", "nb", "nb", "en", "nn", "nb"];
+    let emps: Vec<Value> = langs
+        .iter()
+        .enumerate()
+        .map(|(i, l)| json!({"external_id": format!("E{i}"), "email": format!("p{i}@etat.no"), "unit_external_id": "R", "language": l}))
+        .collect();
+    app.import_employees(&a.token, "upsert", Value::Array(emps))
+        .await;
+    app.accept_terms(&a).await;
+    let version = app.default_version(&a.token).await;
+    let now = Utc::now();
+    let s: Value = app
+        .post(
+            "/api/surveys",
+            &a.token,
+            json!({"title": "MU 2026", "questionnaire_version_id": version, "languages": ["nb", "nn", "en"],
+                   "opens_at": now - Duration::days(opens_days_ago), "closes_at": now + Duration::days(10), "reminder_days": reminders}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = s["id"].as_str().unwrap().to_string();
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/surveys/{id}/launch"),
+            Some(&a.token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    (a, id)
+}
+
+#[tokio::test]
+async fn surv_2_every_invitation_is_mailed_once_in_its_language() {
+    let app = TestApp::spawn().await;
+    launch_mixed(&app, 0, json!([])).await;
+    assert_eq!(send_all(&app, 100), 8);
+    assert_eq!(send_all(&app, 100), 0, "nothing is sent twice");
+    let m = mails(&app);
+    assert_eq!(m.len(), 8);
+    let mut to: Vec<&str> = m.iter().map(|x| x.to.as_str()).collect();
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), 8, "one mail each");
+    assert!(m.iter().all(|x| x.subject == "MU 2026"));
+    let en = m.iter().find(|x| x.to.contains("p2@")).unwrap();
+    assert!(en.text.contains("Answer the survey") && en.text.contains("lang=\"en\""));
+    let nn = m.iter().find(|x| x.to.contains("p1@")).unwrap();
+    assert!(nn.text.contains("lang=\"nn\""));
+    // SURV-2: the link's token is 256 random bits, and it opens the survey.
+    for x in &m {
+        assert!(x.token.len() >= 43);
+    }
+    let res = app
+        .call(
+            Method::POST,
+            "/api/respond/session",
+            None,
+            Some(json!({"token": m[0].token})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn dsr_4_reminders_skip_those_who_answered_or_opted_out() {
+    let app = TestApp::spawn().await;
+    launch_mixed(&app, 3, json!([1, 2])).await;
+    // The first round only (the oldest rows come first).
+    assert_eq!(send_all(&app, 8), 8);
+    let first = mails(&app);
+    // One answers, one opts out.
+    let (answered, opted) = (&first[0], &first[1]);
+    let s: Value = app
+        .call(
+            Method::POST,
+            "/api/respond/session",
+            None,
+            Some(json!({"token": answered.token})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let jwt = s["access_token"].as_str().unwrap();
+    let res = app
+        .post("/api/respond/submit", jwt, json!({"token": answered.token, "receipt": "RECEIPT-0000-0000-0001", "answers": {"demands_pace": 2}}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .client
+        .post(app.url(&format!("/api/respond/opt-out?t={}", opted.token)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    send_all(&app, 100);
+    let all = mails(&app);
+    assert_eq!(
+        all.len(),
+        8 + 2 * 6,
+        "two reminder rounds to the six others"
+    );
+    for skipped in [&answered.to, &opted.to] {
+        assert_eq!(
+            all.iter().filter(|m| &m.to == skipped).count(),
+            1,
+            "{skipped} got a reminder"
+        );
+    }
+    let reminder_en = all
+        .iter()
+        .filter(|m| m.subject.starts_with("Reminder: "))
+        .count();
+    assert!(reminder_en >= 2);
+}
