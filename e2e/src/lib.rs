@@ -135,6 +135,21 @@ impl Server {
     }
 }
 
+impl Server {
+    /// The respondent link the demo prints at start.
+    pub fn demo_respondent_link(&self) -> String {
+        let text =
+            std::fs::read_to_string(self.data_dir.join("demo-logins.txt")).expect("demo logins");
+        let link = text
+            .lines()
+            .find(|l| l.contains("/s#t="))
+            .expect("a respondent link")
+            .trim();
+        let fragment = link.split("/s#t=").nth(1).expect("token");
+        self.url(&format!("/s#t={fragment}"))
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.start_kill();

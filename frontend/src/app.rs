@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/import") view=pages::import::Import/>
                         <Route path=path!("/agencies") view=pages::processor::Agencies/>
                         <Route path=path!("/terms-versions") view=pages::processor::TermsVersions/>
+                        <Route path=path!("/s") view=pages::survey::Survey/>
                     </Routes>
                 </Show>
             </main>

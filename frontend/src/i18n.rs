@@ -42,6 +42,13 @@ pub fn saved_lang() -> Lang {
         .unwrap_or(Lang::Nb)
 }
 
+/// True until the person picks a language themselves.
+pub fn saved_lang_is_default() -> bool {
+    storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .is_none()
+}
+
 pub fn set_lang(sig: RwSignal<Lang>, lang: Lang) {
     sig.set(lang);
     if let Some(s) = storage() {
@@ -56,7 +63,7 @@ pub fn set_lang(sig: RwSignal<Lang>, lang: Lang) {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum K {
     AppName,
     Tagline,
@@ -147,6 +154,32 @@ pub enum K {
     When,
     Who,
     Rows,
+    Controller,
+    Processor,
+    Purposes,
+    LegalBasis,
+    Retention,
+    Rights,
+    Research,
+    ResearchConsent,
+    StartSurvey,
+    Back,
+    Continue,
+    Review,
+    ReviewIntro,
+    SendAnswers,
+    Sending,
+    ThankYou,
+    ReceiptHelp,
+    Step,
+    Of,
+    NotAnswered,
+    Change,
+    LinkUnknown,
+    LinkUsed,
+    LinkClosed,
+    AnswersKept,
+    Deadline,
 }
 
 pub fn tr(lang: Lang, key: K) -> &'static str {
@@ -386,6 +419,84 @@ pub fn tr(lang: Lang, key: K) -> &'static str {
         (Who, En) => "Who",
         (Rows, Nb) | (Rows, Nn) => "Rader",
         (Rows, En) => "Rows",
+        (Controller, Nb) => "Behandlingsansvarlig",
+        (Controller, Nn) => "Behandlingsansvarleg",
+        (Controller, En) => "Controller",
+        (Processor, Nb) => "Databehandler",
+        (Processor, Nn) => "Databehandlar",
+        (Processor, En) => "Processor",
+        (Purposes, Nb) => "Formål",
+        (Purposes, Nn) => "Føremål",
+        (Purposes, En) => "Purposes",
+        (LegalBasis, Nb) => "Rettslig grunnlag",
+        (LegalBasis, Nn) => "Rettsleg grunnlag",
+        (LegalBasis, En) => "Legal basis",
+        (Retention, Nb) => "Lagring og sletting",
+        (Retention, Nn) => "Lagring og sletting",
+        (Retention, En) => "Retention",
+        (Rights, Nb) => "Dine rettigheter",
+        (Rights, Nn) => "Rettane dine",
+        (Rights, En) => "Your rights",
+        (Research, Nb) => "Forskning",
+        (Research, Nn) => "Forsking",
+        (Research, En) => "Research",
+        (ResearchConsent, Nb) => "Ja, de anonyme svarene mine kan også brukes i forskning (frivillig).",
+        (ResearchConsent, Nn) => "Ja, dei anonyme svara mine kan òg brukast i forsking (friviljug).",
+        (ResearchConsent, En) => "Yes, my anonymous answers may also be used for research (optional).",
+        (StartSurvey, Nb) => "Start undersøkelsen",
+        (StartSurvey, Nn) => "Start undersøkinga",
+        (StartSurvey, En) => "Start the survey",
+        (Back, Nb) => "Tilbake",
+        (Back, Nn) => "Tilbake",
+        (Back, En) => "Back",
+        (Continue, Nb) => "Neste",
+        (Continue, Nn) => "Neste",
+        (Continue, En) => "Next",
+        (Review, Nb) => "Se over svarene",
+        (Review, Nn) => "Sjå over svara",
+        (Review, En) => "Review your answers",
+        (ReviewIntro, Nb) => "Sjekk svarene dine før du sender. Du kan gå tilbake og endre.",
+        (ReviewIntro, Nn) => "Sjekk svara dine før du sender. Du kan gå tilbake og endre.",
+        (ReviewIntro, En) => "Check your answers before you send them. You can go back and change them.",
+        (SendAnswers, Nb) => "Send svarene",
+        (SendAnswers, Nn) => "Send svara",
+        (SendAnswers, En) => "Send your answers",
+        (Sending, Nb) => "Sender …",
+        (Sending, Nn) => "Sender …",
+        (Sending, En) => "Sending …",
+        (ThankYou, Nb) => "Takk for svarene dine!",
+        (ThankYou, Nn) => "Takk for svara dine!",
+        (ThankYou, En) => "Thank you for your answers!",
+        (ReceiptHelp, Nb) => "Dette er kvitteringskoden din. Skriv den ned: med den kan du senere trekke samtykket til forskning. Ingen andre kan knytte den til deg.",
+        (ReceiptHelp, Nn) => "Dette er kvitteringskoden din. Skriv han ned: med han kan du seinare trekkje samtykket til forsking. Ingen andre kan knyte han til deg.",
+        (ReceiptHelp, En) => "This is your receipt code. Write it down: with it you can later withdraw your research consent. Nobody else can link it to you.",
+        (Step, Nb) => "Side",
+        (Step, Nn) => "Side",
+        (Step, En) => "Page",
+        (Of, Nb) => "av",
+        (Of, Nn) => "av",
+        (Of, En) => "of",
+        (NotAnswered, Nb) => "Ikke besvart",
+        (NotAnswered, Nn) => "Ikkje svart",
+        (NotAnswered, En) => "Not answered",
+        (Change, Nb) => "Endre",
+        (Change, Nn) => "Endre",
+        (Change, En) => "Change",
+        (LinkUnknown, Nb) => "Vi fant ikke denne lenken. Sjekk at du brukte hele lenken fra e-posten.",
+        (LinkUnknown, Nn) => "Vi fann ikkje denne lenkja. Sjekk at du brukte heile lenkja frå e-posten.",
+        (LinkUnknown, En) => "We could not find this link. Check that you used the whole link from the email.",
+        (LinkUsed, Nb) => "Denne undersøkelsen er allerede besvart med denne lenken. Takk!",
+        (LinkUsed, Nn) => "Denne undersøkinga er alt svart med denne lenkja. Takk!",
+        (LinkUsed, En) => "This survey has already been answered with this link. Thank you!",
+        (LinkClosed, Nb) => "Undersøkelsen er avsluttet. Takk for interessen!",
+        (LinkClosed, Nn) => "Undersøkinga er avslutta. Takk for interessa!",
+        (LinkClosed, En) => "The survey has closed. Thank you for your interest!",
+        (AnswersKept, Nb) => "Svarene lagres bare på denne enheten til du sender dem.",
+        (AnswersKept, Nn) => "Svara blir lagra berre på denne eininga til du sender dei.",
+        (AnswersKept, En) => "Your answers stay on this device only until you send them.",
+        (Deadline, Nb) => "Svarfrist",
+        (Deadline, Nn) => "Svarfrist",
+        (Deadline, En) => "Answer by",
     }
 }
 
