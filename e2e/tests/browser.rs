@@ -171,3 +171,106 @@ async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
     wait_text(c, "h1", "Unit tree").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn surv_1_admin_creates_launches_and_follows_a_survey() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    let (email, pw) = s.demo_login("controller_admin");
+    c.goto(&s.url("/login")).await.unwrap();
+    wait_text(c, "h1", "Logg inn").await;
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(&email)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&pw)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, "h1", "Oversikt").await;
+    c.find(Locator::LinkText("Undersøkelser"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, "ul.cards", "Medarbeiderundersøkelsen 2026").await;
+    axe(c, "surveys").await;
+
+    // The demo survey is open: its rates show, small units hidden.
+    c.find(Locator::XPath("//button[contains(., 'Vis svarprosent')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, "main", "Hele virksomheten").await;
+
+    // A new survey: created as a draft, launched after a confirmation.
+    wait_text(c, "form.card", "Opprett").await;
+    c.find(Locator::Id("sv-title"))
+        .await
+        .unwrap()
+        .send_keys("Pulsmåling")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.card button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, "ul.cards", "Pulsmåling").await;
+    c.find(Locator::XPath(
+        "//button[contains(., 'Start undersøkelsen')]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_text(c, "[role=alertdialog]", "Starte nå?").await;
+    axe(c, "launch confirmation").await;
+    c.find(Locator::XPath(
+        "//div[@role='alertdialog']//button[contains(., 'Ja')]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    for _ in 0..50 {
+        let rows = c
+            .find(Locator::Css("ul.cards"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if !rows.contains("Utkast") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let rows = c
+        .find(Locator::Css("ul.cards"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!rows.contains("Utkast"), "the new survey is open: {rows}");
+    shot(c, "surveys").await;
+    b.close().await;
+}

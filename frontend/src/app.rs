@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/agencies") view=pages::processor::Agencies/>
                         <Route path=path!("/terms-versions") view=pages::processor::TermsVersions/>
                         <Route path=path!("/s") view=pages::survey::Survey/>
+                        <Route path=path!("/surveys") view=pages::surveys::Surveys/>
                     </Routes>
                 </Show>
             </main>
@@ -92,12 +93,13 @@ fn Header() -> impl IntoView {
                         let links: Vec<(&'static str, K)> = match role() {
                             Some(Role::ControllerAdmin) => vec![
                                 ("/", K::Home),
+                                ("/surveys", K::Surveys),
                                 ("/terms", K::Terms),
                                 ("/units", K::Units),
                                 ("/employees", K::Employees),
                                 ("/import", K::Import),
                             ],
-                            Some(Role::Leader) => vec![("/", K::Home), ("/units", K::Units)],
+                            Some(Role::Leader) => vec![("/", K::Home), ("/surveys", K::Surveys), ("/units", K::Units)],
                             Some(Role::ProcessorAdmin) => vec![
                                 ("/", K::Home),
                                 ("/agencies", K::Agencies),

@@ -26,7 +26,7 @@ pub fn ErrorBox(error: ApiError) -> impl IntoView {
 pub fn FieldErrors(errors: Vec<FieldError>) -> impl IntoView {
     let has_rows = errors.iter().any(|e| e.row.is_some());
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table>
                 <thead>
                     <tr>

@@ -41,7 +41,7 @@ pub fn Employees() -> impl IntoView {
                     return view! { <p>{t(K::NoneYet)}</p> }.into_any();
                 }
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table>
                             <thead><tr>
                                 <th scope="col">{t(K::Email)}</th>

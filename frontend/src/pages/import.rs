@@ -124,7 +124,7 @@ pub fn Import() -> impl IntoView {
                     return view! { <p>{t(K::NoneYet)}</p> }.into_any();
                 }
                 view! {
-                    <div class="table-wrap"><table>
+                    <div class="table-wrap" tabindex="0"><table>
                         <thead><tr>
                             <th scope="col">{t(K::When)}</th>
                             <th scope="col">{t(K::Kind)}</th>

@@ -4,5 +4,6 @@ pub mod import;
 pub mod login;
 pub mod processor;
 pub mod survey;
+pub mod surveys;
 pub mod terms;
 pub mod units;

@@ -53,7 +53,7 @@ pub fn Agencies() -> impl IntoView {
                     return view! { <p>{t(K::NoneYet)}</p> }.into_any();
                 }
                 view! {
-                    <div class="table-wrap"><table>
+                    <div class="table-wrap" tabindex="0"><table>
                         <thead><tr>
                             <th scope="col">{t(K::Name)}</th>
                             <th scope="col">{t(K::OrgNumber)}</th>

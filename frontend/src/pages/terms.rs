@@ -78,7 +78,7 @@ pub fn AgencyTerms() -> impl IntoView {
                         view! { <p>{t(K::NoneYet)}</p> }.into_any()
                     } else {
                         view! {
-                            <div class="table-wrap">
+                            <div class="table-wrap" tabindex="0">
                                 <table>
                                     <thead><tr>
                                         <th scope="col">{t(K::Version)}</th>

@@ -1,0 +1,272 @@
+//! The agency's surveys: create, launch (with confirmation), close, and live
+//! response rates (SURV-1, SURV-3). Leaders see the list and their rates.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tillit_api::{
+    CreateSurvey, Language, Page, QuestionnaireSummary, QuestionnaireVersion, ResponseRates, Role,
+    Survey, SurveyState,
+};
+
+use crate::app::require_login;
+use crate::client::{self, ApiError};
+use crate::components::{fetch_into, show, ErrorBox, Loaded};
+use crate::i18n::{t, Lang, K};
+
+fn state_key(s: SurveyState) -> K {
+    match s {
+        SurveyState::Draft => K::StateDraft,
+        SurveyState::Open => K::StateOpen,
+        _ => K::StateClosed,
+    }
+}
+
+fn module_name(v: &QuestionnaireVersion, key: &str, l: Lang) -> String {
+    v.content
+        .modules
+        .get(key)
+        .map(|m| match l {
+            Lang::Nb => m.nb.clone(),
+            Lang::Nn => m.nn.clone(),
+            Lang::En => m.en.clone(),
+        })
+        .unwrap_or_else(|| key.to_string())
+}
+
+#[component]
+pub fn Surveys() -> impl IntoView {
+    let logged_in = require_login();
+    let session = client::session();
+    let is_admin = move || {
+        session
+            .me
+            .get()
+            .is_some_and(|m| m.role == Role::ControllerAdmin)
+    };
+    let list: Loaded<Page<Survey>> = RwSignal::new(None);
+    let reload = move || fetch_into(list, "/api/surveys?per_page=50".into());
+    reload();
+    let rates: Loaded<ResponseRates> = RwSignal::new(None);
+    let rates_for = RwSignal::new(None::<String>);
+    let confirm = RwSignal::new(None::<(String, &'static str)>);
+    let error = RwSignal::new(None::<ApiError>);
+
+    let act = move |id: String, action: &'static str| {
+        confirm.set(None);
+        error.set(None);
+        spawn_local(async move {
+            let path = format!("/api/surveys/{id}/{action}");
+            match client::post::<_, Survey>(&path, &serde_json::json!({})).await {
+                Ok(_) => reload(),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let show_rates = move |id: String| {
+        rates_for.set(Some(id.clone()));
+        rates.set(None);
+        fetch_into(rates, format!("/api/surveys/{id}/rates"));
+    };
+
+    view! {
+        <Show when=logged_in>
+            <h1>{t(K::Surveys)}</h1>
+            {show(list, move |p: Page<Survey>| {
+                if p.items.is_empty() {
+                    return view! { <p>{t(K::NoneYet)}</p> }.into_any();
+                }
+                view! {
+                    <ul class="cards">
+                        {p.items.into_iter().map(|s| {
+                            let (id1, id2, id3) = (s.id.clone(), s.id.clone(), s.id.clone());
+                            view! {
+                                <li class="card">
+                                    <h2 class="card-title">{s.title.clone()}</h2>
+                                    <dl class="facts">
+                                        <div><dt>{t(K::State)}</dt><dd>{t(state_key(s.state))}</dd></div>
+                                        <div><dt>{t(K::Closes)}</dt><dd>{s.closes_at.format("%d.%m.%Y").to_string()}</dd></div>
+                                        <div><dt>{t(K::Invited)}</dt><dd>{s.invitations}</dd></div>
+                                    </dl>
+                                    <div class="actions">
+                                        {(s.state == SurveyState::Draft && is_admin()).then(|| view! {
+                                            <button type="button" class="primary" on:click=move |_| confirm.set(Some((id1.clone(), "launch")))>{t(K::Launch)}</button>
+                                        })}
+                                        {(s.state == SurveyState::Open && is_admin()).then(|| view! {
+                                            <button type="button" on:click=move |_| confirm.set(Some((id2.clone(), "close")))>{t(K::CloseNow)}</button>
+                                        })}
+                                        {(s.state != SurveyState::Draft).then(|| view! {
+                                            <button type="button" on:click=move |_| show_rates(id3.clone())>{t(K::ShowRates)}</button>
+                                        })}
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+            {move || confirm.get().map(|(id, action)| view! {
+                <div class="card warn-box" role="alertdialog" aria-labelledby="confirm-text">
+                    <p id="confirm-text">{t(if action == "launch" { K::ConfirmLaunch } else { K::ConfirmClose })}</p>
+                    <div class="actions">
+                        <button type="button" class="primary" on:click=move |_| act(id.clone(), action)>{t(K::Confirm)}</button>
+                        <button type="button" on:click=move |_| confirm.set(None)>{t(K::Cancel)}</button>
+                    </div>
+                </div>
+            })}
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            <Show when=move || rates_for.get().is_some()>
+                <h2>{t(K::ResponseRates)}</h2>
+                {show(rates, |r: ResponseRates| view! {
+                    <div class="table-wrap" tabindex="0"><table>
+                        <thead><tr>
+                            <th scope="col">{t(K::Unit)}</th>
+                            <th scope="col">{t(K::Invited)}</th>
+                            <th scope="col">{t(K::Answered)}</th>
+                            <th scope="col">{t(K::Rate)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {r.agency.map(|a| view! {
+                                <tr class="total"><th scope="row">{t(K::WholeAgency)}</th><td>{a.invited}</td><td>{a.answered}</td>
+                                <td>{a.rate.map(|x| format!("{x:.1} %")).unwrap_or_default()}</td></tr>
+                            })}
+                            {r.units.into_iter().map(|u| view! {
+                                <tr><th scope="row">{u.name}</th><td>{u.invited}</td><td>{u.answered}</td>
+                                <td>{u.rate.map(|x| format!("{x:.1} %")).unwrap_or_default()}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                    <p class="muted">{t(K::RatesHidden)}</p>
+                })}
+            </Show>
+            <Show when=is_admin>
+                <NewSurvey on_created=move || reload()/>
+            </Show>
+        </Show>
+    }
+}
+
+#[component]
+fn NewSurvey(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let versions: Loaded<Vec<QuestionnaireSummary>> = RwSignal::new(None);
+    fetch_into(versions, "/api/questionnaires".into());
+    let version: Loaded<QuestionnaireVersion> = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = versions.get() {
+            if let Some(v) = list.first() {
+                fetch_into(version, format!("/api/questionnaires/{}", v.id));
+            }
+        }
+    });
+    let today = Utc::now().date_naive();
+    let title = RwSignal::new(String::new());
+    let opens = RwSignal::new(today.format("%Y-%m-%d").to_string());
+    let closes = RwSignal::new(
+        (today + chrono::Duration::days(21))
+            .format("%Y-%m-%d")
+            .to_string(),
+    );
+    let reminders = RwSignal::new("7, 14".to_string());
+    let modules = RwSignal::new(Vec::<String>::new());
+    let langs = RwSignal::new(vec![Language::Nb, Language::Nn, Language::En]);
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(Ok(v)) = version.get_untracked() else {
+            return;
+        };
+        let day = |s: String, end: bool| {
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok().map(|d| {
+                let time = if end {
+                    d.and_hms_opt(23, 59, 0)
+                } else {
+                    d.and_hms_opt(0, 0, 0)
+                };
+                Utc.from_utc_datetime(&time.unwrap_or_default())
+            })
+        };
+        let (Some(o), Some(c)) = (
+            day(opens.get_untracked(), false),
+            day(closes.get_untracked(), true),
+        ) else {
+            return;
+        };
+        let body = CreateSurvey {
+            title: title.get_untracked(),
+            questionnaire_version_id: v.summary.id.clone(),
+            modules: modules.get_untracked(),
+            languages: langs.get_untracked(),
+            opens_at: o,
+            closes_at: c,
+            reminder_days: reminders
+                .get_untracked()
+                .split(',')
+                .filter_map(|d| d.trim().parse().ok())
+                .collect(),
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match client::post::<_, Survey>("/api/surveys", &body).await {
+                Ok(_) => {
+                    title.set(String::new());
+                    on_created();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <h2>{t(K::NewSurvey)}</h2>
+        <form class="card" on:submit=submit>
+            <label for="sv-title">{t(K::SurveyTitle)}</label>
+            <input id="sv-title" required prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/>
+            <label for="sv-opens">{t(K::Opens)}</label>
+            <input id="sv-opens" type="date" required prop:value=opens on:input=move |ev| opens.set(event_target_value(&ev))/>
+            <label for="sv-closes">{t(K::Closes)}</label>
+            <input id="sv-closes" type="date" required prop:value=closes on:input=move |ev| closes.set(event_target_value(&ev))/>
+            <label for="sv-rem">{t(K::ReminderDays)}</label>
+            <input id="sv-rem" inputmode="numeric" prop:value=reminders on:input=move |ev| reminders.set(event_target_value(&ev))/>
+            <fieldset>
+                <legend>{t(K::Modules)}</legend>
+                {move || version.get().and_then(|r| r.ok()).map(|v| {
+                    let optional: Vec<String> = v.content.modules.iter().filter(|(_, m)| m.optional).map(|(k, _)| k.clone()).collect();
+                    optional.into_iter().map(|key| {
+                        let (k1, k2) = (key.clone(), key.clone());
+                        let name = module_name(&v, &key, lang.get());
+                        view! {
+                            <div class="check">
+                                <input type="checkbox" id=format!("mod-{key}")
+                                    prop:checked=move || modules.get().contains(&k1)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        modules.update(|m| { m.retain(|x| x != &k2); if on { m.push(k2.clone()); } });
+                                    }/>
+                                <label for=format!("mod-{key}")>{name}</label>
+                            </div>
+                        }
+                    }).collect_view()
+                })}
+            </fieldset>
+            <fieldset>
+                <legend>{t(K::Languages)}</legend>
+                {[(Language::Nb, "Bokmål"), (Language::Nn, "Nynorsk"), (Language::En, "English")].into_iter().map(|(l, name)| view! {
+                    <div class="check">
+                        <input type="checkbox" id=format!("lang-{}", l.code())
+                            prop:checked=move || langs.get().contains(&l)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                langs.update(|v| { v.retain(|x| *x != l); if on { v.push(l); } });
+                            }/>
+                        <label for=format!("lang-{}", l.code())>{name}</label>
+                    </div>
+                }).collect_view()}
+            </fieldset>
+            <button type="submit" disabled=move || busy.get()>{t(K::Create)}</button>
+        </form>
+        {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+    }
+}
