@@ -110,13 +110,19 @@ ensure_axe() {
   fi
 }
 
-# An independent OpenAPI 3.1 validator, from PyPI, in a private virtualenv.
-validate_openapi() {
-  local venv="$HOME/.cache/tillit-venv"
-  if [ ! -x "$venv/bin/openapi-spec-validator" ]; then
-    say "Installing openapi-spec-validator (PyPI)"
-    python3 -m venv "$venv" || die "python3 -m venv failed: install python3-venv"
-    "$venv/bin/pip" install -q openapi-spec-validator || die "could not install openapi-spec-validator"
+# Python tools from PyPI in a private virtualenv: an independent OpenAPI 3.1
+# validator, and aiosmtpd, the real SMTP server the mail tests send to.
+TILLIT_VENV="$HOME/.cache/tillit-venv"
+ensure_python_tools() {
+  if [ ! -x "$TILLIT_VENV/bin/openapi-spec-validator" ] || ! "$TILLIT_VENV/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+    say "Installing openapi-spec-validator and aiosmtpd (PyPI)"
+    [ -x "$TILLIT_VENV/bin/pip" ] || python3 -m venv "$TILLIT_VENV" || die "python3 -m venv failed: install python3-venv"
+    "$TILLIT_VENV/bin/pip" install -q openapi-spec-validator aiosmtpd || die "could not install openapi-spec-validator and aiosmtpd from PyPI"
   fi
-  "$venv/bin/openapi-spec-validator" openapi/openapi.json
+  export TILLIT_SMTPD_PYTHON="$TILLIT_VENV/bin/python"
+}
+
+validate_openapi() {
+  ensure_python_tools
+  "$TILLIT_VENV/bin/openapi-spec-validator" openapi/openapi.json
 }

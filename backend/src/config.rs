@@ -26,6 +26,8 @@ pub struct Config {
     pub mail_from: String,
     /// Whether this instance runs the background mail sender.
     pub mail_sender: bool,
+    /// How long a sender holds a batch of mail before others may take it.
+    pub mail_lease_secs: i64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -67,6 +69,12 @@ impl Config {
             mail_from: var("TILLIT_MAIL_FROM")
                 .unwrap_or_else(|| "Tillit <noreply@tillit.invalid>".into()),
             mail_sender: var("TILLIT_MAIL_SENDER").is_none_or(|v| v != "off"),
+            mail_lease_secs: match var("TILLIT_MAIL_LEASE_SECS") {
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| AppError::internal("TILLIT_MAIL_LEASE_SECS must be a number"))?,
+                None => crate::mail::outbox::LEASE_SECS,
+            },
         })
     }
 

@@ -11,7 +11,9 @@ use tokio::process::{Child, Command};
 pub struct Server {
     pub base: String,
     pub data_dir: PathBuf,
+    pub database_url: String,
     child: Child,
+    keep: bool,
 }
 
 fn bin_dir() -> PathBuf {
@@ -58,24 +60,54 @@ fn database_url(dir: &std::path::Path) -> String {
     }
 }
 
+/// Where a server keeps its data, so a killed one can be started again.
+#[derive(Clone)]
+pub struct Place {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+}
+
+impl Place {
+    pub fn fresh() -> Place {
+        let data_dir = std::env::temp_dir().join(format!("tillit-e2e-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&data_dir).expect("data dir");
+        let database_url = database_url(&data_dir);
+        Place {
+            data_dir,
+            database_url,
+        }
+    }
+}
+
 impl Server {
     /// Starts `tillit --demo` on port 0 and waits for it to listen.
     pub async fn start_demo() -> Server {
-        let data_dir = std::env::temp_dir().join(format!("tillit-e2e-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&data_dir).expect("data dir");
+        Server::start(Place::fresh(), &[]).await
+    }
+
+    /// Starts the server on `place` with extra environment variables.
+    pub async fn start(place: Place, env: &[(&str, &str)]) -> Server {
+        let Place {
+            data_dir,
+            database_url,
+        } = place;
         let bin = server_binary();
         assert!(
             bin.exists(),
             "server binary missing at {}: build it first (cargo build -p tillit-backend)",
             bin.display()
         );
-        let mut child = Command::new(bin)
-            .arg("--demo")
+        let mut cmd = Command::new(bin);
+        cmd.arg("--demo")
             .env("TILLIT_DATA_DIR", &data_dir)
-            .env("DATABASE_URL", database_url(&data_dir))
+            .env("DATABASE_URL", &database_url)
             .env("TILLIT_BIND", "127.0.0.1:0")
             .env("TILLIT_STATIC_DIR", static_dir())
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "warn");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
@@ -97,7 +129,20 @@ impl Server {
         Server {
             base,
             data_dir,
+            database_url,
             child,
+            keep: false,
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flushing. The data stays for a restart.
+    pub async fn kill(mut self) -> Place {
+        self.keep = true;
+        let _ = self.child.start_kill();
+        let _ = self.child.wait().await;
+        Place {
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
         }
     }
 
@@ -150,10 +195,77 @@ impl Server {
     }
 }
 
+/// A real SMTP server (aiosmtpd, from PyPI) writing what it receives to a maildir.
+pub struct SmtpSink {
+    pub port: u16,
+    pub maildir: PathBuf,
+    child: Child,
+}
+
+impl SmtpSink {
+    pub async fn start() -> SmtpSink {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+            l.local_addr().expect("addr").port()
+        };
+        let maildir = std::env::temp_dir().join(format!("tillit-smtp-{}", uuid::Uuid::new_v4()));
+        let python = std::env::var("TILLIT_SMTPD_PYTHON").unwrap_or_else(|_| "python3".into());
+        let child = Command::new(python)
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(&maildir)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("aiosmtpd (scripts/test installs it)");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        SmtpSink {
+            port,
+            maildir,
+            child,
+        }
+    }
+
+    /// Every message received so far, raw.
+    pub fn messages(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            if let Ok(dir) = std::fs::read_dir(self.maildir.join(sub)) {
+                for e in dir.flatten() {
+                    if let Ok(m) = std::fs::read_to_string(e.path()) {
+                        out.push(m);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        let _ = std::fs::remove_dir_all(&self.maildir);
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.start_kill();
-        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.data_dir);
+        }
     }
 }
 

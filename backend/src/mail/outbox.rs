@@ -7,8 +7,8 @@ use crate::db_run;
 use crate::error::AppError;
 use crate::util::{new_id, now};
 
-/// How long a claimed row may stay `sending` before it counts as uncertain.
-pub const CLAIM_SECS: i64 = 300;
+/// How long a sender holds its batch, and a row may stay `sending`.
+pub const LEASE_SECS: i64 = 60;
 pub const MAX_ATTEMPTS: i32 = 6;
 
 #[derive(Insertable)]
@@ -120,9 +120,12 @@ pub struct Job {
     pub attempts: i32,
 }
 
-/// Claims up to `limit` due rows for this sender and marks them `sending`.
-/// Rows left `sending` by a sender that died become `uncertain`.
-pub fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<Job>, AppError> {
+/// Leases up to `limit` due rows to this sender. A lease only reserves: a
+/// row is marked `sending` just before its own attempt ([`start`]), so a
+/// sender that dies loses at most the one mail it was sending; the rest of
+/// its batch is leased again once the lease runs out. A row still `sending`
+/// after its lease may or may not have gone out: it becomes `uncertain`.
+pub fn claim(conn: &mut DbConn, limit: i64, lease_secs: i64) -> Result<Vec<Job>, AppError> {
     crate::db::write_tx(conn, |conn| {
         let t = now();
         db_run!(conn, |c| diesel::update(
@@ -135,6 +138,11 @@ pub fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<Job>, AppError> {
         let due = mail_outbox::table
             .filter(mail_outbox::status.eq("pending"))
             .filter(mail_outbox::next_attempt_at.le(t))
+            .filter(
+                mail_outbox::claimed_until
+                    .is_null()
+                    .or(mail_outbox::claimed_until.lt(t)),
+            )
             .order(mail_outbox::next_attempt_at.asc())
             .limit(limit)
             .select((
@@ -152,10 +160,7 @@ pub fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<Job>, AppError> {
         db_run!(conn, |c| diesel::update(
             mail_outbox::table.filter(mail_outbox::id.eq_any(&ids))
         )
-        .set((
-            mail_outbox::status.eq("sending"),
-            mail_outbox::claimed_until.eq(Some(t + Duration::seconds(CLAIM_SECS)))
-        ))
+        .set(mail_outbox::claimed_until.eq(Some(t + Duration::seconds(lease_secs))))
         .execute(c))?;
         Ok(rows
             .into_iter()
@@ -167,6 +172,23 @@ pub fn claim(conn: &mut DbConn, limit: i64) -> Result<Vec<Job>, AppError> {
             })
             .collect())
     })
+}
+
+/// Marks one leased row `sending`, committed before the SMTP conversation.
+/// False when the lease was lost (another sender took the row over).
+pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<bool, AppError> {
+    let t = now();
+    let n = db_run!(conn, |c| diesel::update(
+        mail_outbox::table
+            .filter(mail_outbox::id.eq(&job.id))
+            .filter(mail_outbox::status.eq("pending"))
+    )
+    .set((
+        mail_outbox::status.eq("sending"),
+        mail_outbox::claimed_until.eq(Some(t + Duration::seconds(lease_secs)))
+    ))
+    .execute(c))?;
+    Ok(n == 1)
 }
 
 pub fn finish(

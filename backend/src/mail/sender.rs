@@ -68,6 +68,9 @@ fn deliver(state: &AppState, mailer: &Mailer, from: &Mailbox, job: &Job) -> Resu
     let Some(ctx) = outbox::context(&mut conn, job)? else {
         return outbox::finish(&mut conn, &job.id, "skipped", None);
     };
+    if !outbox::start(&mut conn, job, state.config.mail_lease_secs)? {
+        return Ok(());
+    }
     let token = issue_token(&mut conn, &job.invitation_id)?;
     let base = &state.config.public_url;
     let links = Links {
@@ -89,11 +92,11 @@ pub fn run_once(state: &AppState, mailer: &Mailer, batch: i64) -> Result<usize, 
     let jobs = {
         let mut conn = state.pool.get()?;
         outbox::queue_reminders(&mut conn)?;
-        outbox::claim(&mut conn, batch)?
+        outbox::claim(&mut conn, batch, state.config.mail_lease_secs)?
     };
     for job in &jobs {
         if let Err(e) = deliver(state, mailer, &from, job) {
-            // Left `sending`: after its claim runs out it turns `uncertain`.
+            // Left `sending`: after its lease runs out it turns `uncertain`.
             tracing::warn!(error = %e, outbox = %job.id, "mail not delivered");
         }
     }

@@ -89,6 +89,7 @@ impl TestApp {
             mail_from: "Tillit <noreply@tillit.test>".into(),
             // Tests send mail by calling the sender themselves.
             mail_sender: false,
+            mail_lease_secs: 60,
         };
         let state = tillit_backend::prepare(config.clone()).expect("prepare app");
         let keys = state.keys.clone();
