@@ -14,6 +14,7 @@ pub struct Server {
     pub database_url: String,
     child: Child,
     keep: bool,
+    logs: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 fn bin_dir() -> PathBuf {
@@ -124,15 +125,30 @@ impl Server {
         })
         .await
         .expect("server start timed out");
-        // Keep draining stdout so the server never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        // Keep draining stdout so the server never blocks on a full pipe;
+        // what it logs from now on is kept for tests that read the logs.
+        let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = logs.clone();
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Ok(mut l) = sink.lock() {
+                    l.push(line);
+                }
+            }
+        });
         Server {
             base,
             data_dir,
             database_url,
             child,
             keep: false,
+            logs,
         }
+    }
+
+    /// Everything the server has logged since it started listening.
+    pub fn logs(&self) -> String {
+        self.logs.lock().map(|l| l.join("\n")).unwrap_or_default()
     }
 
     /// SIGKILL: no shutdown, no flushing. The data stays for a restart.
@@ -258,6 +274,22 @@ impl Drop for SmtpSink {
         let _ = self.child.start_kill();
         let _ = std::fs::remove_dir_all(&self.maildir);
     }
+}
+
+/// Link tokens from the `.eml` files the demo's mail sender wrote.
+pub fn tokens_from_mail(data_dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(dir) = std::fs::read_dir(data_dir.join("mail")) {
+        for e in dir.flatten() {
+            let raw = std::fs::read_to_string(e.path()).unwrap_or_default();
+            if let Some(line) = raw.lines().find(|l| l.starts_with("List-Unsubscribe: <")) {
+                if let Some(t) = line.split("?t=").nth(1) {
+                    out.push(t.trim_end_matches('>').trim().to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Drop for Server {
