@@ -220,6 +220,15 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
+        SmtpSink::start_with("aiosmtpd.handlers.Mailbox").await
+    }
+
+    /// A sink that accepts and discards, for benchmarks.
+    pub async fn start_sink() -> SmtpSink {
+        SmtpSink::start_with("aiosmtpd.handlers.Sink").await
+    }
+
+    async fn start_with(handler: &str) -> SmtpSink {
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
             l.local_addr().expect("addr").port()
@@ -234,9 +243,13 @@ impl SmtpSink {
                 "-l",
                 &format!("127.0.0.1:{port}"),
                 "-c",
-                "aiosmtpd.handlers.Mailbox",
+                handler,
             ])
-            .arg(&maildir)
+            .args(if handler.ends_with("Mailbox") {
+                vec![maildir.clone()]
+            } else {
+                vec![]
+            })
             .kill_on_drop(true)
             .spawn()
             .expect("aiosmtpd (scripts/test installs it)");

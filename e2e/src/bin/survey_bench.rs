@@ -1,0 +1,274 @@
+//! Survey benchmarks (not tests), against the release server over loopback:
+//! (a) 1,000 respondents submitting a 60-answer response at once, on SQLite
+//! and PostgreSQL; (c) 50,000 invitations queued and sent to a local SMTP
+//! sink (aiosmtpd). Run with `scripts/bench`.
+
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+use tillit_e2e::{tokens_from_mail, Place, Server, SmtpSink};
+
+async fn json_of(res: reqwest::Response) -> Value {
+    let status = res.status();
+    let v: Value = res.json().await.unwrap_or(Value::Null);
+    assert!(status.is_success(), "{status}: {v}");
+    v
+}
+
+async fn tokens(http: &reqwest::Client, s: &Server) -> (String, String) {
+    let (client_id, secret) = s.demo_login("integration");
+    let hr = json_of(
+        http.post(s.url("/api/auth/token"))
+            .json(&json!({"client_id": client_id, "client_secret": secret}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let (email, pw) = s.demo_login("controller_admin");
+    let admin = json_of(
+        http.post(s.url("/api/auth/login"))
+            .json(&json!({"email": email, "password": pw}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    (
+        hr["access_token"].as_str().unwrap().into(),
+        admin["access_token"].as_str().unwrap().into(),
+    )
+}
+
+async fn import_people(http: &reqwest::Client, s: &Server, hr: &str, n: usize) {
+    let rows: Vec<Value> = (0..n)
+        .map(|i| json!({"external_id": format!("B{i:06}"), "email": format!("bench{i}@direktoratet.demo"), "unit_external_id": format!("IT-{}", i % 5 + 1)}))
+        .collect();
+    json_of(
+        http.post(s.url("/api/imports/employees"))
+            .bearer_auth(hr)
+            .json(&json!({"employees": rows}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+}
+
+async fn launch(http: &reqwest::Client, s: &Server, admin: &str) -> Instant {
+    let versions = json_of(
+        http.get(s.url("/api/questionnaires"))
+            .bearer_auth(admin)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let body = json!({"title": "Benchmark", "questionnaire_version_id": versions[0]["id"], "modules": ["change", "leadership", "user_focus"],
+                      "languages": ["nb", "nn", "en"], "opens_at": now, "closes_at": now + chrono::Duration::days(7)});
+    let survey = json_of(
+        http.post(s.url("/api/surveys"))
+            .bearer_auth(admin)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let id = survey["id"].as_str().unwrap();
+    let started = Instant::now();
+    json_of(
+        http.post(s.url(&format!("/api/surveys/{id}/launch")))
+            .bearer_auth(admin)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    started
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn submissions(backend: &'static str) -> String {
+    const N: usize = 1000;
+    let s = Server::start(Place::fresh(), &[]).await;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(N)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let (hr, admin) = tokens(&http, &s).await;
+    // The demo's own 300 mails come first; keep them apart.
+    let mut demo = Vec::new();
+    for _ in 0..600 {
+        demo = tokens_from_mail(&s.data_dir);
+        if demo.len() >= 300 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    import_people(&http, &s, &hr, 1200).await;
+    launch(&http, &s, &admin).await;
+    let mut mine = Vec::new();
+    for _ in 0..1200 {
+        mine = tokens_from_mail(&s.data_dir)
+            .into_iter()
+            .filter(|t| !demo.contains(t))
+            .collect::<Vec<_>>();
+        if mine.len() >= N {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Open every link first; the benchmark is the submission.
+    let mut sessions = Vec::new();
+    for chunk in mine[..N].chunks(50) {
+        let calls = chunk.iter().map(|t| {
+            let (http, url, t) = (http.clone(), s.url("/api/respond/session"), t.clone());
+            tokio::spawn(async move {
+                let v = json_of(
+                    http.post(url)
+                        .json(&json!({"token": t}))
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await;
+                (t, v)
+            })
+        });
+        for c in calls.collect::<Vec<_>>() {
+            sessions.push(c.await.unwrap());
+        }
+    }
+    let keys: Vec<String> = sessions[0].1["survey"]["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            t["questions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q["key"].as_str().unwrap().to_string())
+        })
+        .take(60)
+        .collect();
+    assert_eq!(keys.len(), 60);
+    let started = Instant::now();
+    let tasks: Vec<_> = sessions
+        .into_iter()
+        .enumerate()
+        .map(|(i, (token, v))| {
+            let answers: serde_json::Map<String, Value> = keys.iter().enumerate().map(|(j, k)| (k.clone(), json!((i + j) % 4 + 1))).collect();
+            let body = json!({"token": token, "receipt": format!("BENCH-{i:06}-RECEIPT-CODE"), "answers": answers, "research_consent": i % 2 == 0});
+            let (http, url, jwt) = (http.clone(), s.url("/api/respond/submit"), v["access_token"].as_str().unwrap().to_string());
+            tokio::spawn(async move {
+                let t = Instant::now();
+                let ok = http.post(url).bearer_auth(jwt).json(&body).send().await.map(|r| r.status().is_success()).unwrap_or(false);
+                (t.elapsed().as_secs_f64() * 1000.0, ok)
+            })
+        })
+        .collect();
+    let mut lat = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (ms, ok) = t.await.unwrap();
+        lat.push(ms);
+        errors += usize::from(!ok);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    lat.sort_by(|a, b| a.total_cmp(b));
+    format!(
+        "| {backend} | {N} | {errors} | {secs:.2} | {:.0} | {:.1} | {:.1} | {:.0} |",
+        N as f64 / secs,
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        s.peak_rss_mib().unwrap_or(f64::NAN)
+    )
+}
+
+fn sent(database_url: &str) -> i64 {
+    use tillit_backend::db::schema::mail_outbox;
+    let Ok(pool) = tillit_backend::db::connect(database_url, 1) else {
+        return 0;
+    };
+    let Ok(mut conn) = pool.get() else { return 0 };
+    tillit_backend::db_run!(&mut *conn, |c| mail_outbox::table
+        .filter(mail_outbox::status.eq("sent"))
+        .count()
+        .get_result(c))
+    .unwrap_or(0)
+}
+
+async fn mail(backend: &'static str) -> String {
+    const N: usize = 50_000;
+    let sink = SmtpSink::start_sink().await;
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    let place = Place::fresh();
+    let db = place.database_url.clone();
+    let s = Server::start(place, &[("TILLIT_SMTP_URL", url.as_str())]).await;
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(600))
+        .build()
+        .unwrap();
+    let (hr, admin) = tokens(&http, &s).await;
+    while sent(&db) < 300 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    import_people(&http, &s, &hr, N).await;
+    let started = launch(&http, &s, &admin).await;
+    let target = 300 + 300 + N as i64; // the demo survey, the old roster again, the new people
+    let mut last = 0;
+    while started.elapsed() < Duration::from_secs(600) {
+        last = sent(&db);
+        if last >= target {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mails = last - 300;
+    format!(
+        "| {backend} | {mails} | {secs:.1} | {:.0} |",
+        mails as f64 / secs
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let pg = std::env::var("TILLIT_TEST_PG")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let mut backends: Vec<(&'static str, Option<String>)> = vec![("sqlite", None)];
+    if let Some(url) = pg {
+        backends.push(("postgres", Some(url)));
+    }
+    let mut subs = Vec::new();
+    let mut mails = Vec::new();
+    for (name, url) in &backends {
+        match url {
+            Some(u) => std::env::set_var("TILLIT_TEST_PG", u),
+            None => std::env::remove_var("TILLIT_TEST_PG"),
+        }
+        subs.push(submissions(name).await);
+        mails.push(mail(name).await);
+    }
+    println!("\n(a) 1,000 respondents submit a 60-answer response at once\n");
+    println!("| backend | submissions | errors | seconds | per second | p50 ms | p99 ms | server peak RSS MiB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for r in subs {
+        println!("{r}");
+    }
+    println!("\n(c) a survey of 50,000 invitations queued and sent to a local SMTP sink\n");
+    println!("| backend | mails | seconds | per second |");
+    println!("|---|---:|---:|---:|");
+    for r in mails {
+        println!("{r}");
+    }
+}
