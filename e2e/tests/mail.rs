@@ -80,12 +80,13 @@ async fn surv_2_a_sender_killed_mid_batch_never_sends_twice() {
     );
     // Restart on the same data: the rest of the batch is leased again.
     let s = Server::start(place, &env).await;
-    let total = wait_until(&sink, 299, 60).await;
+    let total = wait_until(&sink, 300 - 16, 60).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let msgs = sink.messages();
     let per = recipients(&msgs);
     assert!(per.values().all(|n| *n == 1), "someone got a mail twice");
-    // At most the one mail in flight at the kill is left uncertain.
-    assert!(msgs.len() >= 299, "only {total} of 300 mails went out");
+    // At most the mails in flight at the kill (one per sending worker, 16)
+    // are left uncertain; the rest of the batch goes out after the restart.
+    assert!(msgs.len() >= 300 - 16, "only {total} of 300 mails went out");
     drop(s);
 }

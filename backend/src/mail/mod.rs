@@ -4,9 +4,11 @@
 //! reminder rounds for those who have neither answered nor opted out. A
 //! sender claims due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so any
 //! number of instances can run it), marks them `sending` before it talks to
-//! SMTP and `sent` after. A row found still `sending` after its claim ran
+//! SMTP and `sent` after. A row found still `sending` after its lease ran
 //! out may or may not have gone out: it becomes `uncertain` and is never
-//! sent again, so nobody gets the same mail twice.
+//! sent again, so nobody gets the same mail twice. A sender that dies loses
+//! at most the mails it had in flight (one per worker); the rest of its
+//! batch is leased again.
 
 pub mod compose;
 pub mod outbox;

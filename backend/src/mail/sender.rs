@@ -12,6 +12,9 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// Mails in flight at once from one sender.
+const SENDERS: usize = 16;
+
 pub enum Mailer {
     Smtp(SmtpTransport),
     Files(FileTransport),
@@ -30,7 +33,10 @@ impl Mailer {
     pub fn from_config(config: &Config) -> Result<Mailer, AppError> {
         match &config.smtp_url {
             Some(url) => SmtpTransport::from_url(url)
-                .map(|b| Mailer::Smtp(b.build()))
+                .map(|b| {
+                    let pool = lettre::transport::smtp::PoolConfig::new().max_size(SENDERS as u32);
+                    Mailer::Smtp(b.pool_config(pool).build())
+                })
                 .map_err(|e| AppError::internal(format!("TILLIT_SMTP_URL is not usable: {e}"))),
             None => {
                 let dir = config.data_dir.join("mail");
@@ -64,14 +70,17 @@ fn from_address(config: &Config) -> Result<Mailbox, AppError> {
 
 /// One mail: a fresh link token, the message, the attempt, the outcome.
 fn deliver(state: &AppState, mailer: &Mailer, from: &Mailbox, job: &Job) -> Result<(), AppError> {
-    let mut conn = state.pool.get()?;
-    let Some(ctx) = outbox::context(&mut conn, job)? else {
-        return outbox::finish(&mut conn, &job.id, "skipped", None);
+    let (ctx, token) = {
+        // The connection goes back to the pool while SMTP talks.
+        let mut conn = state.pool.get()?;
+        let Some(ctx) = outbox::context(&mut conn, job)? else {
+            return outbox::finish(&mut conn, &job.id, "skipped", None);
+        };
+        if !outbox::start(&mut conn, job, state.config.mail_lease_secs)? {
+            return Ok(());
+        }
+        (ctx, issue_token(&mut conn, &job.invitation_id)?)
     };
-    if !outbox::start(&mut conn, job, state.config.mail_lease_secs)? {
-        return Ok(());
-    }
-    let token = issue_token(&mut conn, &job.invitation_id)?;
     let base = &state.config.public_url;
     let links = Links {
         // The token travels in the fragment: it never reaches a server log.
@@ -79,7 +88,9 @@ fn deliver(state: &AppState, mailer: &Mailer, from: &Mailbox, job: &Job) -> Resu
         opt_out: format!("{base}/api/respond/opt-out?t={token}"),
     };
     let msg = compose::message(from, &ctx, job.round > 0, &links)?;
-    match mailer.send(&msg) {
+    let outcome = mailer.send(&msg);
+    let mut conn = state.pool.get()?;
+    match outcome {
         Sent::Ok => outbox::finish(&mut conn, &job.id, "sent", None),
         Sent::Permanent(e) => outbox::finish(&mut conn, &job.id, "failed", Some(&e)),
         Sent::Transient(e) => outbox::retry(&mut conn, job, &e),
@@ -94,11 +105,20 @@ pub fn run_once(state: &AppState, mailer: &Mailer, batch: i64) -> Result<usize, 
         outbox::queue_reminders(&mut conn)?;
         outbox::claim(&mut conn, batch, state.config.mail_lease_secs)?
     };
-    for job in &jobs {
-        if let Err(e) = deliver(state, mailer, &from, job) {
-            // Left `sending`: after its lease runs out it turns `uncertain`.
-            tracing::warn!(error = %e, outbox = %job.id, "mail not delivered");
+    // SMTP is a conversation of round trips: several at once keep the line busy.
+    let workers = SENDERS.min(jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                if let Err(e) = deliver(state, mailer, &from, job) {
+                    // Left `sending`: after its lease runs out it turns `uncertain`.
+                    tracing::warn!(error = %e, outbox = %job.id, "mail not delivered");
+                }
+            });
         }
-    }
+    });
     Ok(jobs.len())
 }
