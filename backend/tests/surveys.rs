@@ -446,3 +446,39 @@ async fn unit_id(app: &TestApp, a: &Agency, ext: &str) -> String {
         .unwrap()
         .to_string()
 }
+
+#[tokio::test]
+async fn gdpr_2_the_agencys_instructions_are_recorded() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    org_with_sizes(&app, &a, &[("R", None, 7)]).await;
+    app.accept_terms(&a).await;
+    let s = app.draft_survey(&a).await;
+    let id = s["id"].as_str().unwrap();
+    launch(&app, &a, id).await;
+    use tillit_backend::db::schema::audit_log;
+    let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let actions: Vec<(String, String)> = tillit_backend::db_run!(&mut *conn, |c| audit_log::table
+        .filter(audit_log::chain.eq(&a.id))
+        .select((audit_log::action, audit_log::actor_id))
+        .load(c))
+    .unwrap();
+    for wanted in [
+        "terms.accept",
+        "survey.create",
+        "survey.launch",
+        "import.apply",
+    ] {
+        let by: Vec<&String> = actions
+            .iter()
+            .filter(|(act, _)| act == wanted)
+            .map(|(_, who)| who)
+            .collect();
+        assert!(!by.is_empty(), "{wanted} is not recorded");
+        assert!(
+            by.iter().all(|w| **w == a.admin_id),
+            "{wanted} names who gave it"
+        );
+    }
+}

@@ -82,7 +82,7 @@ async fn answer_page(c: &Client) -> usize {
 }
 
 #[tokio::test]
-async fn resp_2_a_whole_survey_on_a_phone_with_a_reload_midway() {
+async fn resp_2_dsr_1_a_whole_survey_on_a_phone_with_a_reload_midway() {
     let s = Server::start_demo().await;
     let b = Browser::start(360, 740).await;
     let c = &b.client;
@@ -122,6 +122,22 @@ async fn resp_2_a_whole_survey_on_a_phone_with_a_reload_midway() {
         let progress = wait_for(c, ".progress-label").await.text().await.unwrap();
         pages += 1;
         answered += answer_page(c).await;
+        // DSR-1: the privacy notice is reachable from every page.
+        let notice = c
+            .find(Locator::Css("details.notice-link summary"))
+            .await
+            .unwrap();
+        if pages == 2 {
+            notice.click().await.unwrap();
+            let text = c
+                .find(Locator::Css("details.notice-link"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(text.contains("§ 3-1"), "{text}");
+        }
         if pages == 1 {
             reflows_at_320(c).await;
             axe(c, "first topic").await;

@@ -205,6 +205,7 @@ pub enum K {
     WholeAgency,
     RatesHidden,
     ShowRates,
+    PrivacyNotice,
 }
 
 pub fn tr(lang: Lang, key: K) -> &'static str {
@@ -444,6 +445,9 @@ pub fn tr(lang: Lang, key: K) -> &'static str {
         (Who, En) => "Who",
         (Rows, Nb) | (Rows, Nn) => "Rader",
         (Rows, En) => "Rows",
+        (PrivacyNotice, Nb) => "Personvern: hvem behandler hva, og dine rettigheter",
+        (PrivacyNotice, Nn) => "Personvern: kven handsamar kva, og rettane dine",
+        (PrivacyNotice, En) => "Privacy: who processes what, and your rights",
         (Surveys, Nb) => "Undersøkelser",
         (Surveys, Nn) => "Undersøkingar",
         (Surveys, En) => "Surveys",

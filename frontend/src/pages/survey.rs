@@ -331,6 +331,7 @@ pub fn Survey() -> impl IntoView {
                             <progress max=total.to_string() value=(i + 1).to_string() aria-hidden="true"></progress>
                             <h1 id="step-heading" tabindex="-1">{text(&topic.title, l)}</h1>
                             {questions}
+                            <NoticeLink notice=s.survey.notice.clone()/>
                             <div class="actions nav">
                                 <button type="button" on:click=move |_| go_back(if i == 0 { Phase::Intro } else { Phase::Topic(i - 1) })>{t(K::Back)}</button>
                                 <button type="button" class="primary" on:click=move |_| go(if i + 1 == total { Phase::Review } else { Phase::Topic(i + 1) })>{t(K::Continue)}</button>
@@ -380,5 +381,30 @@ pub fn Survey() -> impl IntoView {
                 }
             }}
         </div>
+    }
+}
+
+/// DSR-1: the privacy notice stays one tap away on every page.
+#[component]
+fn NoticeLink(notice: tillit_api::PrivacyNotice) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    view! {
+        <details class="notice-link">
+            <summary>{t(K::PrivacyNotice)}</summary>
+            {move || {
+                let l = lang.get();
+                let n = notice.clone();
+                view! {
+                    <dl class="notice">
+                        <dt>{t(K::Controller)}</dt><dd>{n.controller.clone()}</dd>
+                        <dt>{t(K::Processor)}</dt><dd>{n.processor.clone()}</dd>
+                        <dt>{t(K::Purposes)}</dt><dd>{text(&n.purposes, l)}</dd>
+                        <dt>{t(K::LegalBasis)}</dt><dd>{text(&n.legal_basis, l)}</dd>
+                        <dt>{t(K::Retention)}</dt><dd>{text(&n.retention, l)}</dd>
+                        <dt>{t(K::Rights)}</dt><dd>{text(&n.rights, l)}</dd>
+                    </dl>
+                }
+            }}
+        </details>
     }
 }
