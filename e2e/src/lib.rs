@@ -398,3 +398,32 @@ pub fn artifacts() -> PathBuf {
     let _ = std::fs::create_dir_all(&p);
     p
 }
+
+/// Runs axe-core (npm, installed by scripts/test) against the page and
+/// fails on any WCAG 2.1 A/AA violation.
+pub async fn axe(c: &fantoccini::Client, page: &str) {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
+    let Ok(src) = std::fs::read_to_string(&path) else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "axe-core is missing: scripts/test installs it with npm"
+        );
+        return;
+    };
+    c.execute(&src, vec![]).await.expect("inject axe-core");
+    let result = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})
+                .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    let violations: Vec<String> = serde_json::from_value(result).unwrap_or_default();
+    assert!(
+        violations.is_empty(),
+        "WCAG violations on {page}: {violations:#?}"
+    );
+}

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use tillit_e2e::{artifacts, Browser, Server};
+use tillit_e2e::{artifacts, axe, Browser, Server};
 
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     for _ in 0..100 {
@@ -23,33 +23,6 @@ async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
 
 async fn heading(c: &Client) -> String {
     wait_for(c, "#step-heading").await.text().await.unwrap()
-}
-
-async fn axe(c: &Client, page: &str) {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
-    let Ok(src) = std::fs::read_to_string(&path) else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "axe-core is missing: scripts/test installs it"
-        );
-        return;
-    };
-    c.execute(&src, vec![]).await.unwrap();
-    let result = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})
-                .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let violations: Vec<String> = serde_json::from_value(result).unwrap();
-    assert!(
-        violations.is_empty(),
-        "WCAG violations on {page}: {violations:#?}"
-    );
 }
 
 /// WCAG 1.4.10: at 320 CSS px (a 1280 px screen at 400 % zoom, or a small

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use tillit_e2e::{artifacts, Browser, Server};
+use tillit_e2e::{artifacts, axe, Browser, Server};
 
 async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     for _ in 0..100 {
@@ -22,49 +22,10 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     panic!("'{needle}' never appeared in {css}");
 }
 
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
-}
-
-/// Runs axe-core (from npm, when installed) and fails on any violation.
-async fn axe(c: &Client, page: &str) {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
-    let Ok(src) = std::fs::read_to_string(&path) else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "axe-core is missing: scripts/test installs it with npm"
-        );
-        return;
-    };
-    c.execute(&src, vec![]).await.unwrap();
-    let result = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})
-                .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))));",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let violations: Vec<String> = serde_json::from_value(result).unwrap();
-    assert!(
-        violations.is_empty(),
-        "WCAG violations on {page}: {violations:#?}"
-    );
-}
-
-#[tokio::test]
-async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
-    let s = Server::start_demo().await;
-    let b = Browser::start(360, 740).await;
-    let c = &b.client;
+/// Fills in the login form as the demo agency's admin and waits for the overview.
+async fn log_in_as_admin(c: &Client, s: &Server) {
     let (email, pw) = s.demo_login("controller_admin");
-
-    c.goto(&s.url("/login")).await.unwrap();
     wait_text(c, "h1", "Logg inn").await;
-    axe(c, "login").await;
     c.find(Locator::Id("email"))
         .await
         .unwrap()
@@ -84,6 +45,22 @@ async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
         .await
         .unwrap();
     wait_text(c, "h1", "Oversikt").await;
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
+}
+
+#[tokio::test]
+async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    wait_text(c, "h1", "Logg inn").await;
+    axe(c, "login").await;
+    log_in_as_admin(c, &s).await;
     shot(c, "home").await;
 
     // Navigate by the menu, as a person would.
@@ -177,28 +154,8 @@ async fn surv_1_admin_creates_launches_and_follows_a_survey() {
     let s = Server::start_demo().await;
     let b = Browser::start(360, 740).await;
     let c = &b.client;
-    let (email, pw) = s.demo_login("controller_admin");
     c.goto(&s.url("/login")).await.unwrap();
-    wait_text(c, "h1", "Logg inn").await;
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&pw)
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_text(c, "h1", "Oversikt").await;
+    log_in_as_admin(c, &s).await;
     c.find(Locator::LinkText("Undersøkelser"))
         .await
         .unwrap()
