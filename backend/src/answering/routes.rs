@@ -50,12 +50,7 @@ fn survey_for(
 ) -> Result<RespondentSurvey, AppError> {
     let version = questionnaires::get(conn, &s.questionnaire_version_id)?;
     let q = version.content()?;
-    let modules: Vec<String> = s
-        .modules
-        .split(',')
-        .filter(|m| !m.is_empty())
-        .map(str::to_string)
-        .collect();
+    let modules = s.module_list();
     let agency = crate::agencies::store::get(conn, &s.agency_id)?;
     Ok(RespondentSurvey {
         title: s.title.clone(),
@@ -210,12 +205,7 @@ async fn submit(
                 let s = surveys::get(conn, &agency, &survey_id)?;
                 require_open(&s)?;
                 let q = questionnaires::get(conn, &s.questionnaire_version_id)?.content()?;
-                let modules: Vec<String> = s
-                    .modules
-                    .split(',')
-                    .filter(|m| !m.is_empty())
-                    .map(str::to_string)
-                    .collect();
+                let modules = s.module_list();
                 let errors = check::answers(&q, &check::topics_of(&q, &modules), &sub.answers);
                 if !errors.is_empty() {
                     return Err(AppError::Invalid(errors));

@@ -52,9 +52,16 @@ pub fn state_of(s: &str) -> SurveyState {
     }
 }
 
+impl SurveyRow {
+    /// The optional modules the agency chose.
+    pub fn module_list(&self) -> Vec<String> {
+        split(&self.modules).map(str::to_string).collect()
+    }
+}
+
 pub fn to_api(r: SurveyRow, invitations: i64) -> Survey {
     Survey {
-        modules: split(&r.modules).map(str::to_string).collect(),
+        modules: r.module_list(),
         languages: languages_of(&r.languages),
         reminder_days: split(&r.reminder_days)
             .filter_map(|d| d.parse().ok())
