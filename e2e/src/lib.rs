@@ -381,14 +381,20 @@ impl Browser {
     }
 
     pub async fn close(self) {
-        let Browser {
-            client,
-            driver,
-            profile,
-        } = self;
-        let _ = client.close().await;
-        drop(driver);
-        let _ = std::fs::remove_dir_all(profile);
+        let _ = self.client.clone().close().await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.start_kill();
+        // Chromium outlives its driver when a test fails before close();
+        // its profile folder names it.
+        let _ = std::process::Command::new("pkill")
+            .arg("-f")
+            .arg(&self.profile)
+            .status();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
