@@ -38,13 +38,12 @@ async fn log_in_as_admin(c: &Client, s: &Server) {
         .send_keys(&pw)
         .await
         .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Css("button[type=submit]")).await;
     wait_text(c, "h1", "Oversikt").await;
+}
+
+async fn click(c: &Client, what: Locator<'_>) {
+    c.find(what).await.unwrap().click().await.unwrap();
 }
 
 async fn shot(c: &Client, name: &str) {
@@ -64,20 +63,10 @@ async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
     shot(c, "home").await;
 
     // Navigate by the menu, as a person would.
-    c.find(Locator::LinkText("Import fra HR"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::LinkText("Import fra HR")).await;
     wait_text(c, "h1", "Import").await;
     axe(c, "import").await;
-    c.find(Locator::Id("kind-units"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Id("kind-units")).await;
 
     let dir = artifacts();
     let bad = dir.join("units-bad.csv");
@@ -88,12 +77,7 @@ async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
     .unwrap();
     let file = c.find(Locator::Id("import-file")).await.unwrap();
     file.send_keys(bad.to_str().unwrap()).await.unwrap();
-    c.find(Locator::Css("form.card button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Css("form.card button[type=submit]")).await;
     let report = wait_text(c, "section.card", "FINNES-IKKE").await;
     assert!(report.contains('3'), "the error names CSV row 3: {report}");
     shot(c, "import-errors").await;
@@ -113,28 +97,13 @@ async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
     let file = c.find(Locator::Id("import-file")).await.unwrap();
     file.clear().await.unwrap();
     file.send_keys(good.to_str().unwrap()).await.unwrap();
-    c.find(Locator::Css("form.card button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Css("form.card button[type=submit]")).await;
     wait_text(c, "section.card", "Filen er i orden").await;
-    c.find(Locator::Css("button.primary"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Css("button.primary")).await;
     wait_text(c, "section.card", "Importen er gjennomført").await;
     shot(c, "import-applied").await;
 
-    c.find(Locator::LinkText("Enheter"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::LinkText("Enheter")).await;
     let tree = wait_text(c, "ul.tree", "Nytt team").await;
     assert!(tree.contains("Ny avdeling"));
     axe(c, "units").await;
@@ -156,22 +125,16 @@ async fn surv_1_admin_creates_launches_and_follows_a_survey() {
     let c = &b.client;
     c.goto(&s.url("/login")).await.unwrap();
     log_in_as_admin(c, &s).await;
-    c.find(Locator::LinkText("Undersøkelser"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::LinkText("Undersøkelser")).await;
     wait_text(c, "ul.cards", "Medarbeiderundersøkelsen 2026").await;
     axe(c, "surveys").await;
 
     // The demo survey is open: its rates show, small units hidden.
-    c.find(Locator::XPath("//button[contains(., 'Vis svarprosent')]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(
+        c,
+        Locator::XPath("//button[contains(., 'Vis svarprosent')]"),
+    )
+    .await;
     wait_text(c, "main", "Hele virksomheten").await;
 
     // A new survey: created as a draft, launched after a confirmation.
@@ -182,31 +145,20 @@ async fn surv_1_admin_creates_launches_and_follows_a_survey() {
         .send_keys("Pulsmåling")
         .await
         .unwrap();
-    c.find(Locator::Css("form.card button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, Locator::Css("form.card button[type=submit]")).await;
     wait_text(c, "ul.cards", "Pulsmåling").await;
-    c.find(Locator::XPath(
-        "//button[contains(., 'Start undersøkelsen')]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click(
+        c,
+        Locator::XPath("//button[contains(., 'Start undersøkelsen')]"),
+    )
+    .await;
     wait_text(c, "[role=alertdialog]", "Starte nå?").await;
     axe(c, "launch confirmation").await;
-    c.find(Locator::XPath(
-        "//div[@role='alertdialog']//button[contains(., 'Ja')]",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click(
+        c,
+        Locator::XPath("//div[@role='alertdialog']//button[contains(., 'Ja')]"),
+    )
+    .await;
     for _ in 0..50 {
         let rows = c
             .find(Locator::Css("ul.cards"))
