@@ -146,39 +146,51 @@ async fn send(method: &str, path: &str, body: Body) -> Result<Response, ApiError
     Ok(res)
 }
 
-async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
-    if res.ok() {
-        res.json::<T>().await.map_err(ApiError::network)
-    } else {
-        let status = res.status();
-        let problem = res.json::<Problem>().await.ok();
-        Err(ApiError { status, problem })
-    }
+/// The body of a successful answer, or the problem. Not generic and boxed, so
+/// the whole request machinery exists once in the app, not once per type.
+fn fetch_text(
+    method: &'static str,
+    path: String,
+    body: Body,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>> {
+    Box::pin(async move {
+        let res = send(method, &path, body).await?;
+        if res.ok() {
+            res.text().await.map_err(ApiError::network)
+        } else {
+            let status = res.status();
+            let problem = res.json::<Problem>().await.ok();
+            Err(ApiError { status, problem })
+        }
+    })
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(ApiError::network)
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    decode(send("GET", path, Body::Empty).await?).await
+    parse(&fetch_text("GET", path.to_string(), Body::Empty).await?)
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     let json = serde_json::to_string(body).map_err(ApiError::network)?;
-    decode(send("POST", path, Body::Json(json)).await?).await
+    parse(&fetch_text("POST", path.to_string(), Body::Json(json)).await?)
+}
+
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(ApiError::network)?;
+    parse(&fetch_text("PUT", path.to_string(), Body::Json(json)).await?)
 }
 
 pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: String) -> Result<T, ApiError> {
-    decode(send("POST", path, Body::Csv(csv)).await?).await
+    parse(&fetch_text("POST", path.to_string(), Body::Csv(csv)).await?)
 }
 
 pub async fn post_empty(path: &str) -> Result<(), ApiError> {
-    let res = send("POST", path, Body::Empty).await?;
-    if res.ok() {
-        Ok(())
-    } else {
-        Err(ApiError {
-            status: res.status(),
-            problem: res.json::<Problem>().await.ok(),
-        })
-    }
+    fetch_text("POST", path.to_string(), Body::Empty)
+        .await
+        .map(|_| ())
 }
 
 /// Encodes a query parameter value.

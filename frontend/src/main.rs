@@ -1,6 +1,7 @@
 mod app;
 mod client;
 mod components;
+mod dates;
 mod i18n;
 mod pages;
 

@@ -137,7 +137,7 @@ pub fn Import() -> impl IntoView {
                         <tbody>
                             {p.items.into_iter().map(|r| view! {
                                 <tr>
-                                    <td>{r.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                    <td>{crate::dates::minute(&r.created_at)}</td>
                                     <td>{format!("{:?} / {} / {}", r.kind, r.mode.as_str(), r.source).to_lowercase()}</td>
                                     <td>{r.actor_name}</td>
                                     <td>{r.created}</td>

@@ -141,7 +141,7 @@ pub fn TermsVersions() -> impl IntoView {
                         {list.into_iter().map(|v| view! {
                             <li>
                                 <strong>{t(K::Version)}" "{v.version}": "{v.title}</strong>
-                                " — "{v.published_at.format("%Y-%m-%d").to_string()}
+                                " — "{crate::dates::iso_day(&v.published_at)}
                             </li>
                         }).collect_view()}
                     </ul>

@@ -271,7 +271,7 @@ pub fn Survey() -> impl IntoView {
                                 <dt>{t(K::LegalBasis)}</dt><dd>{text(&n.legal_basis, l)}</dd>
                                 <dt>{t(K::Retention)}</dt><dd>{text(&n.retention, l)}</dd>
                                 <dt>{t(K::Rights)}</dt><dd>{text(&n.rights, l)}</dd>
-                                <dt>{t(K::Deadline)}</dt><dd>{s.survey.closes_at.format("%d.%m.%Y").to_string()}</dd>
+                                <dt>{t(K::Deadline)}</dt><dd>{crate::dates::day(&s.survey.closes_at)}</dd>
                             </dl>
                             <section class="card">
                                 <h2>{t(K::Research)}</h2>

@@ -1,7 +1,7 @@
 //! The agency's surveys: create, launch (with confirmation), close, and live
 //! response rates (SURV-1, SURV-3). Leaders see the list and their rates.
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tillit_api::{
@@ -85,7 +85,7 @@ pub fn Surveys() -> impl IntoView {
                                     <h2 class="card-title">{s.title.clone()}</h2>
                                     <dl class="facts">
                                         <div><dt>{t(K::State)}</dt><dd>{t(state_key(s.state))}</dd></div>
-                                        <div><dt>{t(K::Closes)}</dt><dd>{s.closes_at.format("%d.%m.%Y").to_string()}</dd></div>
+                                        <div><dt>{t(K::Closes)}</dt><dd>{crate::dates::day(&s.closes_at)}</dd></div>
                                         <div><dt>{t(K::Invited)}</dt><dd>{s.invitations}</dd></div>
                                     </dl>
                                     <div class="actions">
@@ -128,11 +128,11 @@ pub fn Surveys() -> impl IntoView {
                         <tbody>
                             {r.agency.map(|a| view! {
                                 <tr class="total"><th scope="row">{t(K::WholeAgency)}</th><td>{a.invited}</td><td>{a.answered}</td>
-                                <td>{a.rate.map(|x| format!("{x:.1} %")).unwrap_or_default()}</td></tr>
+                                <td>{a.rate.map(|x| format!("{} %", crate::dates::one_decimal(x))).unwrap_or_default()}</td></tr>
                             })}
                             {r.units.into_iter().map(|u| view! {
                                 <tr><th scope="row">{u.name}</th><td>{u.invited}</td><td>{u.answered}</td>
-                                <td>{u.rate.map(|x| format!("{x:.1} %")).unwrap_or_default()}</td></tr>
+                                <td>{u.rate.map(|x| format!("{} %", crate::dates::one_decimal(x))).unwrap_or_default()}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table></div>
@@ -161,12 +161,8 @@ fn NewSurvey(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
     });
     let today = Utc::now().date_naive();
     let title = RwSignal::new(String::new());
-    let opens = RwSignal::new(today.format("%Y-%m-%d").to_string());
-    let closes = RwSignal::new(
-        (today + chrono::Duration::days(21))
-            .format("%Y-%m-%d")
-            .to_string(),
-    );
+    let opens = RwSignal::new(crate::dates::iso_day(&today));
+    let closes = RwSignal::new(crate::dates::iso_day(&(today + chrono::Duration::days(21))));
     let reminders = RwSignal::new("7, 14".to_string());
     let modules = RwSignal::new(Vec::<String>::new());
     let langs = RwSignal::new(vec![Language::Nb, Language::Nn, Language::En]);
@@ -178,7 +174,7 @@ fn NewSurvey(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
             return;
         };
         let day = |s: String, end: bool| {
-            NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok().map(|d| {
+            crate::dates::parse_iso_day(&s).map(|d| {
                 let time = if end {
                     d.and_hms_opt(23, 59, 0)
                 } else {

@@ -90,7 +90,7 @@ pub fn AgencyTerms() -> impl IntoView {
                                             <tr>
                                                 <td>{h.version}</td>
                                                 <td>{h.accepted_by_name}" ("{h.accepted_by_email}")"</td>
-                                                <td>{h.accepted_at.format("%Y-%m-%d %H:%M UTC").to_string()}</td>
+                                                <td>{format!("{} UTC", crate::dates::minute(&h.accepted_at))}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
