@@ -13,3 +13,4 @@
 pub mod compose;
 pub mod outbox;
 pub mod sender;
+pub mod smtp;

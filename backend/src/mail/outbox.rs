@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::Duration;
 use diesel::prelude::*;
 
@@ -174,29 +176,77 @@ pub fn claim(conn: &mut DbConn, limit: i64, lease_secs: i64) -> Result<Vec<Job>,
     })
 }
 
-/// Marks one leased row `sending`, committed before the SMTP conversation.
-/// False when the lease was lost (another sender took the row over).
-pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<bool, AppError> {
-    let t = now();
-    let n = db_run!(conn, |c| diesel::update(
-        mail_outbox::table
-            .filter(mail_outbox::id.eq(&job.id))
-            .filter(mail_outbox::status.eq("pending"))
-    )
-    .set((
-        mail_outbox::status.eq("sending"),
-        mail_outbox::claimed_until.eq(Some(t + Duration::seconds(lease_secs)))
-    ))
-    .execute(c))?;
-    Ok(n == 1)
+/// Marks one leased row `sending` and makes its link token, in one commit
+/// before the SMTP conversation. None when the lease was lost (another
+/// sender took the row over).
+pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<Option<String>, AppError> {
+    crate::db::write_tx(conn, |conn| {
+        let t = now();
+        let n = db_run!(conn, |c| diesel::update(
+            mail_outbox::table
+                .filter(mail_outbox::id.eq(&job.id))
+                .filter(mail_outbox::status.eq("pending"))
+        )
+        .set((
+            mail_outbox::status.eq("sending"),
+            mail_outbox::claimed_until.eq(Some(t + Duration::seconds(lease_secs)))
+        ))
+        .execute(c))?;
+        if n != 1 {
+            return Ok(None);
+        }
+        crate::answering::store::issue_token(conn, &job.invitation_id).map(Some)
+    })
 }
 
-pub fn finish(
-    conn: &mut DbConn,
-    id: &str,
-    status: &str,
-    error: Option<&str>,
-) -> Result<(), AppError> {
+/// How one attempt ended.
+pub enum Outcome {
+    Sent,
+    Skipped,
+    Failed(String),
+    Retry(String),
+}
+
+/// Records what came of several attempts in one commit. A sender that dies
+/// before this leaves its rows `sending`, later `uncertain`: never resent.
+pub fn record(conn: &mut DbConn, done: &[(Job, Outcome)]) -> Result<(), AppError> {
+    if done.is_empty() {
+        return Ok(());
+    }
+    crate::db::write_tx(conn, |conn| {
+        for status in ["sent", "skipped"] {
+            let ids: Vec<&String> = done
+                .iter()
+                .filter(|(_, o)| match o {
+                    Outcome::Sent => status == "sent",
+                    Outcome::Skipped => status == "skipped",
+                    _ => false,
+                })
+                .map(|(j, _)| &j.id)
+                .collect();
+            if !ids.is_empty() {
+                db_run!(conn, |c| diesel::update(
+                    mail_outbox::table.filter(mail_outbox::id.eq_any(&ids))
+                )
+                .set((
+                    mail_outbox::status.eq(status),
+                    mail_outbox::claimed_until.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(c))?;
+            }
+        }
+        for (job, outcome) in done {
+            match outcome {
+                Outcome::Failed(e) => finish(conn, &job.id, "failed", Some(e))?,
+                Outcome::Retry(e) => retry(conn, job, e)?,
+                Outcome::Sent | Outcome::Skipped => {}
+            }
+        }
+        Ok(())
+    })
+}
+
+fn finish(conn: &mut DbConn, id: &str, status: &str, error: Option<&str>) -> Result<(), AppError> {
     db_run!(conn, |c| diesel::update(mail_outbox::table.find(id))
         .set((
             mail_outbox::status.eq(status),
@@ -208,7 +258,7 @@ pub fn finish(
 }
 
 /// A failure the SMTP server may get over: try again later, backing off.
-pub fn retry(conn: &mut DbConn, job: &Job, error: &str) -> Result<(), AppError> {
+fn retry(conn: &mut DbConn, job: &Job, error: &str) -> Result<(), AppError> {
     let attempts = job.attempts + 1;
     if attempts >= MAX_ATTEMPTS {
         return finish(conn, &job.id, "failed", Some(error));
@@ -233,10 +283,21 @@ pub struct Context {
     pub survey_title: String,
     pub agency_name: String,
     pub closes_at: chrono::NaiveDateTime,
+    /// Answered or opted out: invitations still go, reminders not (DSR-4).
+    pub no_reminders: bool,
 }
 
-pub fn context(conn: &mut DbConn, job: &Job) -> Result<Option<Context>, AppError> {
+impl Context {
+    pub fn wants(&self, job: &Job) -> bool {
+        job.round == 0 || !self.no_reminders
+    }
+}
+
+/// What the jobs' mails need to say, by invitation id. An invitation missing
+/// from the map gets no more mail (survey closed, employee gone or no address).
+pub fn contexts(conn: &mut DbConn, jobs: &[Job]) -> Result<HashMap<String, Context>, AppError> {
     type Row = (
+        String,
         bool,
         bool,
         String,
@@ -247,37 +308,47 @@ pub fn context(conn: &mut DbConn, job: &Job) -> Result<Option<Context>, AppError
         chrono::NaiveDateTime,
         String,
     );
-    let row: Option<Row> = db_run!(conn, |c| invitations::table
-        .inner_join(surveys::table.inner_join(agencies::table))
-        .left_join(employees::table)
-        .filter(invitations::id.eq(&job.invitation_id))
-        .select((
-            invitations::answered,
-            invitations::opted_out,
-            invitations::language,
-            employees::email.nullable(),
-            employees::active.nullable(),
-            surveys::state,
-            surveys::title,
-            surveys::closes_at,
-            agencies::name,
-        ))
-        .first(c)
-        .optional())?;
-    let Some((answered, opted_out, language, email, active, state, title, closes_at, agency)) = row
-    else {
-        return Ok(None);
-    };
-    let reminder = job.round > 0;
-    let active = active.unwrap_or(false);
-    if state != "open" || closes_at <= now() || !active || (reminder && (answered || opted_out)) {
-        return Ok(None);
+    let ids: Vec<&String> = jobs.iter().map(|j| &j.invitation_id).collect();
+    let mut rows: Vec<Row> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(INSERT_CHUNK) {
+        rows.extend(db_run!(conn, |c| invitations::table
+            .inner_join(surveys::table.inner_join(agencies::table))
+            .left_join(employees::table)
+            .filter(invitations::id.eq_any(chunk))
+            .select((
+                invitations::id,
+                invitations::answered,
+                invitations::opted_out,
+                invitations::language,
+                employees::email.nullable(),
+                employees::active.nullable(),
+                surveys::state,
+                surveys::title,
+                surveys::closes_at,
+                agencies::name,
+            ))
+            .load::<Row>(c))?);
     }
-    Ok(email.map(|email| Context {
-        email,
-        language,
-        survey_title: title,
-        agency_name: agency,
-        closes_at,
-    }))
+    let t = now();
+    let mut out = HashMap::new();
+    for (id, answered, opted_out, language, email, active, state, title, closes_at, agency) in rows
+    {
+        if state != "open" || closes_at <= t || !active.unwrap_or(false) {
+            continue;
+        }
+        if let Some(email) = email {
+            out.insert(
+                id,
+                Context {
+                    email,
+                    language,
+                    survey_title: title,
+                    agency_name: agency,
+                    closes_at,
+                    no_reminders: answered || opted_out,
+                },
+            );
+        }
+    }
+    Ok(out)
 }

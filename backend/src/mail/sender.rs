@@ -1,42 +1,35 @@
 //! Sends what the outbox holds, through SMTP or, without SMTP configured,
 //! into `.eml` files in the data folder (the demo).
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use lettre::message::Mailbox;
-use lettre::transport::smtp::SmtpTransport;
+use lettre::transport::smtp::client::SmtpConnection;
 use lettre::{FileTransport, Transport};
 
 use super::compose::{self, Links};
-use super::outbox::{self, Job};
-use crate::answering::store::issue_token;
+use super::outbox::{self, Context, Job, Outcome};
+use super::smtp::{self, Relay};
 use crate::config::Config;
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Mails in flight at once from one sender.
+/// Mails in flight at once from one sender, each on its own connection.
 const SENDERS: usize = 16;
+/// A worker writes what came of its attempts after this many mails.
+const RECORD_EVERY: usize = 25;
 
 pub enum Mailer {
-    Smtp(SmtpTransport),
+    Smtp(Relay),
     Files(FileTransport),
-}
-
-/// What came of one attempt.
-pub enum Sent {
-    Ok,
-    /// The server may accept it later (4xx, connection trouble).
-    Transient(String),
-    /// The server refused it for good (5xx).
-    Permanent(String),
 }
 
 impl Mailer {
     pub fn from_config(config: &Config) -> Result<Mailer, AppError> {
         match &config.smtp_url {
-            Some(url) => SmtpTransport::from_url(url)
-                .map(|b| {
-                    let pool = lettre::transport::smtp::PoolConfig::new().max_size(SENDERS as u32);
-                    Mailer::Smtp(b.pool_config(pool).build())
-                })
+            Some(url) => Relay::from_url(url)
+                .map(Mailer::Smtp)
                 .map_err(|e| AppError::internal(format!("TILLIT_SMTP_URL is not usable: {e}"))),
             None => {
                 let dir = config.data_dir.join("mail");
@@ -45,18 +38,50 @@ impl Mailer {
             }
         }
     }
+}
 
-    fn send(&self, msg: &lettre::Message) -> Sent {
-        match self {
-            Mailer::Smtp(t) => match t.send(msg) {
-                Ok(_) => Sent::Ok,
-                Err(e) if e.is_permanent() => Sent::Permanent(e.to_string()),
-                Err(e) => Sent::Transient(e.to_string()),
-            },
-            Mailer::Files(t) => match t.send(msg) {
-                Ok(_) => Sent::Ok,
-                Err(e) => Sent::Transient(e.to_string()),
-            },
+/// One worker's line to the relay, kept from mail to mail.
+struct Line<'a> {
+    mailer: &'a Mailer,
+    conn: Option<SmtpConnection>,
+}
+
+impl Line<'_> {
+    fn send(&mut self, msg: &lettre::Message) -> Outcome {
+        let relay = match self.mailer {
+            Mailer::Files(t) => {
+                return match t.send(msg) {
+                    Ok(_) => Outcome::Sent,
+                    Err(e) => Outcome::Retry(e.to_string()),
+                }
+            }
+            Mailer::Smtp(relay) => relay,
+        };
+        let mut conn = match self.conn.take().map_or_else(|| relay.checkout(), Ok) {
+            Ok(c) => c,
+            Err(e) => return Outcome::Retry(e.to_string()),
+        };
+        match smtp::send(&mut conn, msg) {
+            Ok(()) => {
+                self.conn = Some(conn);
+                Outcome::Sent
+            }
+            Err(e) => {
+                conn.abort();
+                if e.is_permanent() {
+                    Outcome::Failed(e.to_string())
+                } else {
+                    Outcome::Retry(e.to_string())
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Line<'_> {
+    fn drop(&mut self) {
+        if let (Mailer::Smtp(relay), Some(conn)) = (self.mailer, self.conn.take()) {
+            relay.checkin(conn);
         }
     }
 }
@@ -68,18 +93,22 @@ fn from_address(config: &Config) -> Result<Mailbox, AppError> {
         .map_err(|e| AppError::internal(format!("TILLIT_MAIL_FROM is not an address: {e}")))
 }
 
-/// One mail: a fresh link token, the message, the attempt, the outcome.
-fn deliver(state: &AppState, mailer: &Mailer, from: &Mailbox, job: &Job) -> Result<(), AppError> {
-    let (ctx, token) = {
+/// One mail: `sending` and a fresh link token committed, then the attempt.
+/// None when another sender took the row over.
+fn deliver(
+    state: &AppState,
+    line: &mut Line<'_>,
+    from: &Mailbox,
+    job: &Job,
+    ctx: &Context,
+) -> Result<Option<Outcome>, AppError> {
+    let token = {
         // The connection goes back to the pool while SMTP talks.
         let mut conn = state.pool.get()?;
-        let Some(ctx) = outbox::context(&mut conn, job)? else {
-            return outbox::finish(&mut conn, &job.id, "skipped", None);
-        };
-        if !outbox::start(&mut conn, job, state.config.mail_lease_secs)? {
-            return Ok(());
+        match outbox::start(&mut conn, job, state.config.mail_lease_secs)? {
+            Some(t) => t,
+            None => return Ok(None),
         }
-        (ctx, issue_token(&mut conn, &job.invitation_id)?)
     };
     let base = &state.config.public_url;
     let links = Links {
@@ -87,36 +116,62 @@ fn deliver(state: &AppState, mailer: &Mailer, from: &Mailbox, job: &Job) -> Resu
         answer: format!("{base}/s#t={token}"),
         opt_out: format!("{base}/api/respond/opt-out?t={token}"),
     };
-    let msg = compose::message(from, &ctx, job.round > 0, &links)?;
-    let outcome = mailer.send(&msg);
-    let mut conn = state.pool.get()?;
-    match outcome {
-        Sent::Ok => outbox::finish(&mut conn, &job.id, "sent", None),
-        Sent::Permanent(e) => outbox::finish(&mut conn, &job.id, "failed", Some(&e)),
-        Sent::Transient(e) => outbox::retry(&mut conn, job, &e),
+    let msg = compose::message(from, ctx, job.round > 0, &links)?;
+    Ok(Some(line.send(&msg)))
+}
+
+fn record(state: &AppState, done: &mut Vec<(Job, Outcome)>) {
+    let written = state
+        .pool
+        .get()
+        .map_err(AppError::from)
+        .and_then(|mut conn| outbox::record(&mut conn, done));
+    if let Err(e) = written {
+        // Left `sending`: after its lease runs out it turns `uncertain`.
+        tracing::warn!(error = %e, mails = done.len(), "mail outcomes not recorded");
     }
+    done.clear();
 }
 
 /// Claims and sends one batch; returns how many were claimed.
 pub fn run_once(state: &AppState, mailer: &Mailer, batch: i64) -> Result<usize, AppError> {
     let from = from_address(&state.config)?;
-    let jobs = {
+    let (jobs, contexts): (Vec<Job>, HashMap<String, Context>) = {
         let mut conn = state.pool.get()?;
         outbox::queue_reminders(&mut conn)?;
-        outbox::claim(&mut conn, batch, state.config.mail_lease_secs)?
+        let jobs = outbox::claim(&mut conn, batch, state.config.mail_lease_secs)?;
+        let contexts = outbox::contexts(&mut conn, &jobs)?;
+        (jobs, contexts)
     };
     // SMTP is a conversation of round trips: several at once keep the line busy.
     let workers = SENDERS.min(jobs.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
-                if let Err(e) = deliver(state, mailer, &from, job) {
-                    // Left `sending`: after its lease runs out it turns `uncertain`.
-                    tracing::warn!(error = %e, outbox = %job.id, "mail not delivered");
+            scope.spawn(|| {
+                let mut line = Line { mailer, conn: None };
+                let mut done = Vec::with_capacity(RECORD_EVERY);
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let ctx = contexts.get(&job.invitation_id).filter(|c| c.wants(job));
+                    let outcome = match ctx {
+                        None => Some(Outcome::Skipped),
+                        Some(ctx) => {
+                            deliver(state, &mut line, &from, job, ctx).unwrap_or_else(|e| {
+                                tracing::warn!(error = %e, outbox = %job.id, "mail not delivered");
+                                None
+                            })
+                        }
+                    };
+                    if let Some(o) = outcome {
+                        done.push((job.clone(), o));
+                    }
+                    if done.len() >= RECORD_EVERY {
+                        record(state, &mut done);
+                    }
                 }
+                record(state, &mut done);
             });
         }
     });

@@ -249,6 +249,8 @@ async fn main() {
     if let Some(url) = pg {
         backends.push(("postgres", Some(url)));
     }
+    // `survey_bench mail` or `survey_bench submit` runs one part only.
+    let only = std::env::args().nth(1).unwrap_or_default();
     let mut subs = Vec::new();
     let mut mails = Vec::new();
     for (name, url) in &backends {
@@ -256,8 +258,12 @@ async fn main() {
             Some(u) => std::env::set_var("TILLIT_TEST_PG", u),
             None => std::env::remove_var("TILLIT_TEST_PG"),
         }
-        subs.push(submissions(name).await);
-        mails.push(mail(name).await);
+        if only != "mail" {
+            subs.push(submissions(name).await);
+        }
+        if only != "submit" {
+            mails.push(mail(name).await);
+        }
     }
     println!("\n(a) 1,000 respondents submit a 60-answer response at once\n");
     println!("| backend | submissions | errors | seconds | per second | p50 ms | p99 ms | server peak RSS MiB |");
