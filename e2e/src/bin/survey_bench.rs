@@ -94,15 +94,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-async fn submissions(backend: &'static str) -> String {
-    const N: usize = 1000;
+/// A respondent ready to submit: link token, session JWT.
+type Respondent = (String, String);
+
+/// Starts a server with `n` respondents who have each opened their link.
+async fn respondents(http: &reqwest::Client, n: usize) -> (Server, Vec<Respondent>, Vec<String>) {
     let s = Server::start(Place::fresh(), &[]).await;
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(N)
-        .timeout(Duration::from_secs(60))
-        .build()
-        .unwrap();
-    let (hr, admin) = tokens(&http, &s).await;
+    let (hr, admin) = tokens(http, &s).await;
     // The demo's own 300 mails come first; keep them apart.
     let mut demo = Vec::new();
     for _ in 0..600 {
@@ -112,22 +110,22 @@ async fn submissions(backend: &'static str) -> String {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    import_people(&http, &s, &hr, 1200).await;
-    launch(&http, &s, &admin).await;
+    import_people(http, &s, &hr, n + 200).await;
+    launch(http, &s, &admin).await;
     let mut mine = Vec::new();
     for _ in 0..1200 {
         mine = tokens_from_mail(&s.data_dir)
             .into_iter()
             .filter(|t| !demo.contains(t))
             .collect::<Vec<_>>();
-        if mine.len() >= N {
+        if mine.len() >= n {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Open every link first; the benchmark is the submission.
     let mut sessions = Vec::new();
-    for chunk in mine[..N].chunks(50) {
+    for chunk in mine[..n].chunks(50) {
         let calls = chunk.iter().map(|t| {
             let (http, url, t) = (http.clone(), s.url("/api/respond/session"), t.clone());
             tokio::spawn(async move {
@@ -160,15 +158,38 @@ async fn submissions(backend: &'static str) -> String {
         .take(60)
         .collect();
     assert_eq!(keys.len(), 60);
-    let started = Instant::now();
-    let tasks: Vec<_> = sessions
+    let people = sessions
         .into_iter()
+        .map(|(t, v)| (t, v["access_token"].as_str().unwrap().to_string()))
+        .collect();
+    (s, people, keys)
+}
+
+/// Submits each respondent's 60 answers; with `rate`, the i-th starts at
+/// i / rate seconds (a steady arrival rate), without, all at once.
+/// Returns the latencies in ms, the errors and the seconds of the run.
+async fn submit_all(
+    http: &reqwest::Client,
+    s: &Server,
+    people: &[Respondent],
+    keys: &[String],
+    offset: usize,
+    rate: Option<f64>,
+) -> (Vec<f64>, usize, f64) {
+    let started = Instant::now();
+    let tasks: Vec<_> = people
+        .iter()
         .enumerate()
-        .map(|(i, (token, v))| {
-            let answers: serde_json::Map<String, Value> = keys.iter().enumerate().map(|(j, k)| (k.clone(), json!((i + j) % 4 + 1))).collect();
-            let body = json!({"token": token, "receipt": format!("BENCH-{i:06}-RECEIPT-CODE"), "answers": answers, "research_consent": i % 2 == 0});
-            let (http, url, jwt) = (http.clone(), s.url("/api/respond/submit"), v["access_token"].as_str().unwrap().to_string());
+        .map(|(i, (token, jwt))| {
+            let n = i + offset;
+            let answers: serde_json::Map<String, Value> = keys.iter().enumerate().map(|(j, k)| (k.clone(), json!((n + j) % 4 + 1))).collect();
+            let body = json!({"token": token, "receipt": format!("BENCH-{n:06}-RECEIPT-CODE"), "answers": answers, "research_consent": n % 2 == 0});
+            let (http, url, jwt) = (http.clone(), s.url("/api/respond/submit"), jwt.clone());
+            let at = rate.map(|r| started + Duration::from_secs_f64(i as f64 / r));
             tokio::spawn(async move {
+                if let Some(at) = at {
+                    tokio::time::sleep_until(at.into()).await;
+                }
                 let t = Instant::now();
                 let ok = http.post(url).bearer_auth(jwt).json(&body).send().await.map(|r| r.status().is_success()).unwrap_or(false);
                 (t.elapsed().as_secs_f64() * 1000.0, ok)
@@ -182,15 +203,39 @@ async fn submissions(backend: &'static str) -> String {
         lat.push(ms);
         errors += usize::from(!ok);
     }
-    let secs = started.elapsed().as_secs_f64();
     lat.sort_by(|a, b| a.total_cmp(b));
-    format!(
-        "| {backend} | {N} | {errors} | {secs:.2} | {:.0} | {:.1} | {:.1} | {:.0} |",
-        N as f64 / secs,
-        percentile(&lat, 0.5),
-        percentile(&lat, 0.99),
-        s.peak_rss_mib().unwrap_or(f64::NAN)
-    )
+    (lat, errors, started.elapsed().as_secs_f64())
+}
+
+/// (a): 1,000 submissions at once, then 1,000 more at a steady rate.
+async fn submissions(backend: &'static str, steady_rate: f64) -> Vec<String> {
+    const N: usize = 1000;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(N)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let (s, people, keys) = respondents(&http, 2 * N).await;
+    let mut rows = Vec::new();
+    for (shape, part, rate) in [
+        ("all at once", &people[..N], None),
+        ("steady", &people[N..], Some(steady_rate)),
+    ] {
+        let offset = if rate.is_some() { N } else { 0 };
+        let (lat, errors, secs) = submit_all(&http, &s, part, &keys, offset, rate).await;
+        let shape = match rate {
+            Some(r) => format!("{shape} {r:.0}/s"),
+            None => shape.to_string(),
+        };
+        rows.push(format!(
+            "| {backend} | {shape} | {N} | {errors} | {secs:.2} | {:.0} | {:.1} | {:.1} | {:.0} |",
+            N as f64 / secs,
+            percentile(&lat, 0.5),
+            percentile(&lat, 0.99),
+            s.peak_rss_mib().unwrap_or(f64::NAN)
+        ));
+    }
+    rows
 }
 
 fn sent(database_url: &str) -> i64 {
@@ -259,22 +304,28 @@ async fn main() {
             None => std::env::remove_var("TILLIT_TEST_PG"),
         }
         if only != "mail" {
-            subs.push(submissions(name).await);
+            // The targets' rates: 500/s on SQLite, 1,000/s on PostgreSQL.
+            let rate = if url.is_some() { 1000.0 } else { 500.0 };
+            subs.extend(submissions(name, rate).await);
         }
         if only != "submit" {
             mails.push(mail(name).await);
         }
     }
-    println!("\n(a) 1,000 respondents submit a 60-answer response at once\n");
-    println!("| backend | submissions | errors | seconds | per second | p50 ms | p99 ms | server peak RSS MiB |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for r in subs {
-        println!("{r}");
+    if !subs.is_empty() {
+        println!("\n(a) 1,000 respondents submit a 60-answer response: all at once, then 1,000 more arriving at a steady rate\n");
+        println!("| backend | arrivals | submissions | errors | seconds | per second | p50 ms | p99 ms | server peak RSS MiB |");
+        println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        for r in subs {
+            println!("{r}");
+        }
     }
-    println!("\n(c) a survey of 50,000 invitations queued and sent to a local SMTP sink\n");
-    println!("| backend | mails | seconds | per second |");
-    println!("|---|---:|---:|---:|");
-    for r in mails {
-        println!("{r}");
+    if !mails.is_empty() {
+        println!("\n(c) a survey of 50,000 invitations queued and sent to a local SMTP sink\n");
+        println!("| backend | mails | seconds | per second |");
+        println!("|---|---:|---:|---:|");
+        for r in mails {
+            println!("{r}");
+        }
     }
 }
