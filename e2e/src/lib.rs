@@ -267,6 +267,15 @@ impl SmtpSink {
     }
 
     /// Every message received so far, raw.
+    /// How many mails arrived, without reading them.
+    pub fn count(&self) -> usize {
+        ["new", "cur"]
+            .iter()
+            .filter_map(|sub| std::fs::read_dir(self.maildir.join(sub)).ok())
+            .map(|d| d.count())
+            .sum()
+    }
+
     pub fn messages(&self) -> Vec<String> {
         let mut out = Vec::new();
         for sub in ["new", "cur"] {
