@@ -442,3 +442,34 @@ pub async fn axe(c: &fantoccini::Client, page: &str) {
         "WCAG violations on {page}: {violations:#?}"
     );
 }
+
+/// WCAG 1.4.10: at 320 CSS px (a 1280 px screen at 400 % zoom, or a small
+/// phone at 200 %) the page needs no sideways scrolling. Names the widest
+/// elements when it does.
+pub async fn reflows_at_320(c: &fantoccini::Client) {
+    c.set_window_size(320, 740).await.expect("resize");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let found = c
+        .execute(
+            "const d = document.documentElement; const over = d.scrollWidth - d.clientWidth;
+             const wide = [...document.querySelectorAll('body *')]
+               .filter(e => {
+                 if (e.getBoundingClientRect().right <= d.clientWidth + 1) return false;
+                 for (let a = e.parentElement; a && a !== d; a = a.parentElement)
+                   if (getComputedStyle(a).overflowX !== 'visible') return false;
+                 return true;
+               })
+               .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+             return [over, wide.join(', ')];",
+            vec![],
+        )
+        .await
+        .expect("script");
+    let overflow = found[0].as_i64().unwrap_or(1);
+    assert!(
+        overflow <= 0,
+        "the page scrolls sideways at 320 px by {overflow} px: {}",
+        found[1]
+    );
+    c.set_window_size(360, 740).await.expect("resize");
+}

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use tillit_e2e::{artifacts, axe, Browser, Server};
+use tillit_e2e::{reflows_at_320, artifacts, axe, Browser, Server};
 
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     for _ in 0..100 {
@@ -25,24 +25,6 @@ async fn heading(c: &Client) -> String {
     wait_for(c, "#step-heading").await.text().await.unwrap()
 }
 
-/// WCAG 1.4.10: at 320 CSS px (a 1280 px screen at 400 % zoom, or a small
-/// phone at 200 %) the page needs no sideways scrolling.
-async fn reflows_at_320(c: &Client) {
-    c.set_window_size(320, 740).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let overflow = c
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert!(
-        overflow.as_i64().unwrap_or(1) <= 0,
-        "the page scrolls sideways at 320 px: {overflow}"
-    );
-    c.set_window_size(360, 740).await.unwrap();
-}
 
 /// Picks the first option of every question on the page.
 async fn answer_page(c: &Client) -> usize {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use tillit_e2e::{artifacts, axe, Browser, Server};
+use tillit_e2e::{artifacts, axe, reflows_at_320, Browser, Server};
 
 async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
     for _ in 0..100 {
@@ -24,7 +24,12 @@ async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
 
 /// Fills in the login form as the demo agency's admin and waits for the overview.
 async fn log_in_as_admin(c: &Client, s: &Server) {
-    let (email, pw) = s.demo_login("controller_admin");
+    log_in(c, s, "controller_admin").await;
+}
+
+/// Fills in the login form as one of the demo's people and waits for the overview.
+async fn log_in(c: &Client, s: &Server, role: &str) {
+    let (email, pw) = s.demo_login(role);
     wait_text(c, "h1", "Logg inn").await;
     c.find(Locator::Id("email"))
         .await
@@ -80,6 +85,7 @@ async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
     click(c, Locator::Css("form.card button[type=submit]")).await;
     let report = wait_text(c, "section.card", "FINNES-IKKE").await;
     assert!(report.contains('3'), "the error names CSV row 3: {report}");
+    reflows_at_320(c).await;
     shot(c, "import-errors").await;
     let apply = c.find(Locator::Css("button.primary")).await.unwrap();
     assert_eq!(
@@ -101,12 +107,14 @@ async fn org_2_admin_checks_a_csv_fixes_it_applies_it_and_sees_the_tree() {
     wait_text(c, "section.card", "Filen er i orden").await;
     click(c, Locator::Css("button.primary")).await;
     wait_text(c, "section.card", "Importen er gjennomført").await;
+    reflows_at_320(c).await;
     shot(c, "import-applied").await;
 
     click(c, Locator::LinkText("Enheter")).await;
     let tree = wait_text(c, "ul.tree", "Nytt team").await;
     assert!(tree.contains("Ny avdeling"));
     axe(c, "units").await;
+    reflows_at_320(c).await;
     shot(c, "tree").await;
 
     // The language choice applies at once and is kept.
@@ -180,6 +188,59 @@ async fn surv_1_admin_creates_launches_and_follows_a_survey() {
         .await
         .unwrap();
     assert!(!rows.contains("Utkast"), "the new survey is open: {rows}");
+    reflows_at_320(c).await;
     shot(c, "surveys").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn q_4_the_institute_drafts_saves_and_publishes_a_questionnaire_version() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    log_in(c, &s, "processor_admin").await;
+    click(c, Locator::LinkText("Spørreskjema")).await;
+    wait_text(c, "table", "Publisert").await;
+    axe(c, "questionnaires").await;
+
+    // The published default: previewed, frozen, the start of a new draft.
+    click(c, Locator::XPath("//button[contains(., 'Åpne')]")).await;
+    wait_text(c, "#qv-heading", "Versjon 1").await;
+    wait_text(c, "section.card", "Denne versjonen er publisert og låst.").await;
+    wait_text(c, "section.card", "Slik ser respondentene det").await;
+    axe(c, "questionnaire preview").await;
+    click(c, Locator::XPath("//button[contains(., 'Nytt utkast')]")).await;
+    wait_text(c, "#qv-heading", "Versjon 2").await;
+    wait_text(c, "table", "Utkast").await;
+
+    // A new title is saved; content that is not JSON is refused before it is sent.
+    let title = c.find(Locator::Id("qd-title")).await.unwrap();
+    title.clear().await.unwrap();
+    title.send_keys("Spørreskjema 2027").await.unwrap();
+    click(c, Locator::XPath("//button[contains(., 'Lagre utkastet')]")).await;
+    wait_text(c, "[role=status]", "Lagret.").await;
+    wait_text(c, "table", "Spørreskjema 2027").await;
+    let json = c.find(Locator::Id("qd-json")).await.unwrap();
+    json.clear().await.unwrap();
+    json.send_keys("{").await.unwrap();
+    click(c, Locator::XPath("//button[contains(., 'Lagre utkastet')]")).await;
+    wait_text(c, "[role=alert]", "ikke gyldig JSON").await;
+    axe(c, "questionnaire editor with an error").await;
+    reflows_at_320(c).await;
+
+    // Publishing asks first, then freezes the version.
+    click(c, Locator::XPath("//form//button[contains(., 'Publiser')]")).await;
+    wait_text(c, "[role=alertdialog]", "aldri endres").await;
+    click(
+        c,
+        Locator::XPath("//div[@role='alertdialog']//button[contains(., 'Ja')]"),
+    )
+    .await;
+    wait_text(c, "section.card", "Denne versjonen er publisert og låst.").await;
+    let rows = wait_text(c, "table", "Spørreskjema 2027").await;
+    assert!(!rows.contains("Utkast"), "version 2 is published: {rows}");
+    reflows_at_320(c).await;
+    shot(c, "questionnaires").await;
     b.close().await;
 }

@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/import") view=pages::import::Import/>
                         <Route path=path!("/agencies") view=pages::processor::Agencies/>
                         <Route path=path!("/terms-versions") view=pages::processor::TermsVersions/>
+                        <Route path=path!("/questionnaires") view=pages::questionnaires::Questionnaires/>
                         <Route path=path!("/s") view=pages::survey::Survey/>
                         <Route path=path!("/surveys") view=pages::surveys::Surveys/>
                     </Routes>
@@ -104,6 +105,7 @@ fn Header() -> impl IntoView {
                                 ("/", K::Home),
                                 ("/agencies", K::Agencies),
                                 ("/terms-versions", K::TermsVersions),
+                                ("/questionnaires", K::Questionnaires),
                             ],
                             Some(_) => vec![("/", K::Home)],
                             None => vec![],

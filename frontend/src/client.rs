@@ -71,6 +71,24 @@ impl ApiError {
             }),
         }
     }
+    /// A problem found before anything was sent, e.g. a file that is not JSON.
+    pub fn local(field: &str, reason: String) -> ApiError {
+        ApiError {
+            status: 422,
+            problem: Some(Problem {
+                kind: "local".into(),
+                title: reason.clone(),
+                status: 422,
+                detail: None,
+                errors: vec![tillit_api::FieldError {
+                    row: None,
+                    field: field.into(),
+                    code: "invalid".into(),
+                    reason,
+                }],
+            }),
+        }
+    }
     /// One line for people: the problem's detail, else its title.
     pub fn message(&self) -> String {
         match &self.problem {

@@ -7,7 +7,7 @@ use crate::client::{self, ApiError};
 use crate::components::{fetch_into, show, ErrorBox, FieldErrors, Loaded};
 use crate::i18n::{t, K};
 
-async fn read_file(input: &web_sys::HtmlInputElement) -> Option<String> {
+pub async fn read_file(input: &web_sys::HtmlInputElement) -> Option<String> {
     let file = input.files()?.get(0)?;
     let text = wasm_bindgen_futures::JsFuture::from(file.text())
         .await

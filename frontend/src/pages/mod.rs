@@ -3,6 +3,7 @@ pub mod home;
 pub mod import;
 pub mod login;
 pub mod processor;
+pub mod questionnaires;
 pub mod survey;
 pub mod surveys;
 pub mod terms;
