@@ -93,18 +93,33 @@ pub fn prepare(config: config::Config) -> Result<AppState, AppError> {
     })
 }
 
-/// Work that falls due with time (surveys closing at `closes_at`). Every
-/// instance runs it; each step is an idempotent conditional update.
+/// Work that falls due with time: surveys closing at `closes_at`, and the
+/// nightly rewrite of recent responses. Every instance runs it; each step is
+/// idempotent.
 fn spawn_ticker(state: web::Data<AppState>) {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return;
     };
     runtime.spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(15));
+        let mut rewritten_on = None;
         loop {
             every.tick().await;
             if let Err(e) = state.db(surveys::store::close_due).await {
                 tracing::warn!(error = %e, "closing due surveys failed");
+            }
+            // 01:00–05:00 UTC is night in Norway (UTC+1/+2): the table lock
+            // and vacuum of the rewrite go unnoticed.
+            let now = chrono::Utc::now();
+            let night = (1..5).contains(&chrono::Timelike::hour(&now));
+            if night && rewritten_on != Some(now.date_naive()) {
+                rewritten_on = Some(now.date_naive());
+                match state.db(answering::reshuffle::rewrite_recent).await {
+                    Ok(n) => {
+                        tracing::info!(responses = n, "recent responses rewritten in random order")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "rewriting recent responses failed"),
+                }
             }
         }
     });

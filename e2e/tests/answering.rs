@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use tillit_e2e::{reflows_at_320, artifacts, axe, Browser, Server};
+use tillit_e2e::{artifacts, axe, reflows_at_320, Browser, Server};
 
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     for _ in 0..100 {
@@ -24,7 +24,6 @@ async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
 async fn heading(c: &Client) -> String {
     wait_for(c, "#step-heading").await.text().await.unwrap()
 }
-
 
 /// Picks the first option of every question on the page.
 async fn answer_page(c: &Client) -> usize {

@@ -4,5 +4,6 @@
 
 pub mod check;
 pub mod notice;
+pub mod reshuffle;
 pub mod routes;
 pub mod store;

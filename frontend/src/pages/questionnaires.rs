@@ -90,15 +90,16 @@ fn Version(
     open: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let json = serde_json::to_string_pretty(&v.content).unwrap_or_default();
-    let download = format!(
-        "data:application/json;charset=utf-8,{}",
-        client::enc(&json)
-    );
+    let download = format!("data:application/json;charset=utf-8,{}", client::enc(&json));
     let file_name = format!("questionnaire-v{}.json", v.summary.version);
     let draft = v.summary.status == VersionStatus::Draft;
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let (id, title, content) = (v.summary.id.clone(), v.summary.title.clone(), v.content.clone());
+    let (id, title, content) = (
+        v.summary.id.clone(),
+        v.summary.title.clone(),
+        v.content.clone(),
+    );
     let new_draft = move |_| {
         let body = QuestionnaireDraft {
             title: title.clone(),
@@ -153,7 +154,9 @@ fn Editor(
     let file: NodeRef<leptos::html::Input> = NodeRef::new();
     let id = StoredValue::new(id);
     let load_file = move |_| {
-        let Some(input) = file.get_untracked() else { return };
+        let Some(input) = file.get_untracked() else {
+            return;
+        };
         spawn_local(async move {
             if let Some(s) = crate::pages::import::read_file(&input).await {
                 text.set(s);
@@ -170,7 +173,10 @@ fn Editor(
             Err(e) => {
                 error.set(Some(ApiError::local(
                     "content",
-                    format!("{} ({e})", crate::i18n::tr(crate::i18n::saved_lang(), K::InvalidJson)),
+                    format!(
+                        "{} ({e})",
+                        crate::i18n::tr(crate::i18n::saved_lang(), K::InvalidJson)
+                    ),
                 )));
                 return;
             }
@@ -196,7 +202,10 @@ fn Editor(
         confirm.set(false);
         busy.set(true);
         spawn_local(async move {
-            let path = format!("/api/questionnaires/{}/publish", client::enc(&id.get_value()));
+            let path = format!(
+                "/api/questionnaires/{}/publish",
+                client::enc(&id.get_value())
+            );
             match client::post_empty(&path).await {
                 Ok(()) => {
                     reload();
