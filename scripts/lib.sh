@@ -142,6 +142,13 @@ ensure_python_tools() {
   export TILLIT_SMTPD_PYTHON="$TILLIT_VENV/bin/python"
 }
 
+# The mail tests make a throwaway CA and relay certificate with openssl.
+ensure_openssl() {
+  command -v openssl >/dev/null && return 0
+  say "Installing openssl (Debian package)"
+  apt_install openssl || die "openssl is missing: install the Debian package openssl"
+}
+
 validate_openapi() {
   ensure_python_tools
   "$TILLIT_VENV/bin/openapi-spec-validator" openapi/openapi.json

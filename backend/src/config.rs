@@ -16,6 +16,9 @@ pub struct Config {
     /// Whether the key file may be created when missing (dev only).
     pub generate_signing_key: bool,
     pub smtp_url: Option<String>,
+    /// A PEM file of the CA that signed the relay's certificate, for relays
+    /// on an internal CA; public CAs are trusted without it.
+    pub smtp_ca_file: Option<PathBuf>,
     pub log: String,
     /// Folder holding the built SPA (`index.html` and its assets).
     pub static_dir: PathBuf,
@@ -60,6 +63,7 @@ impl Config {
             signing_key_file,
             generate_signing_key,
             smtp_url: var("TILLIT_SMTP_URL"),
+            smtp_ca_file: var("TILLIT_SMTP_CA_FILE").map(PathBuf::from),
             log: var("RUST_LOG").unwrap_or_else(|| "info".into()),
             static_dir: PathBuf::from(
                 var("TILLIT_STATIC_DIR").unwrap_or_else(|| "frontend/dist".into()),

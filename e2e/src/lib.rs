@@ -1,7 +1,7 @@
 //! Starts the real `tillit` binary against a fresh database, and headless
 //! Chromium through ChromeDriver. Everything is torn down on drop.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -211,6 +211,20 @@ impl Server {
     }
 }
 
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    l.local_addr().expect("addr").port()
+}
+
+async fn wait_for_port(port: u16) {
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// A real SMTP server (aiosmtpd, from PyPI) writing what it receives to a maildir.
 pub struct SmtpSink {
     pub port: u16,
@@ -228,11 +242,97 @@ impl SmtpSink {
         SmtpSink::start_with("aiosmtpd.handlers.Sink").await
     }
 
-    async fn start_with(handler: &str) -> SmtpSink {
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-            l.local_addr().expect("addr").port()
+    /// A relay that requires STARTTLS and a login, with a certificate for
+    /// `localhost` from a throwaway CA. Returns the relay and the CA file.
+    pub async fn start_tls(user: &str, password: &str) -> (SmtpSink, PathBuf) {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("tillit-tls-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("tls dir");
+        let sh = |args: &[&str]| {
+            let ok = std::process::Command::new("openssl")
+                .args(args)
+                .current_dir(&dir)
+                .stderr(std::process::Stdio::null())
+                .status()
+                .expect("openssl (scripts/test installs it)")
+                .success();
+            assert!(ok, "openssl {args:?}");
         };
+        sh(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Tillit test CA",
+        ]);
+        sh(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "relay.key",
+            "-out",
+            "relay.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        std::fs::write(
+            dir.join("san.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+        )
+        .expect("ext");
+        sh(&[
+            "x509",
+            "-req",
+            "-in",
+            "relay.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "relay.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+        ]);
+        let maildir = dir.join("mail");
+        let python = std::env::var("TILLIT_SMTPD_PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("smtp/tls_relay.py");
+        let child = Command::new(python)
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir.join("relay.pem"))
+            .arg(dir.join("relay.key"))
+            .arg(&maildir)
+            .args([user, password])
+            .kill_on_drop(true)
+            .spawn()
+            .expect("aiosmtpd (scripts/test installs it)");
+        wait_for_port(port).await;
+        (
+            SmtpSink {
+                port,
+                maildir,
+                child,
+            },
+            dir.join("ca.pem"),
+        )
+    }
+
+    async fn start_with(handler: &str) -> SmtpSink {
+        let port = free_port();
         let maildir = std::env::temp_dir().join(format!("tillit-smtp-{}", uuid::Uuid::new_v4()));
         let python = std::env::var("TILLIT_SMTPD_PYTHON").unwrap_or_else(|_| "python3".into());
         let child = Command::new(python)
@@ -253,12 +353,7 @@ impl SmtpSink {
             .kill_on_drop(true)
             .spawn()
             .expect("aiosmtpd (scripts/test installs it)");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_for_port(port).await;
         SmtpSink {
             port,
             maildir,

@@ -1,5 +1,6 @@
 //! SURV-2 against a real SMTP server process: every invitation once, and
-//! never twice even when the sender is killed mid-batch.
+//! never twice even when the sender is killed mid-batch; through a relay
+//! that requires STARTTLS and a login, as agencies run them.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -91,4 +92,65 @@ async fn surv_2_a_sender_killed_mid_batch_never_sends_twice() {
     // are left uncertain; the rest of the batch goes out after the restart.
     assert!(msgs.len() >= 300 - 16, "only {total} of 300 mails went out");
     drop(s);
+}
+
+#[tokio::test]
+async fn surv_2_mail_goes_through_a_relay_that_requires_starttls_and_a_login() {
+    let (sink, ca) = SmtpSink::start_tls("tillit", "s3cret pass").await;
+    // `localhost`: the name on the relay's certificate, which must verify.
+    let url = format!(
+        "smtp://tillit:s3cret%20pass@localhost:{}?tls=required",
+        sink.port
+    );
+    let env = [
+        ("TILLIT_SMTP_URL", url.as_str()),
+        ("TILLIT_SMTP_CA_FILE", ca.to_str().unwrap()),
+    ];
+    let s = Server::start(tillit_e2e::Place::fresh(), &env).await;
+    assert_eq!(wait_until(&sink, 300, 60).await, 300);
+    let per = recipients(&sink.messages());
+    assert!(per.values().all(|n| *n == 1));
+    drop(s);
+}
+
+#[tokio::test]
+async fn surv_2_a_wrong_relay_password_sends_nothing_and_keeps_the_mail_queued() {
+    let (sink, ca) = SmtpSink::start_tls("tillit", "s3cret pass").await;
+    let url = format!("smtp://tillit:wrong@localhost:{}?tls=required", sink.port);
+    let env = [
+        ("TILLIT_SMTP_URL", url.as_str()),
+        ("TILLIT_SMTP_CA_FILE", ca.to_str().unwrap()),
+    ];
+    let place = tillit_e2e::Place::fresh();
+    let db = place.database_url.clone();
+    let s = Server::start(place, &env).await;
+    // Refused logins are the relay's set-up, not the recipients': the mails
+    // that met the refusal wait for a retry (with back-off), the rest of the
+    // batch is not even tried, and nothing fails for good.
+    let mut retried = 0;
+    for _ in 0..100 {
+        retried = outbox_count(&db, "pending", 1);
+        if retried > 0 && outbox_count(&db, "sending", 0) == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!((1..=16).contains(&retried), "{retried} mails tried");
+    assert_eq!(outbox_count(&db, "pending", 0), 300, "all still to send");
+    assert_eq!(sink.count(), 0);
+    drop(s);
+}
+
+/// Outbox rows in `status` tried at least `attempts` times.
+fn outbox_count(database_url: &str, status: &str, attempts: i32) -> i64 {
+    use diesel::prelude::*;
+    use tillit_backend::db::schema::mail_outbox;
+    let pool = tillit_backend::db::connect(database_url, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    tillit_backend::db_run!(&mut *conn, |c| mail_outbox::table
+        .filter(mail_outbox::status.eq(status))
+        .filter(mail_outbox::attempts.ge(attempts))
+        .count()
+        .get_result(c))
+    .unwrap()
 }

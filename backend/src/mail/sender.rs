@@ -2,7 +2,7 @@
 //! into `.eml` files in the data folder (the demo).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use lettre::message::Mailbox;
 use lettre::transport::smtp::client::SmtpConnection;
@@ -28,9 +28,17 @@ pub enum Mailer {
 impl Mailer {
     pub fn from_config(config: &Config) -> Result<Mailer, AppError> {
         match &config.smtp_url {
-            Some(url) => Relay::from_url(url)
-                .map(Mailer::Smtp)
-                .map_err(|e| AppError::internal(format!("TILLIT_SMTP_URL is not usable: {e}"))),
+            Some(url) => {
+                let ca = match &config.smtp_ca_file {
+                    Some(path) => Some(std::fs::read(path).map_err(|e| {
+                        AppError::internal(format!("TILLIT_SMTP_CA_FILE {}: {e}", path.display()))
+                    })?),
+                    None => None,
+                };
+                Relay::from_url(url, ca.as_deref())
+                    .map(Mailer::Smtp)
+                    .map_err(|e| AppError::internal(format!("TILLIT_SMTP_URL is not usable: {e}")))
+            }
             None => {
                 let dir = config.data_dir.join("mail");
                 std::fs::create_dir_all(&dir).map_err(AppError::internal)?;
@@ -44,6 +52,9 @@ impl Mailer {
 struct Line<'a> {
     mailer: &'a Mailer,
     conn: Option<SmtpConnection>,
+    /// Set by any worker that could not reach or log in to the relay: the
+    /// batch stops there rather than knock on a closed door for every mail.
+    relay_down: &'a AtomicBool,
 }
 
 impl Line<'_> {
@@ -59,7 +70,12 @@ impl Line<'_> {
         };
         let mut conn = match self.conn.take().map_or_else(|| relay.checkout(), Ok) {
             Ok(c) => c,
-            Err(e) => return Outcome::Retry(e.to_string()),
+            Err(e) => {
+                if !self.relay_down.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %e, "mail relay unavailable; the batch waits for a retry");
+                }
+                return Outcome::Retry(e.to_string());
+            }
         };
         match smtp::send(&mut conn, msg) {
             Ok(()) => {
@@ -133,7 +149,8 @@ fn record(state: &AppState, done: &mut Vec<(Job, Outcome)>) {
     done.clear();
 }
 
-/// Claims and sends one batch; returns how many were claimed.
+/// Claims and sends one batch; returns how many were claimed, or 0 when
+/// the relay could not be reached, so that the caller pauses.
 pub fn run_once(state: &AppState, mailer: &Mailer, batch: i64) -> Result<usize, AppError> {
     let from = from_address(&state.config)?;
     let (jobs, contexts): (Vec<Job>, HashMap<String, Context>) = {
@@ -146,12 +163,18 @@ pub fn run_once(state: &AppState, mailer: &Mailer, batch: i64) -> Result<usize, 
     // SMTP is a conversation of round trips: several at once keep the line busy.
     let workers = SENDERS.min(jobs.len().max(1));
     let next = AtomicUsize::new(0);
+    let relay_down = AtomicBool::new(false);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
-                let mut line = Line { mailer, conn: None };
+                let mut line = Line {
+                    mailer,
+                    conn: None,
+                    relay_down: &relay_down,
+                };
                 let mut done = Vec::with_capacity(RECORD_EVERY);
-                loop {
+                // Rows left untouched stay leased and are claimed again later.
+                while !relay_down.load(Ordering::Relaxed) {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     let ctx = contexts.get(&job.invitation_id).filter(|c| c.wants(job));
@@ -175,5 +198,8 @@ pub fn run_once(state: &AppState, mailer: &Mailer, batch: i64) -> Result<usize, 
             });
         }
     });
+    if relay_down.load(Ordering::Relaxed) {
+        return Ok(0);
+    }
     Ok(jobs.len())
 }

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use lettre::transport::smtp::Error;
@@ -41,11 +41,24 @@ pub struct Relay {
     security: Security,
     credentials: Option<Credentials>,
     hello: ClientId,
+    /// An extra trusted root, for a relay on an internal CA.
+    ca: Option<Certificate>,
     idle: Mutex<Vec<(SmtpConnection, Instant)>>,
 }
 
 impl Relay {
-    pub fn from_url(raw: &str) -> Result<Relay, String> {
+    pub fn from_url(raw: &str, ca_pem: Option<&[u8]>) -> Result<Relay, String> {
+        let ca = match ca_pem {
+            // lettre accepts a PEM without certificates; a wrong file should not pass.
+            Some(pem) if !String::from_utf8_lossy(pem).contains("-----BEGIN CERTIFICATE-----") => {
+                return Err("the CA file holds no PEM certificate".into())
+            }
+            Some(pem) => Some(
+                Certificate::from_pem(pem)
+                    .map_err(|e| format!("the CA file is not a PEM certificate: {e}"))?,
+            ),
+            None => None,
+        };
         let url = url::Url::parse(raw).map_err(|e| e.to_string())?;
         let host = url.host_str().ok_or("the URL names no host")?.to_string();
         let tls = url
@@ -80,12 +93,19 @@ impl Relay {
             security,
             credentials,
             hello: ClientId::default(),
+            ca,
             idle: Mutex::new(Vec::new()),
         })
     }
 
     fn connect(&self) -> Result<SmtpConnection, Error> {
-        let tls = || TlsParameters::new(self.host.clone());
+        let tls = || {
+            let mut b = TlsParameters::builder(self.host.clone());
+            if let Some(ca) = &self.ca {
+                b = b.add_root_certificate(ca.clone());
+            }
+            b.build()
+        };
         let wrapper = match self.security {
             Security::Wrapper => Some(tls()?),
             _ => None,
@@ -199,18 +219,19 @@ mod tests {
 
     #[test]
     fn surv_2_relay_urls_read_like_lettres() {
-        let r = Relay::from_url("smtp://127.0.0.1:2525").unwrap();
+        let r = Relay::from_url("smtp://127.0.0.1:2525", None).unwrap();
         assert_eq!((r.port, r.security), (2525, Security::Plain));
         assert!(r.credentials.is_none());
-        let r = Relay::from_url("smtp://u%40x:p%2Fw@mail.example?tls=required").unwrap();
+        let r = Relay::from_url("smtp://u%40x:p%2Fw@mail.example?tls=required", None).unwrap();
         assert_eq!(
             (r.port, r.security),
             (587, Security::StartTls { required: true })
         );
         assert!(r.credentials.is_some());
-        let r = Relay::from_url("smtps://mail.example").unwrap();
+        let r = Relay::from_url("smtps://mail.example", None).unwrap();
         assert_eq!((r.port, r.security), (465, Security::Wrapper));
-        assert!(Relay::from_url("http://mail.example").is_err());
-        assert!(Relay::from_url("not a url").is_err());
+        assert!(Relay::from_url("http://mail.example", None).is_err());
+        assert!(Relay::from_url("not a url", None).is_err());
+        assert!(Relay::from_url("smtp://mail.example", Some(b"not pem")).is_err());
     }
 }

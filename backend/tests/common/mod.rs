@@ -82,6 +82,7 @@ impl TestApp {
             signing_key_file: dir.0.join("signing.key"),
             generate_signing_key: true,
             smtp_url: None,
+            smtp_ca_file: None,
             log: "warn".into(),
             static_dir: dir.0.join("static"),
             db_pool_size: 4,
