@@ -216,13 +216,23 @@ fn free_port() -> u16 {
     l.local_addr().expect("addr").port()
 }
 
-async fn wait_for_port(port: u16) {
+/// Starts a Python SMTP server (the venv's, with aiosmtpd) and waits until
+/// it listens on `port`.
+async fn python(port: u16, args: impl FnOnce(&mut Command)) -> Child {
+    let python = std::env::var("TILLIT_SMTPD_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut cmd = Command::new(python);
+    args(&mut cmd);
+    let child = cmd
+        .kill_on_drop(true)
+        .spawn()
+        .expect("aiosmtpd (scripts/test installs it)");
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
+            break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    child
 }
 
 /// A real SMTP server (aiosmtpd, from PyPI) writing what it receives to a maildir.
@@ -308,19 +318,16 @@ impl SmtpSink {
             "san.ext",
         ]);
         let maildir = dir.join("mail");
-        let python = std::env::var("TILLIT_SMTPD_PYTHON").unwrap_or_else(|_| "python3".into());
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("smtp/tls_relay.py");
-        let child = Command::new(python)
-            .arg(script)
-            .arg(port.to_string())
-            .arg(dir.join("relay.pem"))
-            .arg(dir.join("relay.key"))
-            .arg(&maildir)
-            .args([user, password])
-            .kill_on_drop(true)
-            .spawn()
-            .expect("aiosmtpd (scripts/test installs it)");
-        wait_for_port(port).await;
+        let child = python(port, |cmd| {
+            cmd.arg(script)
+                .arg(port.to_string())
+                .arg(dir.join("relay.pem"))
+                .arg(dir.join("relay.key"))
+                .arg(&maildir)
+                .args([user, password]);
+        })
+        .await;
         (
             SmtpSink {
                 port,
@@ -334,26 +341,14 @@ impl SmtpSink {
     async fn start_with(handler: &str) -> SmtpSink {
         let port = free_port();
         let maildir = std::env::temp_dir().join(format!("tillit-smtp-{}", uuid::Uuid::new_v4()));
-        let python = std::env::var("TILLIT_SMTPD_PYTHON").unwrap_or_else(|_| "python3".into());
-        let child = Command::new(python)
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                handler,
-            ])
-            .args(if handler.ends_with("Mailbox") {
-                vec![maildir.clone()]
-            } else {
-                vec![]
-            })
-            .kill_on_drop(true)
-            .spawn()
-            .expect("aiosmtpd (scripts/test installs it)");
-        wait_for_port(port).await;
+        let listen = format!("127.0.0.1:{port}");
+        let child = python(port, |cmd| {
+            cmd.args(["-m", "aiosmtpd", "-n", "-l", &listen, "-c", handler]);
+            if handler.ends_with("Mailbox") {
+                cmd.arg(&maildir);
+            }
+        })
+        .await;
         SmtpSink {
             port,
             maildir,

@@ -154,3 +154,47 @@ fn outbox_count(database_url: &str, status: &str, attempts: i32) -> i64 {
         .get_result(c))
     .unwrap()
 }
+
+#[tokio::test]
+async fn surv_2_two_instances_on_one_database_send_each_mail_once() {
+    let sink = SmtpSink::start().await;
+    let url = format!("smtp://127.0.0.1:{}", sink.port);
+    // Seed and queue the demo's 300 invitations with no sender running, so
+    // both instances start on a full outbox.
+    let first = Server::start(
+        tillit_e2e::Place::fresh(),
+        &[
+            ("TILLIT_SMTP_URL", url.as_str()),
+            ("TILLIT_MAIL_SENDER", "off"),
+        ],
+    )
+    .await;
+    let place = first.kill().await;
+    let twin = tillit_e2e::Place {
+        data_dir: place.data_dir.clone(),
+        database_url: place.database_url.clone(),
+    };
+    let env_a = [
+        ("TILLIT_SMTP_URL", url.as_str()),
+        ("TILLIT_MAIL_FROM", "Instance A <a@tillit.invalid>"),
+    ];
+    let env_b = [
+        ("TILLIT_SMTP_URL", url.as_str()),
+        ("TILLIT_MAIL_FROM", "Instance B <b@tillit.invalid>"),
+    ];
+    let (a, b) = tokio::join!(Server::start(place, &env_a), Server::start(twin, &env_b));
+    assert_eq!(wait_until(&sink, 300, 60).await, 300);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let msgs = sink.messages();
+    let per = recipients(&msgs);
+    assert_eq!(msgs.len(), 300, "no mail twice");
+    assert!(per.values().all(|n| *n == 1), "someone got a mail twice");
+    let from = |who: &str| msgs.iter().filter(|m| m.contains(who)).count();
+    let (by_a, by_b) = (from("<a@tillit.invalid>"), from("<b@tillit.invalid>"));
+    assert_eq!(by_a + by_b, 300);
+    assert!(
+        by_a > 0 && by_b > 0,
+        "both instances sent: A {by_a}, B {by_b}"
+    );
+    drop((a, b));
+}
