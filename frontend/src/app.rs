@@ -88,7 +88,7 @@ fn Header() -> impl IntoView {
                     <button type="button" class="link" on:click=logout.clone()>{t(K::Logout)}</button>
                 </Show>
             </div>
-            <nav aria-label="Hovedmeny">
+            <nav aria-label=t(K::MainMenu)>
                 <ul>
                     {move || {
                         let links: Vec<(&'static str, K)> = match role() {

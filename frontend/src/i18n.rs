@@ -226,6 +226,7 @@ pub enum K {
     FlagSensitive,
     FlagHealth,
     FlagLeadership,
+    MainMenu,
 }
 
 pub fn tr(lang: Lang, key: K) -> &'static str {
@@ -680,6 +681,9 @@ pub fn tr(lang: Lang, key: K) -> &'static str {
         (FlagLeadership, Nb) => "ledelse",
         (FlagLeadership, Nn) => "leiing",
         (FlagLeadership, En) => "leadership",
+        (MainMenu, Nb) => "Hovedmeny",
+        (MainMenu, Nn) => "Hovudmeny",
+        (MainMenu, En) => "Main menu",
     }
 }
 

@@ -183,7 +183,7 @@ async fn submit_all(
         .map(|(i, (token, jwt))| {
             let n = i + offset;
             let answers: serde_json::Map<String, Value> = keys.iter().enumerate().map(|(j, k)| (k.clone(), json!((n + j) % 4 + 1))).collect();
-            let body = json!({"token": token, "receipt": format!("BENCH-{n:06}-RECEIPT-CODE"), "answers": answers, "research_consent": n % 2 == 0});
+            let body = json!({"token": token, "receipt": format!("BENCH-{n:06}-RECEIPT-CODE"), "answers": answers, "research_consent": n.is_multiple_of(2)});
             let (http, url, jwt) = (http.clone(), s.url("/api/respond/submit"), jwt.clone());
             let at = rate.map(|r| started + Duration::from_secs_f64(i as f64 / r));
             tokio::spawn(async move {
