@@ -8,7 +8,11 @@
 //! out may or may not have gone out: it becomes `uncertain` and is never
 //! sent again, so nobody gets the same mail twice. A sender that dies loses
 //! at most the mails it had in flight (one per worker); the rest of its
-//! batch is leased again.
+//! batch is leased again. Outcomes are written in groups (`RECORD_EVERY`),
+//! so a death can also leave mails that did go out marked `uncertain`:
+//! imprecise bookkeeping, never a second mail.
+//!
+//! SMTP goes through `smtp`, not lettre's transport: see there for why.
 
 pub mod compose;
 pub mod outbox;
