@@ -90,6 +90,7 @@ pub fn prepare(config: config::Config) -> Result<AppState, AppError> {
         keys,
         config,
         routes: Arc::new(route_table(&openapi())),
+        questionnaires: Arc::default(),
     })
 }
 

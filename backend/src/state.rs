@@ -15,6 +15,8 @@ pub struct AppState {
     pub config: Config,
     /// The API's paths and methods, for 404 versus 405 on unknown requests.
     pub routes: Arc<Vec<(String, Vec<String>)>>,
+    /// Published questionnaires, parsed once (they never change).
+    pub questionnaires: Arc<crate::questionnaire::store::Frozen>,
 }
 
 impl AppState {

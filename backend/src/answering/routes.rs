@@ -13,7 +13,7 @@ use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::openapi::ProblemResponse;
-use crate::questionnaire::store as questionnaires;
+use crate::questionnaire::store::Frozen;
 use crate::state::AppState;
 use crate::surveys::store::{self as surveys, SurveyRow};
 
@@ -45,11 +45,11 @@ fn require_open(s: &SurveyRow) -> Result<(), AppError> {
 
 fn survey_for(
     conn: &mut DbConn,
+    frozen: &Frozen,
     s: &SurveyRow,
     processor: &str,
 ) -> Result<RespondentSurvey, AppError> {
-    let version = questionnaires::get(conn, &s.questionnaire_version_id)?;
-    let q = version.content()?;
+    let q = frozen.content(conn, &s.questionnaire_version_id)?;
     let modules = s.module_list();
     let agency = crate::agencies::store::get(conn, &s.agency_id)?;
     Ok(RespondentSurvey {
@@ -58,7 +58,7 @@ fn survey_for(
         closes_at: crate::util::utc(s.closes_at),
         notice: notice::notice(&agency.name, processor),
         topics: check::topics_of(&q, &modules),
-        scales: q.scales,
+        scales: q.scales.clone(),
     })
 }
 
@@ -85,6 +85,7 @@ async fn start_session(
 ) -> Result<web::Json<RespondentSession>, AppError> {
     let token = body.0.token;
     let processor = state.config.processor_name.clone();
+    let frozen = state.questionnaires.clone();
     let (inv, survey, content) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -103,7 +104,7 @@ async fn start_session(
                     &respondent_actor(),
                     Event::new("respondent.session", "survey", Some(&s.id)),
                 )?;
-                let content = survey_for(conn, &s, &processor)?;
+                let content = survey_for(conn, &frozen, &s, &processor)?;
                 Ok((inv, s, content))
             })
         })
@@ -144,11 +145,12 @@ async fn respondent_survey(
 ) -> Result<web::Json<RespondentSurvey>, AppError> {
     let (agency, survey, _) = respondent_scope(&auth)?;
     let processor = state.config.processor_name.clone();
+    let frozen = state.questionnaires.clone();
     let s = state
         .db(move |conn| {
             let s = surveys::get(conn, &agency, &survey)?;
             require_open(&s)?;
-            survey_for(conn, &s, &processor)
+            survey_for(conn, &frozen, &s, &processor)
         })
         .await?;
     Ok(web::Json(s))
@@ -194,22 +196,24 @@ async fn submit(
     }
     let answers_json = serde_json::to_string(&sub.answers).map_err(AppError::internal)?;
     let receipt = sub.receipt.clone();
+    let frozen = state.questionnaires.clone();
     state
         .db(move |conn| {
+            // Reading and checking need no write lock; only what follows does.
+            let inv = store::invitation_by_token(conn, &sub.token)?.ok_or(AppError::NotFound)?;
+            if inv.survey_id != survey_id || inv.unit_id != unit {
+                return Err(AppError::NotFound);
+            }
+            let s = surveys::get(conn, &agency, &survey_id)?;
+            require_open(&s)?;
+            let q = frozen.content(conn, &s.questionnaire_version_id)?;
+            let errors = check::answers(&q, &check::topics_of(&q, &s.module_list()), &sub.answers);
+            if !errors.is_empty() {
+                return Err(AppError::Invalid(errors));
+            }
             write_tx(conn, |conn| {
-                let inv =
-                    store::invitation_by_token(conn, &sub.token)?.ok_or(AppError::NotFound)?;
-                if inv.survey_id != survey_id || inv.unit_id != unit {
-                    return Err(AppError::NotFound);
-                }
-                let s = surveys::get(conn, &agency, &survey_id)?;
-                require_open(&s)?;
-                let q = questionnaires::get(conn, &s.questionnaire_version_id)?.content()?;
-                let modules = s.module_list();
-                let errors = check::answers(&q, &check::topics_of(&q, &modules), &sub.answers);
-                if !errors.is_empty() {
-                    return Err(AppError::Invalid(errors));
-                }
+                // The survey may have closed meanwhile.
+                require_open(&surveys::get(conn, &agency, &survey_id)?)?;
                 let outcome = store::submit(
                     conn,
                     &inv.id,
