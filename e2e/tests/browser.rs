@@ -232,6 +232,11 @@ async fn q_4_the_institute_drafts_saves_and_publishes_a_questionnaire_version() 
     // Publishing asks first, then freezes the version.
     click(c, Locator::XPath("//form//button[contains(., 'Publiser')]")).await;
     wait_text(c, "[role=alertdialog]", "aldri endres").await;
+    let focused = c.active_element().await.unwrap().text().await.unwrap();
+    assert!(
+        focused.contains("Ja"),
+        "the confirmation takes the focus, not {focused:?}"
+    );
     click(
         c,
         Locator::XPath("//div[@role='alertdialog']//button[contains(., 'Ja')]"),

@@ -103,3 +103,30 @@ where
         Some(Ok(v)) => ok(v).into_any(),
     }
 }
+
+/// A question that needs a yes before something that cannot be undone. It
+/// takes the focus, so keyboard and screen-reader users land on it; Escape
+/// says no.
+#[component]
+pub fn Confirm(
+    text: K,
+    on_yes: impl Fn() + Send + Sync + 'static,
+    on_no: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let yes: NodeRef<leptos::html::Button> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(b) = yes.get() {
+            let _ = b.focus();
+        }
+    });
+    view! {
+        <div class="card warn-box" role="alertdialog" aria-labelledby="confirm-text"
+            on:keydown=move |ev| if ev.key() == "Escape" { on_no() }>
+            <p id="confirm-text">{t(text)}</p>
+            <div class="actions">
+                <button type="button" class="primary" node_ref=yes on:click=move |_| on_yes()>{t(K::Confirm)}</button>
+                <button type="button" on:click=move |_| on_no()>{t(K::Cancel)}</button>
+            </div>
+        </div>
+    }
+}

@@ -11,7 +11,7 @@ use tillit_api::{
 
 use crate::app::require_login;
 use crate::client::{self, ApiError};
-use crate::components::{fetch_into, show, ErrorBox, Loaded};
+use crate::components::{fetch_into, show, Confirm, ErrorBox, Loaded};
 use crate::i18n::{t, Lang, K};
 
 #[component]
@@ -198,7 +198,7 @@ fn Editor(
             busy.set(false);
         });
     };
-    let publish = move |_| {
+    let publish = move || {
         confirm.set(false);
         busy.set(true);
         spawn_local(async move {
@@ -233,13 +233,7 @@ fn Editor(
         </form>
         <p role="status">{move || saved.get().then(|| t(K::Saved)())}</p>
         {move || confirm.get().then(|| view! {
-            <div class="card warn-box" role="alertdialog" aria-labelledby="qp-confirm">
-                <p id="qp-confirm">{t(K::ConfirmPublishQ)}</p>
-                <div class="actions">
-                    <button type="button" class="primary" on:click=publish>{t(K::Confirm)}</button>
-                    <button type="button" on:click=move |_| confirm.set(false)>{t(K::Cancel)}</button>
-                </div>
-            </div>
+            <Confirm text=K::ConfirmPublishQ on_yes=publish on_no=move || confirm.set(false)/>
         })}
         {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
     }

@@ -11,7 +11,7 @@ use tillit_api::{
 
 use crate::app::require_login;
 use crate::client::{self, ApiError};
-use crate::components::{fetch_into, show, ErrorBox, Loaded};
+use crate::components::{fetch_into, show, Confirm, ErrorBox, Loaded};
 use crate::i18n::{t, Lang, K};
 
 fn state_key(s: SurveyState) -> K {
@@ -106,13 +106,11 @@ pub fn Surveys() -> impl IntoView {
                 }.into_any()
             })}
             {move || confirm.get().map(|(id, action)| view! {
-                <div class="card warn-box" role="alertdialog" aria-labelledby="confirm-text">
-                    <p id="confirm-text">{t(if action == "launch" { K::ConfirmLaunch } else { K::ConfirmClose })}</p>
-                    <div class="actions">
-                        <button type="button" class="primary" on:click=move |_| act(id.clone(), action)>{t(K::Confirm)}</button>
-                        <button type="button" on:click=move |_| confirm.set(None)>{t(K::Cancel)}</button>
-                    </div>
-                </div>
+                <Confirm
+                    text=if action == "launch" { K::ConfirmLaunch } else { K::ConfirmClose }
+                    on_yes=move || act(id.clone(), action)
+                    on_no=move || confirm.set(None)
+                />
             })}
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
             <Show when=move || rates_for.get().is_some()>
