@@ -33,13 +33,13 @@ fn respondent_actor() -> Actor {
     }
 }
 
+const CLOSED: &str = "The survey has closed. Thank you for your interest.";
+
 fn require_open(s: &SurveyRow) -> Result<(), AppError> {
     match s.state.as_str() {
         "open" if s.closes_at > crate::util::now() => Ok(()),
         "draft" => Err(AppError::NotFound),
-        _ => Err(AppError::Gone(
-            "The survey has closed. Thank you for your interest.".into(),
-        )),
+        _ => Err(AppError::Gone(CLOSED.into())),
     }
 }
 
@@ -212,8 +212,6 @@ async fn submit(
                 return Err(AppError::Invalid(errors));
             }
             write_tx(conn, |conn| {
-                // The survey may have closed meanwhile.
-                require_open(&surveys::get(conn, &agency, &survey_id)?)?;
                 let outcome = store::submit(
                     conn,
                     &inv.id,
@@ -239,6 +237,7 @@ async fn submit(
                     Submitted::AlreadyAnswered => Err(AppError::conflict(
                         "This survey has already been answered with this link.",
                     )),
+                    Submitted::Closed => Err(AppError::Gone(CLOSED.into())),
                 }
             })
         })

@@ -1,10 +1,10 @@
 use diesel::prelude::*;
 
-use crate::db::schema::{invitation_tokens, invitations, responses};
+use crate::db::schema::{invitation_tokens, invitations, responses, surveys};
 use crate::db::DbConn;
 use crate::db_run;
 use crate::error::AppError;
-use crate::util::{new_id, random_token, sha256_hex};
+use crate::util::{new_id, now, random_token, sha256_hex};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = invitations)]
@@ -51,6 +51,8 @@ pub enum Submitted {
     Repeat,
     /// Answered before, from somewhere else.
     AlreadyAnswered,
+    /// The survey closed after the answers were checked.
+    Closed,
 }
 
 pub struct NewResponse<'a> {
@@ -62,17 +64,25 @@ pub struct NewResponse<'a> {
 }
 
 /// Marks the invitation answered and stores the response, in the caller's
-/// transaction. The conditional update makes two racing submits count once.
+/// transaction. The conditional update makes two racing submits count once,
+/// and counts nothing once the survey has closed.
 pub fn submit(
     conn: &mut DbConn,
     invitation_id: &str,
     r: &NewResponse<'_>,
 ) -> Result<Submitted, AppError> {
     let receipt_hash = sha256_hex(r.receipt.as_bytes());
+    let t = now();
+    let open = surveys::table
+        .filter(surveys::id.eq(r.survey_id))
+        .filter(surveys::state.eq("open"))
+        .filter(surveys::closes_at.gt(t))
+        .select(surveys::id);
     let marked = db_run!(conn, |c| diesel::update(
         invitations::table
             .filter(invitations::id.eq(invitation_id))
             .filter(invitations::answered.eq(false))
+            .filter(invitations::survey_id.eq_any(open))
     )
     .set(invitations::answered.eq(true))
     .execute(c))?;
@@ -82,10 +92,14 @@ pub fn submit(
             .filter(responses::survey_id.eq(r.survey_id))
             .count()
             .get_result(c))?;
-        return Ok(if seen > 0 {
-            Submitted::Repeat
-        } else {
+        if seen > 0 {
+            return Ok(Submitted::Repeat);
+        }
+        let still_open: i64 = db_run!(conn, |c| open.count().get_result(c))?;
+        return Ok(if still_open > 0 {
             Submitted::AlreadyAnswered
+        } else {
+            Submitted::Closed
         });
     }
     // ANON-1: no invitation, employee, token or time finer than the day.
