@@ -94,19 +94,26 @@ pub fn record(
     db_run!(conn, |c| append(c, chain, actor, &ev))
 }
 
-/// A chain's head row, made on its first entry (racing first entries on
-/// PostgreSQL both insert; one wins, the other's insert does nothing).
-macro_rules! start_chain {
-    ($c:ident, $chain:ident) => {
-        diesel::insert_into(audit_heads::table)
-            .values((
-                audit_heads::chain.eq($chain),
-                audit_heads::seq.eq(0i64),
-                audit_heads::hash.eq(GENESIS),
-            ))
-            .on_conflict_do_nothing()
-            .execute($c)?
-    };
+/// The chain's head, read with `$read`; its row is made on the chain's first
+/// entry (racing first entries on PostgreSQL both insert, one does nothing).
+macro_rules! head_or_start {
+    ($c:ident, $chain:ident, $read:expr) => {{
+        let read = $read;
+        match read(&mut *$c)? {
+            Some(head) => head,
+            None => {
+                diesel::insert_into(audit_heads::table)
+                    .values((
+                        audit_heads::chain.eq($chain),
+                        audit_heads::seq.eq(0i64),
+                        audit_heads::hash.eq(GENESIS),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(&mut *$c)?;
+                read(&mut *$c)?.ok_or(diesel::result::Error::NotFound)?
+            }
+        }
+    }};
 }
 
 macro_rules! append_body {
@@ -155,20 +162,11 @@ impl Append for diesel::SqliteConnection {
     fn append_entry(&mut self, chain: &str, actor: &Actor, ev: &Event<'_>) -> Result<(), AppError> {
         let c = self;
         // SQLite has one writer at a time, so the head cannot move under us.
-        let head = |c: &mut Self| {
-            audit_heads::table
-                .find(chain)
-                .select((audit_heads::seq, audit_heads::hash))
-                .first::<(i64, String)>(c)
-                .optional()
-        };
-        let head = match head(c)? {
-            Some(h) => h,
-            None => {
-                start_chain!(c, chain);
-                head(c)?.ok_or(diesel::result::Error::NotFound)?
-            }
-        };
+        let head = head_or_start!(c, chain, |c: &mut Self| audit_heads::table
+            .find(chain)
+            .select((audit_heads::seq, audit_heads::hash))
+            .first::<(i64, String)>(c)
+            .optional());
         append_body!(c, head, chain, actor, ev)
     }
 }
@@ -177,21 +175,12 @@ impl Append for diesel::PgConnection {
     fn append_entry(&mut self, chain: &str, actor: &Actor, ev: &Event<'_>) -> Result<(), AppError> {
         let c = self;
         // The row lock serialises writers of one chain across server instances.
-        let head = |c: &mut Self| {
-            audit_heads::table
-                .find(chain)
-                .select((audit_heads::seq, audit_heads::hash))
-                .for_update()
-                .first::<(i64, String)>(c)
-                .optional()
-        };
-        let head = match head(c)? {
-            Some(h) => h,
-            None => {
-                start_chain!(c, chain);
-                head(c)?.ok_or(diesel::result::Error::NotFound)?
-            }
-        };
+        let head = head_or_start!(c, chain, |c: &mut Self| audit_heads::table
+            .find(chain)
+            .select((audit_heads::seq, audit_heads::hash))
+            .for_update()
+            .first::<(i64, String)>(c)
+            .optional());
         append_body!(c, head, chain, actor, ev)
     }
 }
