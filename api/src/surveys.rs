@@ -32,6 +32,16 @@ pub struct ScaleLabels {
     pub en: Vec<String>,
 }
 
+impl ScaleLabels {
+    pub fn get(&self, lang: crate::Language) -> &[String] {
+        match lang {
+            crate::Language::Nb => &self.nb,
+            crate::Language::Nn => &self.nn,
+            crate::Language::En => &self.en,
+        }
+    }
+}
+
 /// A labelled answer scale. Answers are 1..=labels; the optional
 /// "not relevant / don't know" answer is kept out of means.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -85,6 +95,16 @@ pub struct Module {
     pub en: String,
     /// False for `core`, which every survey includes.
     pub optional: bool,
+}
+
+impl Module {
+    pub fn name(&self, lang: crate::Language) -> &str {
+        match lang {
+            crate::Language::Nb => &self.nb,
+            crate::Language::Nn => &self.nn,
+            crate::Language::En => &self.en,
+        }
+    }
 }
 
 /// A questionnaire: scales, modules and topics with their questions.

@@ -253,20 +253,26 @@ struct Column {
     name: String,
 }
 
-fn columns(app: &TestApp, table: &str) -> Vec<String> {
+/// The `name` column of a query written for each backend.
+fn names(app: &TestApp, sqlite: &str, postgres: &str) -> Vec<String> {
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    let mut cols: Vec<String> = match &mut *conn {
-        tillit_backend::db::DbConn::Sqlite(c) => diesel::sql_query(format!("SELECT name FROM pragma_table_info('{table}')")).load::<Column>(c),
-        tillit_backend::db::DbConn::Postgresql(c) => diesel::sql_query(format!(
-            "SELECT column_name::text AS name FROM information_schema.columns WHERE table_name = '{table}'"
-        ))
-        .load::<Column>(c),
+    match &mut *conn {
+        tillit_backend::db::DbConn::Sqlite(c) => diesel::sql_query(sqlite).load::<Column>(c),
+        tillit_backend::db::DbConn::Postgresql(c) => diesel::sql_query(postgres).load::<Column>(c),
     }
     .unwrap()
     .into_iter()
     .map(|c| c.name)
-    .collect();
+    .collect()
+}
+
+fn columns(app: &TestApp, table: &str) -> Vec<String> {
+    let mut cols = names(
+        app,
+        &format!("SELECT name FROM pragma_table_info('{table}')"),
+        &format!("SELECT column_name::text AS name FROM information_schema.columns WHERE table_name = '{table}'"),
+    );
     cols.sort();
     cols
 }
@@ -491,28 +497,16 @@ async fn dsr_4_one_click_opt_out_marks_the_invitation() {
 /// Where each response sits in storage: PostgreSQL's `xmin` or SQLite's rowid
 /// order, and the `xmin`s of answered invitations (empty on SQLite).
 fn storage_traces(app: &TestApp) -> (Vec<String>, Vec<String>) {
-    let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
-    let mut conn = pool.get().unwrap();
-    let load = |conn: &mut tillit_backend::db::DbConn, pg: &str, lite: &str| -> Vec<String> {
-        match conn {
-            tillit_backend::db::DbConn::Sqlite(c) => diesel::sql_query(lite).load::<Column>(c),
-            tillit_backend::db::DbConn::Postgresql(c) => diesel::sql_query(pg).load::<Column>(c),
-        }
-        .unwrap()
-        .into_iter()
-        .map(|c| c.name)
-        .collect()
-    };
     (
-        load(
-            &mut conn,
-            "SELECT xmin::text AS name FROM responses",
+        names(
+            app,
             "SELECT receipt_hash AS name FROM responses ORDER BY rowid",
+            "SELECT xmin::text AS name FROM responses",
         ),
-        load(
-            &mut conn,
-            "SELECT xmin::text AS name FROM invitations WHERE answered",
+        names(
+            app,
             "SELECT '' AS name WHERE 0",
+            "SELECT xmin::text AS name FROM invitations WHERE answered",
         ),
     )
 }

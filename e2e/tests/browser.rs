@@ -226,6 +226,7 @@ async fn q_4_the_institute_drafts_saves_and_publishes_a_questionnaire_version() 
     json.send_keys("{").await.unwrap();
     click(c, Locator::XPath("//button[contains(., 'Lagre utkastet')]")).await;
     wait_text(c, "[role=alert]", "ikke gyldig JSON").await;
+    shot(c, "questionnaire-editor").await;
     axe(c, "questionnaire editor with an error").await;
     reflows_at_320(c).await;
 

@@ -18,6 +18,14 @@ impl Lang {
             Lang::En => "en",
         }
     }
+    /// The same language as the API names it.
+    pub fn api(self) -> tillit_api::Language {
+        match self {
+            Lang::Nb => tillit_api::Language::Nb,
+            Lang::Nn => tillit_api::Language::Nn,
+            Lang::En => tillit_api::Language::En,
+        }
+    }
     pub fn from_code(s: &str) -> Option<Lang> {
         match s {
             "nb" => Some(Lang::Nb),

@@ -20,7 +20,7 @@ use crate::error::AppError;
 /// night the server was down is made good the next.
 pub const DAYS: i64 = 3;
 
-#[derive(Queryable, Insertable)]
+#[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = responses)]
 struct Row {
     id: String,
@@ -54,15 +54,7 @@ pub fn rewrite_recent(conn: &mut DbConn) -> Result<usize, AppError> {
         }
         let mut rows: Vec<Row> = db_run!(conn, |c| responses::table
             .filter(responses::submitted_on.ge(since))
-            .select((
-                responses::id,
-                responses::survey_id,
-                responses::unit_id,
-                responses::answers,
-                responses::submitted_on,
-                responses::research_consent,
-                responses::receipt_hash,
-            ))
+            .select(Row::as_select())
             .load(c))?;
         shuffle(&mut rows)?;
         for chunk in rows.chunks(INSERT_CHUNK) {
@@ -92,12 +84,13 @@ mod tests {
     use super::shuffle;
 
     #[test]
-    fn anon_1_shuffle_keeps_every_row_and_moves_them() {
+    fn anon_1_shuffle_keeps_every_row_and_moves_them() -> Result<(), crate::error::AppError> {
         let mut v: Vec<u32> = (0..1000).collect();
-        shuffle(&mut v).unwrap();
+        shuffle(&mut v)?;
         let mut sorted = v.clone();
         sorted.sort_unstable();
         assert_eq!(sorted, (0..1000).collect::<Vec<_>>());
         assert_ne!(v, sorted, "1000 rows left in order: not shuffled");
+        Ok(())
     }
 }

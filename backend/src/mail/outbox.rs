@@ -207,6 +207,17 @@ pub enum Outcome {
     Retry(String),
 }
 
+impl Outcome {
+    /// The final status of outcomes that carry no error of their own.
+    fn plain_status(&self) -> Option<&'static str> {
+        match self {
+            Outcome::Sent => Some("sent"),
+            Outcome::Skipped => Some("skipped"),
+            Outcome::Failed(_) | Outcome::Retry(_) => None,
+        }
+    }
+}
+
 /// Records what came of several attempts in one commit. A sender that dies
 /// before this leaves its rows `sending`, later `uncertain`: never resent.
 pub fn record(conn: &mut DbConn, done: &[(Job, Outcome)]) -> Result<(), AppError> {
@@ -217,11 +228,7 @@ pub fn record(conn: &mut DbConn, done: &[(Job, Outcome)]) -> Result<(), AppError
         for status in ["sent", "skipped"] {
             let ids: Vec<&String> = done
                 .iter()
-                .filter(|(_, o)| match o {
-                    Outcome::Sent => status == "sent",
-                    Outcome::Skipped => status == "skipped",
-                    _ => false,
-                })
+                .filter(|(_, o)| o.plain_status() == Some(status))
                 .map(|(j, _)| &j.id)
                 .collect();
             if !ids.is_empty() {

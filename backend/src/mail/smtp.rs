@@ -218,20 +218,21 @@ mod tests {
     }
 
     #[test]
-    fn surv_2_relay_urls_read_like_lettres() {
-        let r = Relay::from_url("smtp://127.0.0.1:2525", None).unwrap();
+    fn surv_2_relay_urls_read_like_lettres() -> Result<(), String> {
+        let r = Relay::from_url("smtp://127.0.0.1:2525", None)?;
         assert_eq!((r.port, r.security), (2525, Security::Plain));
         assert!(r.credentials.is_none());
-        let r = Relay::from_url("smtp://u%40x:p%2Fw@mail.example?tls=required", None).unwrap();
+        let r = Relay::from_url("smtp://u%40x:p%2Fw@mail.example?tls=required", None)?;
         assert_eq!(
             (r.port, r.security),
             (587, Security::StartTls { required: true })
         );
         assert!(r.credentials.is_some());
-        let r = Relay::from_url("smtps://mail.example", None).unwrap();
+        let r = Relay::from_url("smtps://mail.example", None)?;
         assert_eq!((r.port, r.security), (465, Security::Wrapper));
         assert!(Relay::from_url("http://mail.example", None).is_err());
         assert!(Relay::from_url("not a url", None).is_err());
         assert!(Relay::from_url("smtp://mail.example", Some(b"not pem")).is_err());
+        Ok(())
     }
 }

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tillit_api::{
-    Language, Questionnaire, QuestionnaireDraft, QuestionnaireSummary, QuestionnaireVersion,
-    TopicFlag, VersionStatus,
+    Questionnaire, QuestionnaireDraft, QuestionnaireSummary, QuestionnaireVersion, TopicFlag,
+    VersionStatus,
 };
 
 use crate::app::require_login;
@@ -145,6 +145,7 @@ fn Editor(
     reload: impl Fn() + Copy + Send + Sync + 'static,
     open: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
     let title = RwSignal::new(title);
     let text = RwSignal::new(json);
     let error = RwSignal::new(None::<ApiError>);
@@ -175,7 +176,7 @@ fn Editor(
                     "content",
                     format!(
                         "{} ({e})",
-                        crate::i18n::tr(crate::i18n::saved_lang(), K::InvalidJson)
+                        crate::i18n::tr(lang.get_untracked(), K::InvalidJson)
                     ),
                 )));
                 return;
@@ -244,22 +245,14 @@ fn Editor(
 fn Preview(q: Questionnaire) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     move || {
-        let l = match lang.get() {
-            Lang::Nb => Language::Nb,
-            Lang::Nn => Language::Nn,
-            Lang::En => Language::En,
-        };
+        let l = lang.get().api();
         q.topics
             .iter()
             .map(|topic| {
                 let module = q
                     .modules
                     .get(&topic.module)
-                    .map(|m| match l {
-                        Language::Nb => m.nb.clone(),
-                        Language::Nn => m.nn.clone(),
-                        Language::En => m.en.clone(),
-                    })
+                    .map(|m| m.name(l).to_string())
                     .unwrap_or_else(|| topic.module.clone());
                 let flags = topic
                     .flags
@@ -276,11 +269,7 @@ fn Preview(q: Questionnaire) -> impl IntoView {
                     .iter()
                     .map(|question| {
                         let scale = q.scales.get(&question.scale).map(|s| {
-                            let labels = match l {
-                                Language::Nb => &s.labels.nb,
-                                Language::Nn => &s.labels.nn,
-                                Language::En => &s.labels.en,
-                            };
+                            let labels = s.labels.get(l);
                             let na = s.not_applicable.as_ref().map(|n| format!(" · {}", n.get(l)));
                             format!("{}{}", labels.join(" / "), na.unwrap_or_default())
                         });

@@ -77,16 +77,8 @@ fn new_receipt() -> String {
         .join("-")
 }
 
-fn api_lang(l: Lang) -> Language {
-    match l {
-        Lang::Nb => Language::Nb,
-        Lang::Nn => Language::Nn,
-        Lang::En => Language::En,
-    }
-}
-
 fn text(texts: &Texts, l: Lang) -> String {
-    texts.get(api_lang(l)).to_string()
+    texts.get(l.api()).to_string()
 }
 
 fn focus_main() {
@@ -296,7 +288,7 @@ pub fn Survey() -> impl IntoView {
                             let scale = s.survey.scales.get(&q.scale).cloned();
                             let key = q.key.clone();
                             let options: Vec<(u8, String)> = scale.as_ref().map(|sc| {
-                                let labels = match l { Lang::Nb => &sc.labels.nb, Lang::Nn => &sc.labels.nn, Lang::En => &sc.labels.en };
+                                let labels = sc.labels.get(l.api());
                                 let mut v: Vec<(u8, String)> = labels.iter().enumerate().map(|(j, lab)| (j as u8 + 1, lab.clone())).collect();
                                 if let Some(na) = &sc.not_applicable { v.push((0, text(na, l))); }
                                 v
@@ -350,7 +342,7 @@ pub fn Survey() -> impl IntoView {
                                 let label = match (chosen.get(&q.key), s.survey.scales.get(&q.scale)) {
                                     (Some(0), Some(sc)) => sc.not_applicable.as_ref().map(|na| text(na, l)).unwrap_or_default(),
                                     (Some(v), Some(sc)) => {
-                                        let labels = match l { Lang::Nb => &sc.labels.nb, Lang::Nn => &sc.labels.nn, Lang::En => &sc.labels.en };
+                                        let labels = sc.labels.get(l.api());
                                         labels.get(usize::from(*v) - 1).cloned().unwrap_or_default()
                                     }
                                     _ => t(K::NotAnswered)().to_string(),
