@@ -12,6 +12,9 @@ pub struct Agency {
     pub created_at: DateTime<Utc>,
     /// Whether the agency has accepted the current terms version.
     pub terms_accepted: bool,
+    /// Whether a controller admin has yet to choose a password (their
+    /// invitation can be sent again).
+    pub awaiting_admin: bool,
 }
 
 /// Onboards an agency and invites its first controller admin.
@@ -26,15 +29,18 @@ pub struct CreateAgency {
     pub admin_email: String,
     #[validate(length(min = 1, max = 200))]
     pub admin_name: String,
+    /// The language of the admin's invitation mail (default `nb`).
+    #[serde(default)]
+    pub admin_language: crate::Language,
 }
 
+/// The agency and its first admin. The admin's invitation link goes to
+/// them alone, by email: it is never in an API answer.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AgencyCreated {
     pub agency: Agency,
     pub admin: crate::User,
-    /// One-time link for the admin to choose a password (valid 7 days).
-    pub invitation_url: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -44,6 +50,7 @@ pub struct TermsVersion {
     pub version: i32,
     pub title: String,
     pub body_nb: String,
+    pub body_nn: String,
     pub body_en: String,
     pub published_at: DateTime<Utc>,
 }
@@ -55,6 +62,8 @@ pub struct PublishTerms {
     pub title: String,
     #[validate(length(min = 10, max = 200000))]
     pub body_nb: String,
+    #[validate(length(min = 10, max = 200000))]
+    pub body_nn: String,
     #[validate(length(min = 10, max = 200000))]
     pub body_en: String,
 }

@@ -86,15 +86,49 @@ pub struct Me {
     pub agency_name: Option<String>,
     pub name: String,
     pub email: Option<String>,
+    /// The language of the person's mails (and the web app's first choice).
+    #[serde(default)]
+    pub language: crate::Language,
 }
 
-/// Sets the password of an invited user, using the one-time invitation token.
+/// Sets the password of an invited user, using the one-time token from the
+/// invitation mail. The password must pass the password policy.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AcceptInvitationRequest {
     #[validate(length(min = 20, max = 200))]
     pub token: String,
-    /// At least 12 characters.
-    #[validate(length(min = 12, max = 1024))]
+    /// 12 to 1024 characters, not easy to guess, not containing the email address.
+    #[validate(length(max = 1024))]
+    pub password: String,
+}
+
+/// Changes the logged-in person's password; every other session of theirs ends.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    #[validate(length(min = 1, max = 1024))]
+    pub current_password: String,
+    /// 12 to 1024 characters, not easy to guess, not containing the email address.
+    #[validate(length(max = 1024))]
+    pub new_password: String,
+}
+
+/// Asks for a password-reset link by email. The answer is the same whether
+/// or not the address belongs to anyone.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PasswordResetRequest {
+    #[validate(length(min = 3, max = 254))]
+    pub email: String,
+}
+
+/// Sets a new password with the one-time token from the reset mail.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CompletePasswordReset {
+    #[validate(length(min = 20, max = 200))]
+    pub token: String,
+    #[validate(length(max = 1024))]
     pub password: String,
 }

@@ -14,6 +14,8 @@ pub struct Unit {
     pub active: bool,
     /// Active employees directly in this unit.
     pub employee_count: i64,
+    /// Active employees in this unit and all its active sub-units.
+    pub total_employee_count: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
@@ -73,6 +75,7 @@ pub struct User {
     pub active: bool,
     /// Whether the user has set a password (accepted the invitation).
     pub activated: bool,
+    pub language: Language,
     /// For leaders: the units they lead (with their sub-units).
     pub unit_ids: Vec<String>,
 }
@@ -86,22 +89,22 @@ pub struct CreateUser {
     pub role: Role,
     #[serde(default)]
     pub unit_ids: Vec<String>,
+    /// The language of the invitation mail (default `nb`).
+    #[serde(default)]
+    pub language: Language,
 }
 
+/// Renames a user, changes the units a leader leads, or changes the role.
+/// A changed role ends all of the user's sessions.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateUser {
     pub name: String,
     #[serde(default)]
     pub unit_ids: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-pub struct UserInvited {
-    pub user: User,
-    /// One-time link for the user to choose a password (valid 7 days).
-    pub invitation_url: String,
+    /// `controller_admin` or `leader`; unchanged when absent.
+    #[serde(default)]
+    pub role: Option<Role>,
 }
 
 /// An HR system's machine login.
@@ -170,6 +173,42 @@ pub struct EmployeeRow {
     pub language: Option<String>,
 }
 
+/// Rows one import may carry; a longer list is refused as it is read,
+/// before the rest of it is parsed.
+pub const MAX_IMPORT_ROWS: usize = 100_000;
+
+/// The message that marks a refused over-long list (the server maps it to
+/// the field code `too_many_rows`).
+pub const TOO_MANY_ROWS: &str = "too many rows";
+
+/// Deserializes a list, refusing it as soon as it passes [`MAX_IMPORT_ROWS`].
+pub fn bounded_rows<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Bounded<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Bounded<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "a list of at most {MAX_IMPORT_ROWS} rows")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_IMPORT_ROWS));
+            while let Some(item) = seq.next_element()? {
+                if out.len() == MAX_IMPORT_ROWS {
+                    return Err(serde::de::Error::custom(format!(
+                        "{TOO_MANY_ROWS}: at most {MAX_IMPORT_ROWS} per request"
+                    )));
+                }
+                out.push(item);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Bounded(std::marker::PhantomData))
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UnitImport {
@@ -178,7 +217,13 @@ pub struct UnitImport {
     /// Validate and count, change nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// A full sync that would deactivate more than the allowed share of the
+    /// agency's active units is refused unless this states exactly how many
+    /// it will deactivate (the dry run tells).
+    #[serde(default)]
+    pub confirm_deactivations: Option<usize>,
     /// Up to 100,000 rows.
+    #[serde(deserialize_with = "bounded_rows")]
     pub units: Vec<UnitRow>,
 }
 
@@ -189,7 +234,32 @@ pub struct EmployeeImport {
     pub mode: ImportMode,
     #[serde(default)]
     pub dry_run: bool,
+    /// See `UnitImport.confirm_deactivations`.
+    #[serde(default)]
+    pub confirm_deactivations: Option<usize>,
     /// Up to 100,000 rows.
+    #[serde(deserialize_with = "bounded_rows")]
+    pub employees: Vec<EmployeeRow>,
+}
+
+/// Units and employees in one request: checked together (employees may
+/// name units of the same batch), applied together, with one dry run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OrganisationImport {
+    #[serde(default)]
+    pub mode: ImportMode,
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Units and employees the full sync will deactivate, together; needed
+    /// when either goes past the allowed share.
+    #[serde(default)]
+    pub confirm_deactivations: Option<usize>,
+    /// Up to 100,000 rows.
+    #[serde(deserialize_with = "bounded_rows")]
+    pub units: Vec<UnitRow>,
+    /// Up to 100,000 rows.
+    #[serde(deserialize_with = "bounded_rows")]
     pub employees: Vec<EmployeeRow>,
 }
 
@@ -199,6 +269,8 @@ pub struct EmployeeImport {
 pub struct CsvImportQuery {
     pub mode: Option<ImportMode>,
     pub dry_run: Option<bool>,
+    /// See `UnitImport.confirm_deactivations`.
+    pub confirm_deactivations: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -207,6 +279,57 @@ pub struct CsvImportQuery {
 pub enum ImportKind {
     Units,
     Employees,
+    /// Units and employees together.
+    Organisation,
+}
+
+/// A full sync that deactivates more than [`MassDeactivation::SHARE_PERCENT`]
+/// percent of the active rows (and more than
+/// [`MassDeactivation::FREE_ROWS`]) needs `confirm_deactivations`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct MassDeactivation {
+    /// Rows the sync would deactivate (units and employees together for an
+    /// organisation import).
+    pub would_deactivate: usize,
+    /// Active rows before the sync.
+    pub active: usize,
+}
+
+impl MassDeactivation {
+    pub const SHARE_PERCENT: usize = 10;
+    pub const FREE_ROWS: usize = 5;
+    /// Whether deactivating `n` of `active` rows needs a confirmation.
+    pub fn needed(n: usize, active: usize) -> bool {
+        n > Self::FREE_ROWS && n * 100 > active * Self::SHARE_PERCENT
+    }
+}
+
+/// What one kind of row an import changed, or would change.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ImportCounts {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub deactivated: usize,
+    pub unchanged: usize,
+}
+
+/// What an organisation import did, or would do for a dry run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OrganisationImportSummary {
+    pub import_id: Option<String>,
+    pub mode: ImportMode,
+    pub dry_run: bool,
+    pub applied: bool,
+    pub units: ImportCounts,
+    pub employees: ImportCounts,
+    /// Present when the sync needs `confirm_deactivations` to be applied.
+    pub needs_confirmation: Option<MassDeactivation>,
+    /// Every bad row; fields are prefixed `units.` or `employees.`.
+    pub errors: Vec<FieldError>,
 }
 
 /// What an import did, or would do for a dry run.
@@ -224,6 +347,8 @@ pub struct ImportSummary {
     pub updated: usize,
     pub deactivated: usize,
     pub unchanged: usize,
+    /// Present when the sync needs `confirm_deactivations` to be applied.
+    pub needs_confirmation: Option<MassDeactivation>,
     /// Every bad row, with its row number, field and reason.
     pub errors: Vec<FieldError>,
 }

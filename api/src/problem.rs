@@ -1,24 +1,35 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// An RFC 9457 problem document (`application/problem+json`), the body of
 /// every failed request.
+///
+/// `code` is stable: clients branch on it and translate it; `title` and
+/// `detail` are English for people reading the raw answer.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Problem {
-    /// A URI naming the kind of problem, e.g. `https://tillit.example/problems/validation`.
+    /// A URI naming the kind of problem, e.g. `https://tillit.no/problems/validation`.
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
     pub status: u16,
+    /// What went wrong, as a stable machine code (see the `ProblemCode` schema).
+    pub code: ProblemCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Values the problem refers to, e.g. `retry_after` in seconds.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "server", schema(value_type = Object))]
+    pub params: BTreeMap<String, serde_json::Value>,
     /// Every invalid field, when the problem is invalid input.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
 
 /// One invalid input value: which field and why. Import rows also name the row.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// 1-based row number, for bulk imports (CSV rows count the header as row 1).
@@ -26,23 +37,184 @@ pub struct FieldError {
     pub row: Option<usize>,
     /// The field's name as sent, e.g. `email` or `units[3].parent_external_id`.
     pub field: String,
-    /// A machine-readable reason code, e.g. `invalid_email`, `required`, `unknown_parent`.
-    pub code: String,
+    /// Why, as a stable machine code (see the `FieldCode` schema).
+    pub code: FieldCode,
+    /// Values the reason refers to, e.g. `min` and `max` for a length.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "server", schema(value_type = Object))]
+    pub params: BTreeMap<String, serde_json::Value>,
     /// A human-readable explanation in English.
     pub reason: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &str, reason: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, code: FieldCode, reason: impl Into<String>) -> Self {
         FieldError {
             row: None,
             field: field.into(),
-            code: code.to_string(),
+            code,
+            params: BTreeMap::new(),
             reason: reason.into(),
         }
     }
     pub fn at_row(mut self, row: usize) -> Self {
         self.row = Some(row);
         self
+    }
+    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.params.insert(key.to_string(), value.into());
+        self
+    }
+    /// A parameter as a number, for messages such as "at most {max}".
+    pub fn param(&self, key: &str) -> Option<i64> {
+        self.params.get(key).and_then(serde_json::Value::as_i64)
+    }
+}
+
+impl Problem {
+    pub fn param(&self, key: &str) -> Option<i64> {
+        self.params.get(key).and_then(serde_json::Value::as_i64)
+    }
+}
+
+/// Declares a code enum with its wire names, so the list lives in one place.
+macro_rules! codes {
+    ($(#[$meta:meta])* $name:ident { $($(#[$doc:meta])* $variant:ident = $wire:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$doc])* #[serde(rename = $wire)] $variant,)+
+            /// A code this client does not know yet (a newer server).
+            #[serde(other, rename = "unknown")]
+            Unknown,
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $wire,)+
+                    $name::Unknown => "unknown",
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// What went wrong with a request. Stable: documented in `docs/errors.md`.
+    ProblemCode {
+        // Generic
+        NotFound = "not_found",
+        MethodNotAllowed = "method_not_allowed",
+        InvalidInput = "invalid_input",
+        BadRequest = "bad_request",
+        PayloadTooLarge = "payload_too_large",
+        UnsupportedMediaType = "unsupported_media_type",
+        /// Slow down: `params.retry_after` seconds.
+        TooManyRequests = "too_many_requests",
+        Unavailable = "unavailable",
+        Internal = "internal",
+        /// The caller's role may not do this.
+        Forbidden = "forbidden",
+        /// A cookie-authenticated request from another site.
+        OriginRefused = "origin_refused",
+        // Authentication
+        TokenMissing = "token_missing",
+        TokenInvalid = "token_invalid",
+        /// The session was ended (logout, password change, deactivation,
+        /// role change) or the account or client is no longer active.
+        SessionEnded = "session_ended",
+        WrongCredentials = "wrong_credentials",
+        WrongClientCredentials = "wrong_client_credentials",
+        /// An invitation or password link that is unknown, used or expired.
+        LinkInvalid = "link_invalid",
+        // People and organisation
+        EmailTaken = "email_taken",
+        ExternalIdTaken = "external_id_taken",
+        /// Another row has the same key.
+        Duplicate = "duplicate",
+        SelfDeactivation = "self_deactivation",
+        SelfRoleChange = "self_role_change",
+        AlreadyActivated = "already_activated",
+        UserInactive = "user_inactive",
+        /// `params.units` active sub-units and `params.employees` active employees remain.
+        UnitInUse = "unit_in_use",
+        /// A full sync would deactivate more than the allowed share; see `params`.
+        MassDeactivation = "mass_deactivation",
+        // Terms
+        TermsNotPublished = "terms_not_published",
+        TermsNotCurrent = "terms_not_current",
+        TermsAlreadyAccepted = "terms_already_accepted",
+        TermsNotAccepted = "terms_not_accepted",
+        // Questionnaires
+        QuestionnaireFrozen = "questionnaire_frozen",
+        QuestionnaireAlreadyPublished = "questionnaire_already_published",
+        // Surveys and answering
+        SurveyOpenExtendOnly = "survey_open_extend_only",
+        SurveyClosed = "survey_closed",
+        SurveyAlreadyLaunched = "survey_already_launched",
+        SurveyClosingPassed = "survey_closing_passed",
+        SurveyNotOpen = "survey_not_open",
+        NoEmployees = "no_employees",
+        AlreadyAnswered = "already_answered",
+    }
+}
+
+codes! {
+    /// Why one field is invalid. Stable: documented in `docs/errors.md`.
+    FieldCode {
+        Required = "required",
+        /// `params.min` and/or `params.max` characters (or `params.equal`).
+        Length = "length",
+        /// At most `params.max` characters.
+        TooLong = "too_long",
+        /// Outside `params.min`..`params.max`.
+        OutOfRange = "out_of_range",
+        InvalidEmail = "invalid_email",
+        /// Control characters or bidirectional overrides.
+        InvalidCharacters = "invalid_characters",
+        InvalidType = "invalid_type",
+        MalformedJson = "malformed_json",
+        MalformedCsv = "malformed_csv",
+        MissingColumn = "missing_column",
+        InvalidEncoding = "invalid_encoding",
+        /// More than `params.max` rows.
+        TooManyRows = "too_many_rows",
+        Duplicate = "duplicate",
+        Cycle = "cycle",
+        UnknownParent = "unknown_parent",
+        UnknownUnit = "unknown_unit",
+        EmailTaken = "email_taken",
+        InvalidLanguage = "invalid_language",
+        InvalidHeader = "invalid_header",
+        KeyReused = "key_reused",
+        InvalidOrgNumber = "invalid_org_number",
+        MustConfirm = "must_confirm",
+        NotALeader = "not_a_leader",
+        InvalidRole = "invalid_role",
+        UnknownVersion = "unknown_version",
+        UnknownModule = "unknown_module",
+        NotOptional = "not_optional",
+        BeforeOpening = "before_opening",
+        InThePast = "in_the_past",
+        /// Reminder day outside the survey's period.
+        OutsidePeriod = "outside_period",
+        InvalidScale = "invalid_scale",
+        UnknownScale = "unknown_scale",
+        UnknownQuestion = "unknown_question",
+        InvalidReceipt = "invalid_receipt",
+        InvalidQuery = "invalid_query",
+        InvalidPath = "invalid_path",
+        /// Too easy to guess (a common password or a simple pattern).
+        WeakPassword = "weak_password",
+        /// Contains the email address or its name part.
+        PasswordContainsEmail = "password_contains_email",
+        /// The current password given to change it is wrong.
+        WrongPassword = "wrong_password",
+        /// The new password is the current one.
+        PasswordUnchanged = "password_unchanged",
+        Invalid = "invalid",
     }
 }

@@ -87,9 +87,18 @@ pub struct WithdrawConsent {
     pub receipt: String,
 }
 
-/// The one-click opt-out link's query (DSR-4).
+/// The one-click opt-out link's query (DSR-4): the opt-out token, which
+/// is not the answer link's token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
 pub struct OptOutQuery {
     pub t: String,
+}
+
+/// Opt out from the web app's page, with the opt-out token from the mail.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OptOut {
+    #[validate(length(min = 22, max = 200))]
+    pub token: String,
 }

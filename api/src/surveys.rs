@@ -219,7 +219,20 @@ pub struct UpdateSurvey {
     pub reminder_days: Vec<u32>,
 }
 
-/// SURV-3: how many were invited and answered in one group.
+/// Why a group's figures are not shown (REP-9).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HiddenReason {
+    /// The group has fewer than 6 people (REP-2).
+    TooFew,
+    /// Shown, it would let a small group elsewhere be worked out by
+    /// subtraction (REP-8). Which group is not said.
+    ProtectsOthers,
+}
+
+/// SURV-3: how many were invited and answered in one group (a unit with
+/// all its sub-units). Rows come in the order of the unit tree.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct RateRow {
@@ -227,11 +240,15 @@ pub struct RateRow {
     pub unit_id: Option<String>,
     pub name: String,
     pub parent_id: Option<String>,
-    /// Invitations counted here, including sub-units too small to show.
-    pub invited: i64,
-    pub answered: i64,
-    /// Percent answered; None when hidden (fewer than 6 invitations).
+    /// 0 for top-level units, 1 for their sub-units, and so on.
+    pub depth: u32,
+    /// Invitations in the group; None when hidden.
+    pub invited: Option<i64>,
+    pub answered: Option<i64>,
+    /// Percent answered; None when hidden.
     pub rate: Option<f64>,
+    /// Why the figures are not shown, when they are not.
+    pub hidden: Option<HiddenReason>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -29,8 +29,13 @@ pub struct Config {
     pub mail_from: String,
     /// Whether this instance runs the background mail sender.
     pub mail_sender: bool,
+    /// Whether this instance runs the ticker (closing due surveys, counting
+    /// answering for the audit trail, the nightly rewrite).
+    pub ticker: bool,
     /// How long a sender holds a batch of mail before others may take it.
     pub mail_lease_secs: i64,
+    /// Proxies whose `X-Forwarded-For` names the client (the load balancer).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -73,26 +78,39 @@ impl Config {
             mail_from: var("TILLIT_MAIL_FROM")
                 .unwrap_or_else(|| "Tillit <noreply@tillit.invalid>".into()),
             mail_sender: var("TILLIT_MAIL_SENDER").is_none_or(|v| v != "off"),
+            ticker: var("TILLIT_TICKER").is_none_or(|v| v != "off"),
             mail_lease_secs: match var("TILLIT_MAIL_LEASE_SECS") {
                 Some(v) => v
                     .parse()
                     .map_err(|_| AppError::internal("TILLIT_MAIL_LEASE_SECS must be a number"))?,
                 None => crate::mail::outbox::LEASE_SECS,
             },
+            trusted_proxies: match var("TILLIT_TRUSTED_PROXIES") {
+                Some(v) => crate::net::parse_proxies(&v)
+                    .map_err(|e| AppError::internal(format!("TILLIT_TRUSTED_PROXIES: {e}")))?,
+                None => Vec::new(),
+            },
         })
+    }
+
+    /// Whether people reach the server over HTTPS (then browsers are told
+    /// to keep to it: HSTS).
+    pub fn https(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// Safe to print: the database password is masked.
     pub fn describe(&self) -> String {
         let db = mask_password(&self.database_url);
         format!(
-            "database={db} bind={} public_url={} data_dir={} signing_key_file={} smtp={} static_dir={}",
+            "database={db} bind={} public_url={} data_dir={} signing_key_file={} smtp={} static_dir={} trusted_proxies={}",
             self.bind,
             self.public_url,
             self.data_dir.display(),
             self.signing_key_file.display(),
             self.smtp_url.as_deref().map(mask_password).unwrap_or_else(|| "none (mail to .eml files)".into()),
-            self.static_dir.display()
+            self.static_dir.display(),
+            self.trusted_proxies.len()
         )
     }
 }

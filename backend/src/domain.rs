@@ -1,5 +1,6 @@
 //! Input parsed once into types that can only hold valid values.
 
+use tillit_api::FieldCode;
 use tillit_api::FieldError;
 use validator::ValidateEmail;
 
@@ -13,14 +14,14 @@ impl EmailAddress {
         if s.is_empty() {
             return Err(FieldError::new(
                 field,
-                "required",
+                FieldCode::Required,
                 "an email address is required",
             ));
         }
         if s.len() > 254 || !s.validate_email() || !s.contains('.') {
             return Err(FieldError::new(
                 field,
-                "invalid_email",
+                FieldCode::InvalidEmail,
                 format!(
                     "'{}' is not a valid email address",
                     truncate(raw.trim(), 80)
@@ -47,18 +48,22 @@ impl ExternalId {
         if s.is_empty() {
             return Err(FieldError::new(
                 field,
-                "required",
+                FieldCode::Required,
                 "an external id is required",
             ));
         }
         if s.chars().count() > 100 {
-            return Err(FieldError::new(field, "too_long", "at most 100 characters"));
-        }
-        if s.chars().any(char::is_control) {
             return Err(FieldError::new(
                 field,
-                "invalid_characters",
-                "control characters are not allowed",
+                FieldCode::TooLong,
+                "at most 100 characters",
+            ));
+        }
+        if s.chars().any(forbidden_char) {
+            return Err(FieldError::new(
+                field,
+                FieldCode::InvalidCharacters,
+                "control and text-direction characters are not allowed",
             ));
         }
         Ok(ExternalId(s.to_string()))
@@ -72,19 +77,36 @@ impl ExternalId {
 pub fn parse_name(raw: &str, field: &str) -> Result<String, FieldError> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err(FieldError::new(field, "required", "a name is required"));
-    }
-    if s.chars().count() > 200 {
-        return Err(FieldError::new(field, "too_long", "at most 200 characters"));
-    }
-    if s.chars().any(char::is_control) {
         return Err(FieldError::new(
             field,
-            "invalid_characters",
-            "control characters are not allowed",
+            FieldCode::Required,
+            "a name is required",
+        ));
+    }
+    if s.chars().count() > 200 {
+        return Err(FieldError::new(
+            field,
+            FieldCode::TooLong,
+            "at most 200 characters",
+        ));
+    }
+    if s.chars().any(forbidden_char) {
+        return Err(FieldError::new(
+            field,
+            FieldCode::InvalidCharacters,
+            "control and text-direction characters are not allowed",
         ));
     }
     Ok(s.to_string())
+}
+
+/// Characters a name may not hold: control characters, and the Unicode
+/// bidirectional controls that make text display in another order than it
+/// is stored (a name that reads "Ola" on screen and sorts as something else,
+/// or hides a file extension).
+pub fn forbidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 fn truncate(s: &str, max: usize) -> String {

@@ -19,7 +19,7 @@ fn org_2_bad_emails_are_rejected_with_reason() {
         let err = EmailAddress::parse(bad, "email").unwrap_err();
         assert_eq!(err.field, "email");
         assert!(
-            err.code == "invalid_email" || err.code == "required",
+            err.code.as_str() == "invalid_email" || err.code.as_str() == "required",
             "{bad}"
         );
     }

@@ -2,7 +2,10 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use tillit_api::{FieldError, Problem};
+use tillit_api::{FieldCode, FieldError, Problem, ProblemCode};
+
+/// Values a problem refers to (`Problem.params`).
+pub type Params = std::collections::BTreeMap<String, serde_json::Value>;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 const TYPE_BASE: &str = "https://tillit.no/problems/";
@@ -11,19 +14,21 @@ const TYPE_BASE: &str = "https://tillit.no/problems/";
 pub enum AppError {
     #[error("not found")]
     NotFound,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// The request clashes with the current state: a stable code and an
+    /// English detail.
+    #[error("conflict {0:?}: {1}")]
+    Conflict(ProblemCode, String, Params),
     /// The thing existed but is over (a closed survey's link).
-    #[error("gone: {0}")]
-    Gone(String),
+    #[error("gone {0:?}: {1}")]
+    Gone(ProblemCode, String),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("bad request: {0}")]
     BadRequest(String),
-    #[error("unauthorized: {0}")]
-    Unauthorized(&'static str),
-    #[error("forbidden")]
-    Forbidden,
+    #[error("unauthorized: {0:?}")]
+    Unauthorized(ProblemCode),
+    #[error("forbidden: {0:?}")]
+    Forbidden(ProblemCode),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("payload too large")]
@@ -39,22 +44,69 @@ pub enum AppError {
     Internal(String),
 }
 
+/// The English words for a code that carries no detail of its own.
+fn english(code: ProblemCode) -> &'static str {
+    use ProblemCode as C;
+    match code {
+        C::TokenMissing => "Log in first: no access token was sent.",
+        C::TokenInvalid => "The access token is invalid or has expired.",
+        C::SessionEnded => "The session has ended: log in again.",
+        C::WrongCredentials => "Wrong email or password.",
+        C::WrongClientCredentials => "Unknown client or wrong secret.",
+        C::LinkInvalid => "The link is unknown, used or expired: ask for a new one.",
+        C::Forbidden => "Your role may not do this.",
+        C::OriginRefused => "The request came from another site.",
+        _ => "",
+    }
+}
+
 impl AppError {
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         AppError::Internal(cause.to_string())
     }
-    pub fn invalid(field: &str, code: &str, reason: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, code: FieldCode, reason: impl Into<String>) -> Self {
         AppError::Invalid(vec![FieldError::new(field, code, reason)])
     }
-    pub fn conflict(detail: impl Into<String>) -> Self {
-        AppError::Conflict(detail.into())
+    pub fn conflict(code: ProblemCode, detail: impl Into<String>) -> Self {
+        AppError::Conflict(code, detail.into(), Params::new())
+    }
+    /// Adds a value the problem refers to (conflicts only).
+    pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        if let AppError::Conflict(_, _, params) = &mut self {
+            params.insert(key.into(), value.into());
+        }
+        self
+    }
+    pub fn forbidden() -> Self {
+        AppError::Forbidden(ProblemCode::Forbidden)
+    }
+
+    pub fn code(&self) -> ProblemCode {
+        use ProblemCode as C;
+        match self {
+            AppError::NotFound => C::NotFound,
+            AppError::Conflict(c, ..) | AppError::Gone(c, _) => *c,
+            AppError::Invalid(_) => C::InvalidInput,
+            AppError::BadRequest(_) => C::BadRequest,
+            AppError::Unauthorized(c) | AppError::Forbidden(c) => *c,
+            AppError::TooManyRequests { .. } => C::TooManyRequests,
+            AppError::PayloadTooLarge { .. } => C::PayloadTooLarge,
+            AppError::UnsupportedMediaType(_) => C::UnsupportedMediaType,
+            AppError::MethodNotAllowed { .. } => C::MethodNotAllowed,
+            AppError::Unavailable(_) => C::Unavailable,
+            AppError::Internal(_) => C::Internal,
+        }
     }
 
     pub fn problem(&self) -> Problem {
+        let mut params = std::collections::BTreeMap::new();
         let (kind, title, detail, errors) = match self {
             AppError::NotFound => ("not-found", "Not found", None, vec![]),
-            AppError::Conflict(d) => ("conflict", "Conflict", Some(d.clone()), vec![]),
-            AppError::Gone(d) => ("gone", "No longer available", Some(d.clone()), vec![]),
+            AppError::Conflict(_, d, p) => {
+                params.extend(p.clone());
+                ("conflict", "Conflict", Some(d.clone()), vec![])
+            }
+            AppError::Gone(_, d) => ("gone", "No longer available", Some(d.clone()), vec![]),
             AppError::Invalid(errs) => (
                 "validation",
                 "Invalid input",
@@ -62,30 +114,36 @@ impl AppError {
                 errs.clone(),
             ),
             AppError::BadRequest(d) => ("bad-request", "Bad request", Some(d.clone()), vec![]),
-            AppError::Unauthorized(d) => (
+            AppError::Unauthorized(c) => (
                 "unauthorized",
                 "Authentication required",
-                Some((*d).to_string()),
+                Some(english(*c).to_string()),
                 vec![],
             ),
-            AppError::Forbidden => (
+            AppError::Forbidden(c) => (
                 "forbidden",
                 "Forbidden",
-                Some("Your role may not do this.".into()),
+                Some(english(*c).to_string()),
                 vec![],
             ),
-            AppError::TooManyRequests { retry_after_secs } => (
-                "too-many-requests",
-                "Too many attempts",
-                Some(format!("Try again in {retry_after_secs} seconds.")),
-                vec![],
-            ),
-            AppError::PayloadTooLarge { limit } => (
-                "payload-too-large",
-                "Request body too large",
-                Some(format!("The limit is {limit} bytes.")),
-                vec![],
-            ),
+            AppError::TooManyRequests { retry_after_secs } => {
+                params.insert("retry_after".into(), (*retry_after_secs).into());
+                (
+                    "too-many-requests",
+                    "Too many attempts",
+                    Some(format!("Try again in {retry_after_secs} seconds.")),
+                    vec![],
+                )
+            }
+            AppError::PayloadTooLarge { limit } => {
+                params.insert("limit".into(), (*limit).into());
+                (
+                    "payload-too-large",
+                    "Request body too large",
+                    Some(format!("The limit is {limit} bytes.")),
+                    vec![],
+                )
+            }
             AppError::UnsupportedMediaType(d) => (
                 "unsupported-media-type",
                 "Unsupported media type",
@@ -115,7 +173,9 @@ impl AppError {
             kind: format!("{TYPE_BASE}{kind}"),
             title: title.into(),
             status: self.status_code().as_u16(),
+            code: self.code(),
             detail,
+            params,
             errors,
         }
     }
@@ -125,12 +185,12 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Gone(_) => StatusCode::GONE,
+            AppError::Conflict(..) => StatusCode::CONFLICT,
+            AppError::Gone(..) => StatusCode::GONE,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -148,6 +208,7 @@ impl ResponseError for AppError {
         }
         let mut res = HttpResponse::build(self.status_code());
         res.content_type(PROBLEM_JSON);
+        res.insert_header((header::CACHE_CONTROL, "no-store"));
         match self {
             AppError::TooManyRequests { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
@@ -171,7 +232,10 @@ impl From<diesel::result::Error> for AppError {
             Error::NotFound => AppError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 tracing::info!(constraint = ?info.constraint_name(), "unique violation");
-                AppError::Conflict("A row with the same key already exists.".into())
+                AppError::conflict(
+                    ProblemCode::Duplicate,
+                    "A row with the same key already exists.",
+                )
             }
             Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 AppError::Unavailable("serialization failure".into())
@@ -206,12 +270,15 @@ fn validation_field_errors(errs: &validator::ValidationErrors, prefix: &str) -> 
         match kind {
             K::Field(list) => {
                 for e in list {
-                    let reason = e
-                        .message
-                        .as_ref()
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| describe_validation(e));
-                    out.push(FieldError::new(path.clone(), &e.code, reason));
+                    let (code, reason) = describe_validation(e);
+                    let reason = e.message.as_ref().map(|m| m.to_string()).unwrap_or(reason);
+                    let mut fe = FieldError::new(path.clone(), code, reason);
+                    for key in ["min", "max", "equal"] {
+                        if let Some(v) = e.params.get(key) {
+                            fe = fe.with(key, v.clone());
+                        }
+                    }
+                    out.push(fe);
                 }
             }
             K::Struct(inner) => out.extend(validation_field_errors(inner, &path)),
@@ -226,17 +293,24 @@ fn validation_field_errors(errs: &validator::ValidationErrors, prefix: &str) -> 
     out
 }
 
-fn describe_validation(e: &validator::ValidationError) -> String {
+fn describe_validation(e: &validator::ValidationError) -> (FieldCode, String) {
     let p = |k: &str| e.params.get(k).map(|v| v.to_string());
     match e.code.as_ref() {
-        "length" => match (p("min"), p("max"), p("equal")) {
-            (_, _, Some(eq)) => format!("must be exactly {eq} characters"),
-            (Some(min), Some(max), _) => format!("must be {min} to {max} characters"),
-            (Some(min), None, _) => format!("must be at least {min} characters"),
-            (None, Some(max), _) => format!("must be at most {max} characters"),
-            _ => "has the wrong length".into(),
-        },
-        "email" => "is not a valid email address".into(),
-        code => format!("is invalid ({code})"),
+        "length" => (
+            FieldCode::Length,
+            match (p("min"), p("max"), p("equal")) {
+                (_, _, Some(eq)) => format!("must be exactly {eq} characters"),
+                (Some(min), Some(max), _) => format!("must be {min} to {max} characters"),
+                (Some(min), None, _) => format!("must be at least {min} characters"),
+                (None, Some(max), _) => format!("must be at most {max} characters"),
+                _ => "has the wrong length".into(),
+            },
+        ),
+        "range" => (FieldCode::OutOfRange, "is out of range".into()),
+        "email" => (
+            FieldCode::InvalidEmail,
+            "is not a valid email address".into(),
+        ),
+        code => (FieldCode::Invalid, format!("is invalid ({code})")),
     }
 }

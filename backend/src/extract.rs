@@ -8,6 +8,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
+use tillit_api::FieldCode;
 use tillit_api::FieldError;
 use validator::Validate;
 
@@ -73,7 +74,7 @@ impl FromRequest for CsvBody {
             let text = String::from_utf8(bytes).map_err(|e| {
                 AppError::invalid(
                     "body",
-                    "invalid_encoding",
+                    FieldCode::InvalidEncoding,
                     format!(
                         "the file is not UTF-8 (first bad byte at offset {}); save it as CSV UTF-8",
                         e.utf8_error().valid_up_to()
@@ -152,6 +153,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let msg = inner.to_string();
+        if msg.starts_with(tillit_api::TOO_MANY_ROWS) {
+            let list = path.split('[').next().unwrap_or("body").to_string();
+            return AppError::Invalid(vec![crate::organisation::import::csv::too_many_rows(&list)]);
+        }
         let (field, code) = if let Some(rest) = msg.strip_prefix("missing field `") {
             let name = rest.split('`').next().unwrap_or("");
             let field = if path == "." || path.is_empty() {
@@ -159,16 +164,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             } else {
                 format!("{path}.{name}")
             };
-            (field, "required")
+            (field, FieldCode::Required)
         } else if inner.is_syntax() || inner.is_eof() {
-            ("body".to_string(), "malformed_json")
+            ("body".to_string(), FieldCode::MalformedJson)
         } else {
             let field = if path == "." {
                 "body".to_string()
             } else {
                 path
             };
-            (field, "invalid_type")
+            (field, FieldCode::InvalidType)
         };
         // serde's message ends with the position; keep it, it helps people fix files.
         AppError::Invalid(vec![FieldError::new(field, code, msg)])

@@ -6,6 +6,7 @@ use tillit_backend::config::Config;
 use tillit_backend::error::AppError;
 
 fn main() {
+    restrict_new_files();
     if let Err(e) = run() {
         eprintln!("tillit: {e}");
         std::process::exit(1);
@@ -39,7 +40,16 @@ fn run() -> Result<(), AppError> {
         let data_dir = state.config.data_dir.clone();
         let mut conn = state.pool.get()?;
         let logins = tillit_backend::seed::demo(&mut conn, &data_dir, &public_url)?;
-        println!("\n{logins}");
+        // Passwords go to a person at a terminal, never into a log stream
+        // (a pipe to a collector): then only where to find them is printed.
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            println!("\n{logins}");
+        } else {
+            println!(
+                "Demo logins: {} (readable by this user only)",
+                data_dir.join(tillit_backend::seed::FILE).display()
+            );
+        }
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -51,4 +61,14 @@ fn run() -> Result<(), AppError> {
         println!("Listening on http://{addr}");
         server.await.map_err(AppError::internal)
     })
+}
+
+/// Files and folders the server creates (database, keys, mail, logins) are
+/// readable by its own user only, whatever the umask it was started with.
+fn restrict_new_files() {
+    #[cfg(unix)]
+    // SAFETY: umask only sets this process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
 }

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use diesel::prelude::*;
-use tillit_api::{EmployeeRow as EmployeeIn, ImportMode, Role, UnitRow as UnitIn};
+use tillit_api::{EmployeeRow as EmployeeIn, ImportMode, PublishTerms, Role, UnitRow as UnitIn};
 
 use crate::agencies::store::AgencyRow;
 use crate::agencies::{store as agencies, terms};
@@ -22,7 +22,7 @@ use crate::organisation::units;
 use crate::util::{new_id, now, random_token, sha256_hex};
 
 pub const PROCESSOR_EMAIL: &str = "prosessor@tillit.demo";
-const FILE: &str = "demo-logins.txt";
+pub const FILE: &str = "demo-logins.txt";
 
 const TERMS_NB: &str = "Vilkår for bruk av Tillit (demo)\n\nVirksomheten er behandlingsansvarlig og Tillit er databehandler. \
 Tillit behandler personopplysninger bare etter virksomhetens dokumenterte instrukser, holder dem konfidensielle, \
@@ -30,6 +30,12 @@ sikrer dem, bruker underleverandører bare etter varsel, bistår ved innsyn og a
 ugrunnet opphold, og sletter eller tilbakeleverer alt når avtalen opphører.\n\nResultater vises aldri for grupper med \
 færre enn 6 svar. Temaer om mobbing, uønsket seksuell oppmerksomhet og helseplager vises bare for hele virksomheten \
 og bare ved minst 10 svar.";
+const TERMS_NN: &str = "Vilkår for bruk av Tillit (demo)\n\nVerksemda er behandlingsansvarleg og Tillit er databehandlar. \
+Tillit behandlar personopplysningar berre etter dei dokumenterte instruksane frå verksemda, held dei konfidensielle, \
+sikrar dei, brukar underleverandørar berre etter varsel, hjelper til ved innsyn og andre rettar, varslar brot utan \
+ugrunna opphald, og slettar eller leverer tilbake alt når avtalen tek slutt.\n\nResultat blir aldri viste for grupper med \
+færre enn 6 svar. Tema om mobbing, uønskt seksuell merksemd og helseplager blir berre viste for heile verksemda \
+og berre ved minst 10 svar.";
 const TERMS_EN: &str = "Terms of use for Tillit (demo)\n\nThe agency is the controller and Tillit the processor. \
 Tillit processes personal data only on the agency's documented instructions, keeps it confidential and secure, \
 uses sub-processors only after notice, assists with data-subject rights, reports breaches without undue delay, and \
@@ -54,6 +60,7 @@ pub fn demo(conn: &mut DbConn, data_dir: &Path, public_url: &str) -> Result<Stri
     }
     let text = write_tx(conn, |conn| seed(conn, public_url))?;
     std::fs::write(&file, &text).map_err(AppError::internal)?;
+    crate::util::make_private(&file)?;
     Ok(text)
 }
 
@@ -73,9 +80,10 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
             email: email.into(),
             name: name.into(),
             role: role.as_str().into(),
-            password_hash: Some(password::hash(&pw)?),
+            password_hash: Some(password::hash_blocking(&pw)?),
             active: true,
             created_at: now(),
+            language: "nb".into(),
         };
         db_run!(conn, |c| diesel::insert_into(users::table)
             .values(&row)
@@ -99,9 +107,12 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
     )?;
     let terms = terms::publish(
         conn,
-        "Vilkår for bruk / Terms of use, v1",
-        TERMS_NB,
-        TERMS_EN,
+        &PublishTerms {
+            title: "Vilkår for bruk / Terms of use, v1".into(),
+            body_nb: TERMS_NB.into(),
+            body_nn: TERMS_NN.into(),
+            body_en: TERMS_EN.into(),
+        },
         "seed",
     )?;
     audit::record(
@@ -311,9 +322,10 @@ pub fn processor_admin(conn: &mut DbConn, email: &str, pw: &str) -> Result<(), A
         email: email.to_lowercase(),
         name: "Processor admin".into(),
         role: Role::ProcessorAdmin.as_str().into(),
-        password_hash: Some(password::hash(pw)?),
+        password_hash: Some(password::hash_blocking(pw)?),
         active: true,
         created_at: now(),
+        language: "nb".into(),
     };
     db_run!(conn, |c| diesel::insert_into(users::table)
         .values(&row)

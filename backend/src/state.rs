@@ -17,6 +17,9 @@ pub struct AppState {
     pub routes: Arc<Vec<(String, Vec<String>)>>,
     /// Published questionnaires, parsed once (they never change).
     pub questionnaires: Arc<crate::questionnaire::store::Frozen>,
+    /// Password hashing, a few at a time (per instance, by design: it
+    /// shares this machine's cores).
+    pub hasher: Arc<crate::auth::password::Hasher>,
 }
 
 impl AppState {

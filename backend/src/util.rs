@@ -49,3 +49,15 @@ pub fn random_token(bytes: usize) -> Result<String, AppError> {
 pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
+
+/// Makes a folder or file readable by this process's user only.
+pub fn make_private(path: &std::path::Path) -> Result<(), AppError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if path.is_dir() { 0o700 } else { 0o600 };
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| AppError::internal(format!("cannot restrict {}: {e}", path.display())))?;
+    }
+    Ok(())
+}

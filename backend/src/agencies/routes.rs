@@ -1,7 +1,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use tillit_api::{
-    AcceptTerms, AgencyCreated, CreateAgency, FieldError, ListQuery, Page, PublishTerms, Role,
-    TermsAcceptance, TermsStatus, TermsVersion,
+    AcceptTerms, AgencyCreated, CreateAgency, FieldCode, FieldError, ListQuery, Page, ProblemCode,
+    PublishTerms, Role, TermsAcceptance, TermsStatus, TermsVersion,
 };
 
 use super::store::{self, AgencyRow};
@@ -9,7 +9,7 @@ use super::terms;
 use crate::audit::{self, Event};
 use crate::auth::identity::{Admins, Auth, ControllerAdmin, ProcessorAdmin};
 use crate::db::{paging, write_tx};
-use crate::domain::EmailAddress;
+use crate::domain::{parse_name, EmailAddress};
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::openapi::ProblemResponse;
@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_agencies)
         .service(create_agency)
         .service(get_agency)
+        .service(resend_admin_invitation)
         .service(list_terms)
         .service(publish_terms)
         .service(terms_status)
@@ -55,7 +56,8 @@ async fn list_agencies(
 
 /// Onboard an agency and invite its first controller admin.
 ///
-/// The answer holds a one-time invitation link to hand to the admin.
+/// The admin gets a one-time link by email. The link is never in an API
+/// answer: the institute cannot act as the agency.
 #[utoipa::path(
     tag = "agencies",
     request_body = CreateAgency,
@@ -80,27 +82,32 @@ async fn create_agency(
     let email = EmailAddress::parse(&body.admin_email, "admin_email")
         .map_err(|e| errors.push(e))
         .ok();
+    let name = parse_name(&body.name, "name")
+        .map_err(|e| errors.push(e))
+        .ok();
+    let admin_name = parse_name(&body.admin_name, "admin_name")
+        .map_err(|e| errors.push(e))
+        .ok();
     if let Some(org) = &body.org_number {
         if !org.chars().all(|c| c.is_ascii_digit()) {
             errors.push(FieldError::new(
                 "org_number",
-                "invalid_org_number",
+                FieldCode::InvalidOrgNumber,
                 "must be nine digits",
             ));
         }
     }
-    let email = match email {
-        Some(e) if errors.is_empty() => e,
+    let (email, name, admin_name) = match (email, name, admin_name) {
+        (Some(e), Some(n), Some(a)) if errors.is_empty() => (e, n, a),
         _ => return Err(AppError::Invalid(errors)),
     };
     let actor = auth.actor();
-    let base = state.config.public_url.clone();
-    let (agency, admin, token) = state
+    let (agency, admin) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let row = AgencyRow {
                     id: new_id(),
-                    name: body.name.trim().to_string(),
+                    name: name.clone(),
                     org_number: body.org_number.clone(),
                     active: true,
                     created_at: now(),
@@ -112,12 +119,13 @@ async fn create_agency(
                     &actor,
                     Event::new("agency.create", "agency", Some(&row.id)),
                 )?;
-                let admin = users::insert_user(
+                let admin = users::invite(
                     conn,
                     &row.id,
                     &email,
-                    body.admin_name.trim(),
+                    &admin_name,
                     Role::ControllerAdmin,
+                    body.admin_language,
                 )?;
                 audit::record(
                     conn,
@@ -125,16 +133,63 @@ async fn create_agency(
                     &actor,
                     Event::new("user.create", "user", Some(&admin.id)),
                 )?;
-                let token = crate::auth::store::create_invitation(conn, &admin.id)?;
-                Ok((store::to_api(row, false), admin, token))
+                Ok((store::to_api(row, false, true), admin))
             })
         })
         .await?;
     Ok(HttpResponse::Created().json(AgencyCreated {
         agency,
         admin: users::to_api(admin, vec![]),
-        invitation_url: format!("{base}/invitation#token={token}"),
     }))
+}
+
+/// Send the invitation again to the agency's controller admins who have
+/// not chosen a password yet (processor). Their old links stop working.
+#[utoipa::path(
+    tag = "agencies",
+    params(("agency_id" = String, Path, description = "Agency id")),
+    security(("bearer" = ["processor_admin"])),
+    responses(
+        (status = 202, description = "New invitation mails are on their way"),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
+    )
+)]
+#[post("/agencies/{agency_id}/invitation")]
+async fn resend_admin_invitation(
+    state: web::Data<AppState>,
+    auth: Auth<ProcessorAdmin>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let actor = auth.actor();
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                store::get(conn, &id)?;
+                let waiting = store::admins_awaiting_activation(conn, &id)?;
+                if waiting.is_empty() {
+                    return Err(AppError::conflict(
+                        ProblemCode::AlreadyActivated,
+                        "Every admin of the agency has chosen a password.",
+                    ));
+                }
+                for admin in &waiting {
+                    users::reinvite(conn, admin)?;
+                    audit::record(
+                        conn,
+                        &id,
+                        &actor,
+                        Event::new("user.reinvite", "user", Some(&admin.id)),
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
 }
 
 /// One agency (processor).
@@ -160,7 +215,8 @@ async fn get_agency(
         .db(move |conn| {
             let row = store::get(conn, &id)?;
             let accepted = terms::has_accepted_current(conn, &id)?;
-            Ok(store::to_api(row, accepted))
+            let waiting = !store::admins_awaiting_activation(conn, &id)?.is_empty();
+            Ok(store::to_api(row, accepted, waiting))
         })
         .await?;
     Ok(web::Json(agency))
@@ -209,7 +265,7 @@ async fn publish_terms(
     let row = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let row = terms::publish(conn, &b.title, &b.body_nb, &b.body_en, &actor.id)?;
+                let row = terms::publish(conn, &b, &actor.id)?;
                 audit::record(
                     conn,
                     audit::PROCESSOR_CHAIN,
@@ -291,14 +347,14 @@ async fn accept_terms(
     if !b.confirm_responsible {
         errors.push(FieldError::new(
             "confirm_responsible",
-            "must_confirm",
+            FieldCode::MustConfirm,
             "confirm that you are the responsible leader or have been delegated the responsibility",
         ));
     }
     if !b.confirm_authority {
         errors.push(FieldError::new(
             "confirm_authority",
-            "must_confirm",
+            FieldCode::MustConfirm,
             "confirm that you can bind the agency",
         ));
     }
@@ -310,16 +366,24 @@ async fn accept_terms(
     let accepted = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let current = terms::current(conn)?
-                    .ok_or_else(|| AppError::conflict("No terms have been published yet."))?;
+                let current = terms::current(conn)?.ok_or_else(|| {
+                    AppError::conflict(
+                        ProblemCode::TermsNotPublished,
+                        "No terms have been published yet.",
+                    )
+                })?;
                 if current.id != b.terms_version_id {
-                    return Err(AppError::conflict(format!(
-                        "Only the current terms version (version {}) can be accepted.",
-                        current.version
-                    )));
+                    return Err(AppError::conflict(
+                        ProblemCode::TermsNotCurrent,
+                        format!(
+                            "Only the current terms version (version {}) can be accepted.",
+                            current.version
+                        ),
+                    ));
                 }
                 if terms::has_accepted_current(conn, &agency)? {
                     return Err(AppError::conflict(
+                        ProblemCode::TermsAlreadyAccepted,
                         "The agency has already accepted this version.",
                     ));
                 }

@@ -1,7 +1,10 @@
-use diesel::prelude::*;
-use tillit_api::{Agency, Page};
+use std::collections::HashSet;
 
-use crate::db::schema::agencies;
+use diesel::prelude::*;
+use tillit_api::{Agency, Page, Role};
+
+use crate::auth::store::UserRow;
+use crate::db::schema::{agencies, terms_acceptances, users};
 use crate::db::{like_pattern, lower, DbConn};
 use crate::db_run;
 use crate::error::AppError;
@@ -17,7 +20,7 @@ pub struct AgencyRow {
     pub created_at: chrono::NaiveDateTime,
 }
 
-pub fn to_api(row: AgencyRow, terms_accepted: bool) -> Agency {
+pub fn to_api(row: AgencyRow, terms_accepted: bool, awaiting_admin: bool) -> Agency {
     Agency {
         id: row.id,
         name: row.name,
@@ -25,7 +28,22 @@ pub fn to_api(row: AgencyRow, terms_accepted: bool) -> Agency {
         active: row.active,
         created_at: utc(row.created_at),
         terms_accepted,
+        awaiting_admin,
     }
+}
+
+/// The agency's active controller admins who have not chosen a password.
+pub fn admins_awaiting_activation(
+    conn: &mut DbConn,
+    agency: &str,
+) -> Result<Vec<UserRow>, AppError> {
+    Ok(db_run!(conn, |c| users::table
+        .filter(users::agency_id.eq(agency))
+        .filter(users::role.eq(Role::ControllerAdmin.as_str()))
+        .filter(users::active.eq(true))
+        .filter(users::password_hash.is_null())
+        .select(UserRow::as_select())
+        .load(c))?)
 }
 
 pub fn insert(conn: &mut DbConn, row: &AgencyRow) -> Result<(), AppError> {
@@ -65,11 +83,34 @@ pub fn list(
         let total = count.count().get_result(c)?;
         Ok::<_, diesel::result::Error>((rows, total))
     })?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        let accepted = super::terms::has_accepted_current(conn, &row.id)?;
-        items.push(to_api(row, accepted));
-    }
+    // Two queries for the page, not two per row.
+    let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
+    let accepted: HashSet<String> = match super::terms::current(conn)? {
+        Some(cur) => db_run!(conn, |c| terms_acceptances::table
+            .filter(terms_acceptances::terms_version_id.eq(&cur.id))
+            .filter(terms_acceptances::agency_id.eq_any(&ids))
+            .select(terms_acceptances::agency_id)
+            .load::<String>(c))?
+        .into_iter()
+        .collect(),
+        None => HashSet::new(),
+    };
+    let awaiting: HashSet<String> = db_run!(conn, |c| users::table
+        .filter(users::agency_id.eq_any(&ids))
+        .filter(users::role.eq(Role::ControllerAdmin.as_str()))
+        .filter(users::active.eq(true))
+        .filter(users::password_hash.is_null())
+        .select(users::agency_id.assume_not_null())
+        .load::<String>(c))?
+    .into_iter()
+    .collect();
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let (a, w) = (accepted.contains(&row.id), awaiting.contains(&row.id));
+            to_api(row, a, w)
+        })
+        .collect();
     Ok(Page {
         items,
         total,

@@ -1,7 +1,7 @@
 //! TERMS-1, TERMS-2: versioned terms, their acceptance, and the launch guard.
 
 use diesel::prelude::*;
-use tillit_api::{TermsAcceptance, TermsVersion};
+use tillit_api::{ProblemCode, PublishTerms, TermsAcceptance, TermsVersion};
 
 use crate::db::schema::{terms_acceptances, terms_versions, users};
 use crate::db::DbConn;
@@ -19,6 +19,7 @@ pub struct TermsRow {
     pub body_en: String,
     pub published_at: chrono::NaiveDateTime,
     pub published_by: String,
+    pub body_nn: String,
 }
 
 impl From<TermsRow> for TermsVersion {
@@ -28,6 +29,7 @@ impl From<TermsRow> for TermsVersion {
             version: r.version,
             title: r.title,
             body_nb: r.body_nb,
+            body_nn: r.body_nn,
             body_en: r.body_en,
             published_at: utc(r.published_at),
         }
@@ -49,22 +51,17 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<TermsRow>, AppError> {
         .load(c))?)
 }
 
-pub fn publish(
-    conn: &mut DbConn,
-    title: &str,
-    body_nb: &str,
-    body_en: &str,
-    by: &str,
-) -> Result<TermsRow, AppError> {
+pub fn publish(conn: &mut DbConn, t: &PublishTerms, by: &str) -> Result<TermsRow, AppError> {
     let next = current(conn)?.map_or(1, |t| t.version + 1);
     let row = TermsRow {
         id: new_id(),
         version: next,
-        title: title.trim().to_string(),
-        body_nb: body_nb.to_string(),
-        body_en: body_en.to_string(),
+        title: t.title.trim().to_string(),
+        body_nb: t.body_nb.clone(),
+        body_en: t.body_en.clone(),
         published_at: now(),
         published_by: by.to_string(),
+        body_nn: t.body_nn.clone(),
     };
     db_run!(conn, |c| diesel::insert_into(terms_versions::table)
         .values(&row)
@@ -91,7 +88,7 @@ pub fn require_current_accepted(conn: &mut DbConn, agency_id: &str) -> Result<()
         Ok(())
     } else {
         Err(AppError::conflict(
-            "The agency has not accepted the current terms version. A controller admin must accept it before a survey can be launched.",
+            ProblemCode::TermsNotAccepted, "The agency has not accepted the current terms version. A controller admin must accept it before a survey can be launched.",
         ))
     }
 }

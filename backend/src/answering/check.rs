@@ -1,6 +1,7 @@
 //! Which answers a survey accepts, without I/O.
 
 use std::collections::BTreeMap;
+use tillit_api::FieldCode;
 
 use tillit_api::{FieldError, Questionnaire, Topic};
 
@@ -30,7 +31,7 @@ pub fn answers(
         else {
             errors.push(FieldError::new(
                 field,
-                "unknown_question",
+                FieldCode::UnknownQuestion,
                 "this survey has no such question",
             ));
             continue;
@@ -38,7 +39,7 @@ pub fn answers(
         let Some(scale) = q.scales.get(&question.scale) else {
             errors.push(FieldError::new(
                 field,
-                "unknown_scale",
+                FieldCode::UnknownScale,
                 "the question's scale is missing",
             ));
             continue;
@@ -51,7 +52,7 @@ pub fn answers(
         if !ok {
             errors.push(FieldError::new(
                 field,
-                "out_of_range",
+                FieldCode::OutOfRange,
                 format!("must be 1 to {steps}, or 0 where offered"),
             ));
         }

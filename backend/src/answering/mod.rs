@@ -7,3 +7,4 @@ pub mod notice;
 pub mod reshuffle;
 pub mod routes;
 pub mod store;
+pub mod tally;

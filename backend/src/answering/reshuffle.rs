@@ -11,13 +11,14 @@
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use crate::db::schema::responses;
+use crate::db::schema::{responses, surveys};
 use crate::db::{write_tx, DbConn, INSERT_CHUNK};
 use crate::db_run;
 use crate::error::AppError;
 
-/// Responses submitted this many days back (and today) are rewritten, so a
-/// night the server was down is made good the next.
+/// Responses of surveys that are open, or closed this many days back, are
+/// rewritten (responses keep no date of their own), so a night the server
+/// was down is made good the next.
 pub const DAYS: i64 = 3;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -27,7 +28,6 @@ struct Row {
     survey_id: String,
     unit_id: String,
     answers: String,
-    submitted_on: chrono::NaiveDate,
     research_consent: bool,
     receipt_hash: String,
 }
@@ -43,9 +43,13 @@ fn shuffle<T>(items: &mut [T]) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Rewrites the responses of the last [`DAYS`] days; returns how many.
+/// Rewrites the responses of surveys open or closed in the last [`DAYS`]
+/// days; returns how many.
 pub fn rewrite_recent(conn: &mut DbConn) -> Result<usize, AppError> {
-    let since = chrono::Utc::now().date_naive() - chrono::Duration::days(DAYS);
+    let since = crate::util::now() - chrono::Duration::days(DAYS);
+    let recent = surveys::table
+        .filter(surveys::state.eq("open").or(surveys::closed_at.gt(since)))
+        .select(surveys::id);
     let n = write_tx(conn, |conn| {
         if let DbConn::Postgresql(c) = conn {
             // Writers wait, and then see the rewritten rows: a consent
@@ -53,7 +57,7 @@ pub fn rewrite_recent(conn: &mut DbConn) -> Result<usize, AppError> {
             c.batch_execute("LOCK TABLE responses IN EXCLUSIVE MODE")?;
         }
         let mut rows: Vec<Row> = db_run!(conn, |c| responses::table
-            .filter(responses::submitted_on.ge(since))
+            .filter(responses::survey_id.eq_any(recent))
             .select(Row::as_select())
             .load(c))?;
         shuffle(&mut rows)?;

@@ -1,14 +1,16 @@
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use tillit_api::{
-    Language, OptOutQuery, Receipt, RespondentSession, RespondentSurvey, StartSession, Submission,
-    WithdrawConsent,
+    FieldCode, Language, OptOut, OptOutQuery, ProblemCode, Receipt, RespondentSession,
+    RespondentSurvey, StartSession, Submission, WithdrawConsent,
 };
 
 use super::store::{self, NewResponse, Submitted};
+use super::tally::respondent_actor;
 use super::{check, notice};
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Event};
 use crate::auth::identity::{self, Auth};
 use crate::auth::jwt::RESPONDENT_TTL_SECS;
+use crate::auth::throttle::{self, Budget};
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -22,14 +24,32 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(respondent_survey)
         .service(submit)
         .service(opt_out)
+        .service(opt_out_confirm)
         .service(withdraw_consent);
 }
 
-/// Who acts for a respondent in the audit trail: nobody in particular.
-fn respondent_actor() -> Actor {
-    Actor {
-        id: "respondent".into(),
-        role: tillit_api::Role::Respondent,
+/// The failure budget for unknown links and codes presented to `route`.
+fn link_budget(req: &HttpRequest, state: &AppState, route: &str) -> [Budget; 1] {
+    [Budget::link(
+        route,
+        &crate::net::client_key(req, &state.config.trusted_proxies),
+    )]
+}
+
+/// Looks a secret up under its budget: refused while the budget is spent,
+/// and an unknown secret counts against it.
+fn guarded<T>(
+    conn: &mut DbConn,
+    budget: &[Budget],
+    find: impl FnOnce(&mut DbConn) -> Result<Option<T>, AppError>,
+) -> Result<T, AppError> {
+    throttle::check(conn, budget)?;
+    match find(conn)? {
+        Some(found) => Ok(found),
+        None => {
+            throttle::fail(conn, budget)?;
+            Err(AppError::NotFound)
+        }
     }
 }
 
@@ -39,7 +59,7 @@ fn require_open(s: &SurveyRow) -> Result<(), AppError> {
     match s.state.as_str() {
         "open" if s.closes_at > crate::util::now() => Ok(()),
         "draft" => Err(AppError::NotFound),
-        _ => Err(AppError::Gone(CLOSED.into())),
+        _ => Err(AppError::Gone(ProblemCode::SurveyClosed, CLOSED.into())),
     }
 }
 
@@ -76,37 +96,35 @@ fn survey_for(
         (status = 409, response = ProblemResponse),
         (status = 410, response = ProblemResponse),
         (status = 422, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
     )
 )]
 #[post("/respond/session")]
 async fn start_session(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: ApiJson<StartSession>,
 ) -> Result<web::Json<RespondentSession>, AppError> {
     let token = body.0.token;
     let processor = state.config.processor_name.clone();
     let frozen = state.questionnaires.clone();
+    let budget = link_budget(&req, &state, "respond");
     let (inv, survey, content) = state
         .db(move |conn| {
-            write_tx(conn, |conn| {
-                let inv = store::invitation_by_token(conn, &token)?.ok_or(AppError::NotFound)?;
-                let s = crate::surveys::store::get_any(conn, &inv.survey_id)?;
-                require_open(&s)?;
-                if inv.answered {
-                    return Err(AppError::conflict(
-                        "This survey has already been answered with this link.",
-                    ));
-                }
-                // Recorded per survey: an entry naming the invitation could be matched to an answer.
-                audit::record(
-                    conn,
-                    &s.agency_id,
-                    &respondent_actor(),
-                    Event::new("respondent.session", "survey", Some(&s.id)),
-                )?;
-                let content = survey_for(conn, &frozen, &s, &processor)?;
-                Ok((inv, s, content))
-            })
+            let inv = guarded(conn, &budget, |c| store::invitation_by_token(c, &token))?;
+            let s = crate::surveys::store::get_any(conn, &inv.survey_id)?;
+            require_open(&s)?;
+            if inv.answered {
+                return Err(AppError::conflict(
+                    ProblemCode::AlreadyAnswered,
+                    "This survey has already been answered with this link.",
+                ));
+            }
+            // Counted per survey and hour by the ticker (see `tally`): an
+            // entry per session would give each respondent a time.
+            store::note_session(conn, &s.id)?;
+            let content = survey_for(conn, &frozen, &s, &processor)?;
+            Ok((inv, s, content))
         })
         .await?;
     let access_token = state
@@ -123,7 +141,7 @@ async fn start_session(
 fn respondent_scope(who: &identity::Identity) -> Result<(String, String, String), AppError> {
     match (&who.agency_id, &who.survey_id, &who.unit_id) {
         (Some(a), Some(s), Some(u)) => Ok((a.clone(), s.clone(), u.clone())),
-        _ => Err(AppError::Unauthorized("The token names no survey.")),
+        _ => Err(AppError::Unauthorized(ProblemCode::TokenInvalid)),
     }
 }
 
@@ -160,7 +178,7 @@ async fn respondent_survey(
 ///
 /// Sending the same receipt again (a retry after a lost answer) returns the
 /// same receipt and counts once. The stored response holds survey, unit,
-/// answers and the day: nothing that links it to the invitation.
+/// and answers: nothing that links it to the invitation, and no time.
 #[utoipa::path(
     tag = "answering",
     request_body = Submission,
@@ -178,6 +196,7 @@ async fn respondent_survey(
 #[post("/respond/submit")]
 async fn submit(
     state: web::Data<AppState>,
+    req: HttpRequest,
     auth: Auth<identity::Respondent>,
     body: ApiJson<Submission>,
 ) -> Result<web::Json<Receipt>, AppError> {
@@ -190,17 +209,18 @@ async fn submit(
     {
         return Err(AppError::invalid(
             "receipt",
-            "invalid_receipt",
+            FieldCode::InvalidReceipt,
             "letters, digits and dashes only",
         ));
     }
     let answers_json = serde_json::to_string(&sub.answers).map_err(AppError::internal)?;
     let receipt = sub.receipt.clone();
     let frozen = state.questionnaires.clone();
+    let budget = link_budget(&req, &state, "respond");
     state
         .db(move |conn| {
             // Reading and checking need no write lock; only what follows does.
-            let inv = store::invitation_by_token(conn, &sub.token)?.ok_or(AppError::NotFound)?;
+            let inv = guarded(conn, &budget, |c| store::invitation_by_token(c, &sub.token))?;
             if inv.survey_id != survey_id || inv.unit_id != unit {
                 return Err(AppError::NotFound);
             }
@@ -223,21 +243,17 @@ async fn submit(
                         receipt: &sub.receipt,
                     },
                 )?;
+                // No audit entry here: the ticker records submissions as a
+                // count per survey and hour (see `tally`).
                 match outcome {
-                    Submitted::New => {
-                        audit::record(
-                            conn,
-                            &agency,
-                            &respondent_actor(),
-                            Event::new("response.submit", "survey", Some(&s.id)),
-                        )?;
-                        Ok(())
-                    }
-                    Submitted::Repeat => Ok(()),
+                    Submitted::New | Submitted::Repeat => Ok(()),
                     Submitted::AlreadyAnswered => Err(AppError::conflict(
+                        ProblemCode::AlreadyAnswered,
                         "This survey has already been answered with this link.",
                     )),
-                    Submitted::Closed => Err(AppError::Gone(CLOSED.into())),
+                    Submitted::Closed => {
+                        Err(AppError::Gone(ProblemCode::SurveyClosed, CLOSED.into()))
+                    }
                 }
             })
         })
@@ -245,35 +261,73 @@ async fn submit(
     Ok(web::Json(Receipt { receipt }))
 }
 
-/// One-click opt-out from reminders (DSR-4; the List-Unsubscribe link).
+fn opt_out_by(conn: &mut DbConn, budget: &[Budget], token: &str) -> Result<(), AppError> {
+    let inv = guarded(conn, budget, |c| {
+        store::invitation_by_opt_out_token(c, token)
+    })?;
+    write_tx(conn, |conn| {
+        let s = crate::surveys::store::get_any(conn, &inv.survey_id)?;
+        store::opt_out(conn, &inv.id)?;
+        audit::record(
+            conn,
+            &s.agency_id,
+            &respondent_actor(),
+            Event::new("invitation.opt_out", "invitation", Some(&inv.id)),
+        )
+    })
+}
+
+/// One-click opt-out from reminders (DSR-4): the mail's `List-Unsubscribe`
+/// URL, which mail clients POST to (RFC 8058).
+///
+/// `t` is the opt-out link's own token: it can opt out and do nothing
+/// else, so a mail gateway or proxy that sees the URL cannot answer as
+/// the employee.
 #[utoipa::path(
     tag = "answering",
     params(OptOutQuery),
     responses(
         (status = 204, description = "No more reminders for this invitation"),
         (status = 404, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
     )
 )]
 #[post("/respond/opt-out")]
 async fn opt_out(
     state: web::Data<AppState>,
+    req: HttpRequest,
     q: web::Query<OptOutQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = q.into_inner().t;
+    let budget = link_budget(&req, &state, "opt-out");
     state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let inv = store::invitation_by_token(conn, &token)?.ok_or(AppError::NotFound)?;
-                let s = crate::surveys::store::get_any(conn, &inv.survey_id)?;
-                store::opt_out(conn, &inv.id)?;
-                audit::record(
-                    conn,
-                    &s.agency_id,
-                    &respondent_actor(),
-                    Event::new("invitation.opt_out", "invitation", Some(&inv.id)),
-                )
-            })
-        })
+        .db(move |conn| opt_out_by(conn, &budget, &token))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Opt out from reminders from the web app's page, which the link in the
+/// mail's text opens and which asks first (DSR-4).
+#[utoipa::path(
+    tag = "answering",
+    request_body = OptOut,
+    responses(
+        (status = 204, description = "No more reminders for this invitation"),
+        (status = 404, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
+    )
+)]
+#[post("/respond/opt-out/confirm")]
+async fn opt_out_confirm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<OptOut>,
+) -> Result<HttpResponse, AppError> {
+    let token = body.0.token;
+    let budget = link_budget(&req, &state, "opt-out");
+    state
+        .db(move |conn| opt_out_by(conn, &budget, &token))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -286,20 +340,23 @@ async fn opt_out(
         (status = 204, description = "Consent withdrawn"),
         (status = 404, response = ProblemResponse),
         (status = 422, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
     )
 )]
 #[post("/research/withdraw")]
 async fn withdraw_consent(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: ApiJson<WithdrawConsent>,
 ) -> Result<HttpResponse, AppError> {
     let receipt = body.0.receipt;
-    let found = state
-        .db(move |conn| store::withdraw_consent(conn, &receipt))
+    let budget = link_budget(&req, &state, "withdraw");
+    state
+        .db(move |conn| {
+            guarded(conn, &budget, |c| {
+                Ok(store::withdraw_consent(c, &receipt)?.then_some(()))
+            })
+        })
         .await?;
-    if found {
-        Ok(HttpResponse::NoContent().finish())
-    } else {
-        Err(AppError::NotFound)
-    }
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,8 @@
 use diesel::prelude::*;
 
-use crate::db::schema::{invitation_tokens, invitations, responses, surveys};
+use crate::db::schema::{
+    invitation_tokens, invitations, opt_out_tokens, respondent_sessions, responses, surveys,
+};
 use crate::db::DbConn;
 use crate::db_run;
 use crate::error::AppError;
@@ -29,6 +31,44 @@ pub fn issue_token(conn: &mut DbConn, invitation_id: &str) -> Result<String, App
         .values(row)
         .execute(c))?;
     Ok(token)
+}
+
+/// The opt-out link's own token (DSR-4): it opts out, and nothing else.
+pub fn issue_opt_out_token(conn: &mut DbConn, invitation_id: &str) -> Result<String, AppError> {
+    let token = random_token(32)?;
+    db_run!(conn, |c| diesel::insert_into(opt_out_tokens::table)
+        .values((
+            opt_out_tokens::token_hash.eq(sha256_hex(token.as_bytes())),
+            opt_out_tokens::invitation_id.eq(invitation_id),
+        ))
+        .execute(c))?;
+    Ok(token)
+}
+
+pub fn invitation_by_opt_out_token(
+    conn: &mut DbConn,
+    token: &str,
+) -> Result<Option<InvitationRow>, AppError> {
+    let hash = sha256_hex(token.trim().as_bytes());
+    Ok(db_run!(conn, |c| opt_out_tokens::table
+        .inner_join(invitations::table)
+        .filter(opt_out_tokens::token_hash.eq(&hash))
+        .select(InvitationRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+/// Notes that a respondent session started, for the audit trail's count
+/// (see `tally`): a row naming the survey only, counted and removed within
+/// the hour.
+pub fn note_session(conn: &mut DbConn, survey_id: &str) -> Result<(), AppError> {
+    db_run!(conn, |c| diesel::insert_into(respondent_sessions::table)
+        .values((
+            respondent_sessions::id.eq(new_id()),
+            respondent_sessions::survey_id.eq(survey_id),
+        ))
+        .execute(c))?;
+    Ok(())
 }
 
 pub fn invitation_by_token(
@@ -102,13 +142,12 @@ pub fn submit(
             Submitted::Closed
         });
     }
-    // ANON-1: no invitation, employee, token or time finer than the day.
+    // ANON-1: no invitation, employee, token or time, not even the day.
     let row = (
         responses::id.eq(new_id()),
         responses::survey_id.eq(r.survey_id),
         responses::unit_id.eq(r.unit_id),
         responses::answers.eq(r.answers_json),
-        responses::submitted_on.eq(chrono::Utc::now().date_naive()),
         responses::research_consent.eq(r.research_consent),
         responses::receipt_hash.eq(&receipt_hash),
     );

@@ -39,6 +39,9 @@ pub struct Event<'a> {
     pub action: &'a str,
     pub object_type: &'a str,
     pub object_id: Option<&'a str>,
+    /// How many like actions the entry stands for (answering is recorded as
+    /// counts per period, never one entry per respondent).
+    pub quantity: Option<i64>,
 }
 
 impl<'a> Event<'a> {
@@ -47,7 +50,12 @@ impl<'a> Event<'a> {
             action,
             object_type,
             object_id,
+            quantity: None,
         }
+    }
+    pub fn times(mut self, n: i64) -> Self {
+        self.quantity = Some(n);
+        self
     }
 }
 
@@ -64,12 +72,16 @@ pub struct AuditRow {
     pub object_id: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    pub quantity: Option<i64>,
 }
 
 fn entry_hash(e: &AuditRow) -> String {
-    // Unit separators keep field boundaries unambiguous.
+    // Unit separators keep field boundaries unambiguous. A quantity is
+    // hashed only when there is one, so entries from before it existed
+    // keep their hashes.
+    let quantity = e.quantity.map(|q| format!("\u{1f}{q}")).unwrap_or_default();
     let text = format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}{quantity}",
         e.prev_hash,
         e.chain,
         e.seq,
@@ -130,6 +142,7 @@ macro_rules! append_body {
             object_id: $ev.object_id.map(str::to_string),
             prev_hash: prev,
             hash: String::new(),
+            quantity: $ev.quantity,
         };
         row.hash = entry_hash(&row);
         diesel::insert_into(audit_log::table)

@@ -17,6 +17,7 @@ fn chain_of(n: usize) -> Vec<AuditRow> {
                 object_id: Some(format!("e{i}")),
                 prev_hash: prev.clone(),
                 hash: String::new(),
+                quantity: (i % 2 == 1).then_some(i as i64),
             };
             r.hash = entry_hash(&r);
             prev = r.hash.clone();

@@ -7,10 +7,14 @@
 use std::future::{ready, Ready};
 use std::marker::PhantomData;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
-use tillit_api::Role;
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use tillit_api::{ProblemCode, Role};
 
+use super::jwt::Claims;
 use crate::audit::Actor;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -20,6 +24,8 @@ pub struct Identity {
     pub subject: String,
     pub role: Role,
     pub agency_id: Option<String>,
+    /// People only: the session their token belongs to.
+    pub session_id: Option<String>,
     /// Respondents only: the survey and unit their token names.
     pub survey_id: Option<String>,
     pub unit_id: Option<String>,
@@ -28,7 +34,7 @@ pub struct Identity {
 impl Identity {
     /// The caller's own agency: the only one their requests can reach (ROLE-1).
     pub fn agency(&self) -> Result<&str, AppError> {
-        self.agency_id.as_deref().ok_or(AppError::Forbidden)
+        self.agency_id.as_deref().ok_or_else(AppError::forbidden)
     }
     pub fn actor(&self) -> Actor {
         Actor {
@@ -56,8 +62,12 @@ role_set! {
     ControllerAdmin => [ControllerAdmin];
     /// People of an agency who read its organisation.
     AgencyStaff => [ControllerAdmin, Leader];
-    /// Who may load HR data: the agency's admins and its HR system.
-    HrWriter => [ControllerAdmin, Integration];
+    /// Who may load and read back HR data: the agency's admins and its HR
+    /// system.
+    HrData => [ControllerAdmin, Integration];
+    /// Who may read the organisation back: staff and the HR system that
+    /// pushed it.
+    OrgReader => [ControllerAdmin, Leader, Integration];
     /// The processor's and the agencies' administrators: readers of terms
     /// and questionnaires.
     Admins => [ProcessorAdmin, ControllerAdmin];
@@ -78,33 +88,66 @@ impl<R: Allowed> std::ops::Deref for Auth<R> {
     }
 }
 
-pub fn identify(req: &HttpRequest) -> Result<Identity, AppError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| AppError::internal("app state missing"))?;
+/// The token's claims, checked for signature, audience, issuer and time.
+pub fn claims(req: &HttpRequest, state: &AppState) -> Result<Claims, AppError> {
     let raw = req
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or(AppError::Unauthorized(
-            "Log in first: no access token was sent.",
-        ))?
+        .ok_or(AppError::Unauthorized(ProblemCode::TokenMissing))?
         .to_str()
-        .map_err(|_| AppError::Unauthorized("The Authorization header is malformed."))?;
+        .map_err(|_| AppError::Unauthorized(ProblemCode::TokenInvalid))?;
     let token = raw
         .strip_prefix("Bearer ")
         .or_else(|| raw.strip_prefix("bearer "))
-        .ok_or(AppError::Unauthorized("Use the Bearer scheme."))?;
+        .ok_or(AppError::Unauthorized(ProblemCode::TokenInvalid))?;
     let claims = state.keys.verify(token.trim())?;
     if claims.role.is_agency_scoped() && claims.agency.is_none() {
-        return Err(AppError::Unauthorized("The access token names no agency."));
+        return Err(AppError::Unauthorized(ProblemCode::TokenInvalid));
     }
+    Ok(claims)
+}
+
+/// Who is calling, decided against the current state: a valid signature is
+/// not enough, the session, user or client must still be active (see
+/// [`super::sessions::check`]).
+async fn identify(req: &HttpRequest) -> Result<Identity, AppError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::internal("app state missing"))?
+        .clone();
+    let claims = claims(req, &state)?;
+    let claims = if claims.role == Role::Respondent {
+        claims
+    } else {
+        state
+            .db(move |conn| super::sessions::check(conn, &claims).map(|()| claims))
+            .await?
+    };
     Ok(Identity {
         subject: claims.sub,
         role: claims.role,
         agency_id: claims.agency,
+        session_id: claims.sid,
         survey_id: claims.survey,
         unit_id: claims.unit,
     })
+}
+
+/// The outcome of [`authenticate`], kept on the request for the extractor.
+struct Authenticated(Result<Identity, AppError>);
+
+/// Middleware: decides who is calling before any handler's extractors run,
+/// so a refused token is answered before the body is even read, and the
+/// database check happens once per request.
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        let who = identify(req.request()).await;
+        req.extensions_mut().insert(Authenticated(who));
+    }
+    next.call(req).await
 }
 
 impl<R: Allowed> FromRequest for Auth<R> {
@@ -112,15 +155,15 @@ impl<R: Allowed> FromRequest for Auth<R> {
     type Future = Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(identify(req).and_then(|who| {
-            if R::ROLES.contains(&who.role) {
-                Ok(Auth {
-                    who,
-                    _roles: PhantomData,
-                })
-            } else {
-                Err(AppError::Forbidden)
-            }
-        }))
+        let found = req.extensions_mut().remove::<Authenticated>();
+        ready(match found {
+            None => Err(AppError::Unauthorized(ProblemCode::TokenMissing)),
+            Some(Authenticated(Err(e))) => Err(e),
+            Some(Authenticated(Ok(who))) if R::ROLES.contains(&who.role) => Ok(Auth {
+                who,
+                _roles: PhantomData,
+            }),
+            Some(Authenticated(Ok(_))) => Err(AppError::forbidden()),
+        })
     }
 }

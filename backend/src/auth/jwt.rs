@@ -4,7 +4,7 @@ use std::path::Path;
 
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use tillit_api::Role;
+use tillit_api::{ProblemCode, Role};
 
 use crate::error::AppError;
 
@@ -13,6 +13,8 @@ pub const AUDIENCE: &str = "tillit-api";
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
 /// Long enough to answer at a calm pace; the link can start a new session.
 pub const RESPONDENT_TTL_SECS: i64 = 4 * 60 * 60;
+/// Clock difference tolerated between instances, in seconds.
+const LEEWAY_SECS: u64 = 5;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Claims {
@@ -25,9 +27,14 @@ pub struct Claims {
     pub survey: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The session a person's token belongs to: checked on every request,
+    /// so ending the session refuses the token at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
+    pub nbf: i64,
     pub exp: i64,
 }
 
@@ -49,8 +56,9 @@ impl Keys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 5;
+        validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECS;
         Ok(Keys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -78,7 +86,14 @@ impl Keys {
         }
     }
 
-    pub fn issue(&self, sub: &str, role: Role, agency: Option<&str>) -> Result<String, AppError> {
+    /// A person's (with their session) or an HR client's access token.
+    pub fn issue(
+        &self,
+        sub: &str,
+        role: Role,
+        agency: Option<&str>,
+        sid: Option<&str>,
+    ) -> Result<String, AppError> {
         let now = chrono::Utc::now().timestamp();
         self.sign(&Claims {
             sub: sub.to_string(),
@@ -86,9 +101,11 @@ impl Keys {
             agency: agency.map(str::to_string),
             survey: None,
             unit: None,
+            sid: sid.map(str::to_string),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
+            nbf: now,
             exp: now + ACCESS_TTL_SECS,
         })
     }
@@ -107,9 +124,11 @@ impl Keys {
             agency: Some(agency.to_string()),
             survey: Some(survey.to_string()),
             unit: Some(unit.to_string()),
+            sid: None,
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now,
+            nbf: now,
             exp: now + RESPONDENT_TTL_SECS,
         })
     }
@@ -119,9 +138,34 @@ impl Keys {
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
-        decode::<Claims>(token, &self.decoding, &self.validation)
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
-            .map_err(|_| AppError::Unauthorized("The access token is invalid or has expired."))
+            .map_err(|_| AppError::Unauthorized(ProblemCode::TokenInvalid))?;
+        // jsonwebtoken checks that `iat` is there, not that it is in the past.
+        if claims.iat > chrono::Utc::now().timestamp() + LEEWAY_SECS as i64 {
+            return Err(AppError::Unauthorized(ProblemCode::TokenInvalid));
+        }
+        Ok(claims)
+    }
+
+    /// Signs a short claim set for another purpose than API access (the
+    /// audience keeps the two apart): the recognised-browser cookie.
+    pub fn sign_other<T: Serialize>(&self, claims: &T) -> Result<String, AppError> {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding).map_err(AppError::internal)
+    }
+
+    pub fn verify_other<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        audience: &str,
+    ) -> Option<T> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.set_issuer(&[ISSUER]);
+        v.set_audience(&[audience]);
+        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        decode::<T>(token, &self.decoding, &v)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 

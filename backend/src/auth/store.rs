@@ -1,17 +1,23 @@
-//! Data access for logins: users by email, refresh tokens, invitations and
-//! machine clients. Secrets are stored only as SHA-256 hashes.
+//! Data access for logins: users, sessions, refresh tokens, password links
+//! and machine clients. Secrets are stored only as SHA-256 hashes.
 
 use chrono::Duration;
 use diesel::prelude::*;
 
-use crate::db::schema::{agencies, integration_clients, refresh_tokens, user_invitations, users};
+use crate::db::schema::{agencies, integration_clients, password_links, refresh_tokens, users};
 use crate::db::DbConn;
 use crate::db_run;
 use crate::error::AppError;
-use crate::util::{new_id, now, random_token, sha256_hex};
+use crate::util::{now, random_token, sha256_hex};
+
+pub use super::sessions::{end_all, start as start_session};
 
 pub const REFRESH_TTL_DAYS: i64 = 14;
 pub const INVITATION_TTL_DAYS: i64 = 7;
+pub const RESET_TTL_MINUTES: i64 = 60;
+/// A refresh token presented again this soon after it was swapped is a
+/// second tab or a retried request, not a thief: it gets a token of its own.
+pub const ROTATION_GRACE_SECS: i64 = 30;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = users)]
@@ -24,6 +30,7 @@ pub struct UserRow {
     pub password_hash: Option<String>,
     pub active: bool,
     pub created_at: chrono::NaiveDateTime,
+    pub language: String,
 }
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
@@ -38,6 +45,7 @@ pub struct ClientRow {
     pub created_at: chrono::NaiveDateTime,
 }
 
+/// An active user by email (logins, password resets).
 pub fn user_by_email(conn: &mut DbConn, email: &str) -> Result<Option<UserRow>, AppError> {
     Ok(db_run!(conn, |c| users::table
         .filter(users::email.eq(email))
@@ -53,6 +61,13 @@ pub fn user_by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserRow>, AppErr
         .select(UserRow::as_select())
         .first(c)
         .optional())?)
+}
+
+pub fn set_password(conn: &mut DbConn, user_id: &str, hash: &str) -> Result<(), AppError> {
+    db_run!(conn, |c| diesel::update(users::table.find(user_id))
+        .set(users::password_hash.eq(hash))
+        .execute(c))?;
+    Ok(())
 }
 
 pub fn agency_name(conn: &mut DbConn, id: &str) -> Result<Option<String>, AppError> {
@@ -71,18 +86,12 @@ pub fn agency_name_of(conn: &mut DbConn, user: &UserRow) -> Result<Option<String
     }
 }
 
-/// Starts or continues a refresh-token family; returns the plaintext token.
-pub fn issue_refresh(
-    conn: &mut DbConn,
-    user_id: &str,
-    family: Option<&str>,
-) -> Result<String, AppError> {
+/// A new refresh token in `session`; returns the plaintext token.
+pub fn issue_refresh(conn: &mut DbConn, session: &str) -> Result<String, AppError> {
     let token = random_token(32)?;
-    let family = family.map(str::to_string).unwrap_or_else(new_id);
     let row = (
         refresh_tokens::token_hash.eq(sha256_hex(token.as_bytes())),
-        refresh_tokens::user_id.eq(user_id),
-        refresh_tokens::family.eq(family),
+        refresh_tokens::session_id.eq(session),
         refresh_tokens::expires_at.eq(now() + Duration::days(REFRESH_TTL_DAYS)),
         refresh_tokens::created_at.eq(now()),
     );
@@ -93,120 +102,167 @@ pub fn issue_refresh(
 }
 
 pub enum Rotated {
-    Ok { user: UserRow, token: String },
+    Ok {
+        user: UserRow,
+        session: String,
+        token: String,
+    },
     Invalid,
 }
 
-/// Swaps a refresh token for a new one. A token presented twice means it was
-/// stolen or replayed: the whole family is revoked.
+/// Swaps a refresh token for a new one in the same session. A token swapped
+/// longer than [`ROTATION_GRACE_SECS`] ago and presented again was stolen or
+/// replayed: its whole session ends.
 pub fn rotate_refresh(conn: &mut DbConn, token: &str) -> Result<Rotated, AppError> {
     let hash = sha256_hex(token.as_bytes());
-    let found: Option<(
-        String,
-        String,
-        chrono::NaiveDateTime,
-        Option<chrono::NaiveDateTime>,
-    )> = db_run!(conn, |c| refresh_tokens::table
-        .find(&hash)
-        .select((
-            refresh_tokens::user_id,
-            refresh_tokens::family,
-            refresh_tokens::expires_at,
-            refresh_tokens::revoked_at,
-        ))
-        .first(c)
-        .optional())?;
-    let Some((user_id, family, expires_at, revoked_at)) = found else {
+    let found: Option<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
+        db_run!(conn, |c| refresh_tokens::table
+            .find(&hash)
+            .select((
+                refresh_tokens::session_id,
+                refresh_tokens::expires_at,
+                refresh_tokens::rotated_at,
+            ))
+            .first(c)
+            .optional())?;
+    let Some((session, expires_at, rotated_at)) = found else {
         return Ok(Rotated::Invalid);
     };
-    if revoked_at.is_some() {
-        revoke_family(conn, &family)?;
-        tracing::warn!("refresh token reused; its family was revoked");
+    let t = now();
+    if let Some(at) = rotated_at {
+        if t - at > Duration::seconds(ROTATION_GRACE_SECS) {
+            super::sessions::end(conn, &session)?;
+            tracing::warn!("refresh token reused; its session was ended");
+            return Ok(Rotated::Invalid);
+        }
+    }
+    if expires_at < t {
         return Ok(Rotated::Invalid);
     }
-    if expires_at < now() {
+    let Some(user) = super::sessions::live_user(conn, &session)? else {
         return Ok(Rotated::Invalid);
-    }
-    let user = match user_by_id(conn, &user_id)? {
-        Some(u) if u.active => u,
-        _ => return Ok(Rotated::Invalid),
     };
-    db_run!(conn, |c| diesel::update(refresh_tokens::table.find(&hash))
-        .set(refresh_tokens::revoked_at.eq(now()))
-        .execute(c))?;
-    let token = issue_refresh(conn, &user.id, Some(&family))?;
-    Ok(Rotated::Ok { user, token })
+    if rotated_at.is_none() {
+        db_run!(conn, |c| diesel::update(refresh_tokens::table.find(&hash))
+            .set(refresh_tokens::rotated_at.eq(t))
+            .execute(c))?;
+    }
+    let token = issue_refresh(conn, &session)?;
+    Ok(Rotated::Ok {
+        user,
+        session,
+        token,
+    })
 }
 
-pub fn revoke_by_token(conn: &mut DbConn, token: &str) -> Result<(), AppError> {
+/// The session a refresh token belongs to, whatever its state.
+pub fn session_of_refresh(conn: &mut DbConn, token: &str) -> Result<Option<String>, AppError> {
     let hash = sha256_hex(token.as_bytes());
-    let family: Option<String> = db_run!(conn, |c| refresh_tokens::table
+    Ok(db_run!(conn, |c| refresh_tokens::table
         .find(&hash)
-        .select(refresh_tokens::family)
+        .select(refresh_tokens::session_id)
         .first(c)
-        .optional())?;
-    if let Some(f) = family {
-        revoke_family(conn, &f)?;
+        .optional())?)
+}
+
+/// What a password link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    Invitation,
+    Reset,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation => "invitation",
+            LinkPurpose::Reset => "reset",
+        }
     }
-    Ok(())
+    fn ttl(self) -> Duration {
+        match self {
+            LinkPurpose::Invitation => Duration::days(INVITATION_TTL_DAYS),
+            LinkPurpose::Reset => Duration::minutes(RESET_TTL_MINUTES),
+        }
+    }
 }
 
-fn revoke_family(conn: &mut DbConn, family: &str) -> Result<(), AppError> {
-    db_run!(conn, |c| diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::family.eq(family))
-            .filter(refresh_tokens::revoked_at.is_null())
-    )
-    .set(refresh_tokens::revoked_at.eq(now()))
-    .execute(c))?;
-    Ok(())
-}
-
-pub fn create_invitation(conn: &mut DbConn, user_id: &str) -> Result<String, AppError> {
+/// Makes a link token for `user` (when its mail is sent); only its hash is kept.
+pub fn create_link(
+    conn: &mut DbConn,
+    user_id: &str,
+    purpose: LinkPurpose,
+) -> Result<String, AppError> {
     let token = random_token(32)?;
     let row = (
-        user_invitations::token_hash.eq(sha256_hex(token.as_bytes())),
-        user_invitations::user_id.eq(user_id),
-        user_invitations::expires_at.eq(now() + Duration::days(INVITATION_TTL_DAYS)),
+        password_links::token_hash.eq(sha256_hex(token.as_bytes())),
+        password_links::user_id.eq(user_id),
+        password_links::purpose.eq(purpose.as_str()),
+        password_links::expires_at.eq(now() + purpose.ttl()),
     );
-    db_run!(conn, |c| diesel::insert_into(user_invitations::table)
+    db_run!(conn, |c| diesel::insert_into(password_links::table)
         .values(row)
         .execute(c))?;
     Ok(token)
 }
 
-/// Uses an invitation once: sets the password and returns the user.
-pub fn accept_invitation(
+/// Voids every unused link of `user`: a resent invitation replaces the old
+/// link, and a changed password voids pending resets.
+pub fn void_links(conn: &mut DbConn, user_id: &str) -> Result<usize, AppError> {
+    Ok(db_run!(conn, |c| diesel::update(
+        password_links::table
+            .filter(password_links::user_id.eq(user_id))
+            .filter(password_links::used_at.is_null())
+    )
+    .set(password_links::used_at.eq(now()))
+    .execute(c))?)
+}
+
+/// The user a link is for, if it is usable, without using it.
+pub fn peek_link(
     conn: &mut DbConn,
     token: &str,
-    password_hash: &str,
+    purpose: LinkPurpose,
 ) -> Result<Option<UserRow>, AppError> {
-    let hash = sha256_hex(token.as_bytes());
-    let found: Option<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
-        db_run!(conn, |c| user_invitations::table
-            .find(&hash)
-            .select((
-                user_invitations::user_id,
-                user_invitations::expires_at,
-                user_invitations::used_at,
-            ))
-            .first(c)
-            .optional())?;
-    let Some((user_id, expires_at, None)) = found else {
-        return Ok(None);
-    };
-    if expires_at < now() {
+    let hash = sha256_hex(token.trim().as_bytes());
+    Ok(db_run!(conn, |c| password_links::table
+        .inner_join(users::table)
+        .filter(password_links::token_hash.eq(&hash))
+        .filter(password_links::purpose.eq(purpose.as_str()))
+        .filter(password_links::used_at.is_null())
+        .filter(password_links::expires_at.gt(now()))
+        .filter(users::active.eq(true))
+        .select(UserRow::as_select())
+        .first(c)
+        .optional())?)
+}
+
+/// Uses a link once: the user it was for, if it is unused, unexpired, of
+/// this purpose, and the user is still active.
+pub fn use_link(
+    conn: &mut DbConn,
+    token: &str,
+    purpose: LinkPurpose,
+) -> Result<Option<UserRow>, AppError> {
+    let hash = sha256_hex(token.trim().as_bytes());
+    let t = now();
+    let used = db_run!(conn, |c| diesel::update(
+        password_links::table
+            .filter(password_links::token_hash.eq(&hash))
+            .filter(password_links::purpose.eq(purpose.as_str()))
+            .filter(password_links::used_at.is_null())
+            .filter(password_links::expires_at.gt(t))
+    )
+    .set(password_links::used_at.eq(t))
+    .execute(c))?;
+    if used == 0 {
         return Ok(None);
     }
-    db_run!(conn, |c| {
-        diesel::update(user_invitations::table.find(&hash))
-            .set(user_invitations::used_at.eq(now()))
-            .execute(c)?;
-        diesel::update(users::table.find(&user_id))
-            .set(users::password_hash.eq(password_hash))
-            .execute(c)
-    })?;
-    user_by_id(conn, &user_id)
+    let user_id: String = db_run!(conn, |c| password_links::table
+        .find(&hash)
+        .select(password_links::user_id)
+        .first(c))?;
+    Ok(user_by_id(conn, &user_id)?.filter(|u| u.active))
 }
 
 pub fn client_by_client_id(

@@ -9,6 +9,7 @@ pub mod schema;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use tillit_api::FieldCode;
 
 use crate::error::AppError;
 
@@ -124,6 +125,17 @@ fn migrate(conn: &mut DbConn) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Whether any migration compiled into this binary is not applied yet.
+pub fn pending_migrations(conn: &mut DbConn) -> Result<bool, AppError> {
+    let fail = |e: Box<dyn std::error::Error + Send + Sync>| {
+        AppError::Unavailable(format!("cannot read the migration state: {e}"))
+    };
+    Ok(match conn {
+        DbConn::Sqlite(c) => c.has_pending_migration(SQLITE_MIGRATIONS).map_err(fail)?,
+        DbConn::Postgresql(c) => c.has_pending_migration(POSTGRES_MIGRATIONS).map_err(fail)?,
+    })
+}
+
 /// Rows per multi-row INSERT: SQLite allows at most 32,766 bound values.
 pub const INSERT_CHUNK: usize = 2000;
 
@@ -163,24 +175,36 @@ pub fn like_pattern(q: Option<&str>) -> Option<String> {
     Some(format!("%{cleaned}%"))
 }
 
+/// The highest page number a list accepts: far past any real list, and
+/// low enough that the row offset cannot overflow.
+pub const MAX_PAGE: i64 = 1_000_000;
+
 /// Page number and size from a list query, within bounds.
 pub fn paging(q: &tillit_api::ListQuery, max_per_page: i64) -> Result<(i64, i64), AppError> {
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
     let mut errors = Vec::new();
-    if page < 1 {
-        errors.push(tillit_api::FieldError::new(
-            "page",
-            "out_of_range",
-            "must be 1 or more",
-        ));
+    if !(1..=MAX_PAGE).contains(&page) {
+        errors.push(
+            tillit_api::FieldError::new(
+                "page",
+                FieldCode::OutOfRange,
+                format!("must be between 1 and {MAX_PAGE}"),
+            )
+            .with("min", 1)
+            .with("max", MAX_PAGE),
+        );
     }
     if !(1..=max_per_page).contains(&per_page) {
-        errors.push(tillit_api::FieldError::new(
-            "per_page",
-            "out_of_range",
-            format!("must be between 1 and {max_per_page}"),
-        ));
+        errors.push(
+            tillit_api::FieldError::new(
+                "per_page",
+                FieldCode::OutOfRange,
+                format!("must be between 1 and {max_per_page}"),
+            )
+            .with("min", 1)
+            .with("max", max_per_page),
+        );
     }
     if errors.is_empty() {
         Ok((page, per_page))

@@ -20,25 +20,49 @@ diesel::table! {
         password_hash -> Nullable<Text>,
         active -> Bool,
         created_at -> Timestamp,
+        language -> Text,
     }
 }
 
 diesel::table! {
-    user_invitations (token_hash) {
-        token_hash -> Text,
+    sessions (id) {
+        id -> Text,
         user_id -> Text,
-        expires_at -> Timestamp,
-        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
     }
 }
 
 diesel::table! {
     refresh_tokens (token_hash) {
         token_hash -> Text,
-        user_id -> Text,
-        family -> Text,
+        session_id -> Text,
         expires_at -> Timestamp,
-        revoked_at -> Nullable<Timestamp>,
+        rotated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_links (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    account_mail (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }
@@ -72,6 +96,7 @@ diesel::table! {
         body_en -> Text,
         published_at -> Timestamp,
         published_by -> Text,
+        body_nn -> Text,
     }
 }
 
@@ -159,6 +184,7 @@ diesel::table! {
         object_id -> Nullable<Text>,
         prev_hash -> Text,
         hash -> Text,
+        quantity -> Nullable<BigInt>,
     }
 }
 
@@ -217,7 +243,6 @@ diesel::table! {
         survey_id -> Text,
         unit_id -> Text,
         answers -> Text,
-        submitted_on -> Date,
         research_consent -> Bool,
         receipt_hash -> Text,
     }
@@ -236,7 +261,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    opt_out_tokens (token_hash) {
+        token_hash -> Text,
+        invitation_id -> Text,
+    }
+}
+
+diesel::table! {
+    respondent_sessions (id) {
+        id -> Text,
+        survey_id -> Text,
+    }
+}
+
+diesel::table! {
+    answering_tally (survey_id) {
+        survey_id -> Text,
+        responses -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(password_links -> users (user_id));
+diesel::joinable!(account_mail -> users (user_id));
+diesel::joinable!(opt_out_tokens -> invitations (invitation_id));
 diesel::joinable!(mail_outbox -> invitations (invitation_id));
 diesel::joinable!(surveys -> agencies (agency_id));
 diesel::joinable!(invitations -> employees (employee_id));
@@ -252,8 +304,10 @@ diesel::joinable!(leader_units -> units (unit_id));
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
     users,
-    user_invitations,
+    sessions,
     refresh_tokens,
+    password_links,
+    account_mail,
     login_failures,
     integration_clients,
     terms_versions,
@@ -270,4 +324,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitation_tokens,
     responses,
     mail_outbox,
+    opt_out_tokens,
+    respondent_sessions,
+    answering_tally,
 );

@@ -9,7 +9,10 @@ use crate::error::AppError;
 
 pub struct Links {
     pub answer: String,
-    pub opt_out: String,
+    /// The web app's page that confirms the opt-out (a click in the mail).
+    pub opt_out_page: String,
+    /// RFC 8058 one-click: the mail client POSTs here.
+    pub one_click: String,
 }
 
 struct Texts {
@@ -55,7 +58,7 @@ fn texts(ctx: &Context, reminder: bool) -> Texts {
     }
 }
 
-fn html_escape(s: &str) -> String {
+pub fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -82,7 +85,7 @@ pub fn message(
         t.deadline,
         t.anonymity,
         t.opt_out,
-        links.opt_out
+        links.opt_out_page
     );
     let html = format!(
         "<!doctype html><html lang=\"{lang}\"><body style=\"font-family:sans-serif;line-height:1.5;color:#1b1f24\">\
@@ -97,14 +100,14 @@ pub fn message(
         d = html_escape(&t.deadline),
         anon = t.anonymity,
         o = t.opt_out,
-        ol = html_escape(&links.opt_out),
+        ol = html_escape(&links.opt_out_page),
     );
     let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(t.subject);
     // RFC 8058 one-click unsubscribe.
-    let headers = builder_headers(&links.opt_out);
+    let headers = builder_headers(&links.one_click);
     for (name, value) in headers {
         builder = builder.raw_header(HeaderValue::new(name, value));
     }

@@ -14,6 +14,7 @@
 //!
 //! SMTP goes through `smtp`, not lettre's transport: see there for why.
 
+pub mod account;
 pub mod compose;
 pub mod outbox;
 pub mod sender;

@@ -176,10 +176,18 @@ pub fn claim(conn: &mut DbConn, limit: i64, lease_secs: i64) -> Result<Vec<Job>,
     })
 }
 
-/// Marks one leased row `sending` and makes its link token, in one commit
+/// The two secrets of one mail: the answer link's and the opt-out link's.
+/// Apart, so that a gateway or proxy that sees the opt-out URL (it is in a
+/// header, and may be fetched) cannot answer as the employee.
+pub struct Tokens {
+    pub answer: String,
+    pub opt_out: String,
+}
+
+/// Marks one leased row `sending` and makes its link tokens, in one commit
 /// before the SMTP conversation. None when the lease was lost (another
 /// sender took the row over).
-pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<Option<String>, AppError> {
+pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<Option<Tokens>, AppError> {
     crate::db::write_tx(conn, |conn| {
         let t = now();
         let n = db_run!(conn, |c| diesel::update(
@@ -195,7 +203,10 @@ pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<Option<Str
         if n != 1 {
             return Ok(None);
         }
-        crate::answering::store::issue_token(conn, &job.invitation_id).map(Some)
+        Ok(Some(Tokens {
+            answer: crate::answering::store::issue_token(conn, &job.invitation_id)?,
+            opt_out: crate::answering::store::issue_opt_out_token(conn, &job.invitation_id)?,
+        }))
     })
 }
 

@@ -8,6 +8,7 @@ use lettre::message::Mailbox;
 use lettre::transport::smtp::client::SmtpConnection;
 use lettre::{FileTransport, Transport};
 
+use super::account;
 use super::compose::{self, Links};
 use super::outbox::{self, Context, Job, Outcome};
 use super::smtp::{self, Relay};
@@ -118,7 +119,7 @@ fn deliver(
     job: &Job,
     ctx: &Context,
 ) -> Result<Option<Outcome>, AppError> {
-    let token = {
+    let tokens = {
         // The connection goes back to the pool while SMTP talks.
         let mut conn = state.pool.get()?;
         match outbox::start(&mut conn, job, state.config.mail_lease_secs)? {
@@ -128,9 +129,11 @@ fn deliver(
     };
     let base = &state.config.public_url;
     let links = Links {
-        // The token travels in the fragment: it never reaches a server log.
-        answer: format!("{base}/s#t={token}"),
-        opt_out: format!("{base}/api/respond/opt-out?t={token}"),
+        // The answer token travels in the fragment: it never reaches a
+        // server, a proxy or a log.
+        answer: format!("{base}/s#t={}", tokens.answer),
+        opt_out_page: format!("{base}/opt-out#t={}", tokens.opt_out),
+        one_click: format!("{base}/api/respond/opt-out?t={}", tokens.opt_out),
     };
     let msg = compose::message(from, ctx, job.round > 0, &links)?;
     Ok(Some(line.send(&msg)))
@@ -147,6 +150,42 @@ fn record(state: &AppState, done: &mut Vec<(Job, Outcome)>) {
         tracing::warn!(error = %e, mails = done.len(), "mail outcomes not recorded");
     }
     done.clear();
+}
+
+/// Sends the due mails to people who log in (invitations, resets): few,
+/// and someone may be waiting for each, so they go before survey mail.
+pub fn run_account_once(state: &AppState, mailer: &Mailer, batch: i64) -> Result<usize, AppError> {
+    let from = from_address(&state.config)?;
+    let jobs = {
+        let mut conn = state.pool.get()?;
+        account::claim(&mut conn, batch, state.config.mail_lease_secs)?
+    };
+    let relay_down = AtomicBool::new(false);
+    let mut line = Line {
+        mailer,
+        conn: None,
+        relay_down: &relay_down,
+    };
+    for job in &jobs {
+        if relay_down.load(Ordering::Relaxed) {
+            break;
+        }
+        let ready = {
+            let mut conn = state.pool.get()?;
+            account::start(&mut conn, job, state.config.mail_lease_secs)?
+        };
+        let Some(ready) = ready else { continue };
+        let msg = account::message(
+            &from,
+            &ready,
+            &state.config.public_url,
+            &state.config.processor_name,
+        )?;
+        let outcome = line.send(&msg);
+        let mut conn = state.pool.get()?;
+        account::record(&mut conn, job, &outcome)?;
+    }
+    Ok(jobs.len())
 }
 
 /// Claims and sends one batch; returns how many were claimed, or 0 when

@@ -1,10 +1,11 @@
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use diesel::prelude::*;
+use tillit_api::ProblemCode;
 use tillit_api::{CreateEmployee, Employee, Language, ListQuery, Page, UpdateEmployee};
 
 use super::units;
 use crate::audit::{self, Event};
-use crate::auth::identity::{Auth, ControllerAdmin};
+use crate::auth::identity::{Auth, ControllerAdmin, HrData};
 use crate::db::schema::{employees, units as units_t};
 use crate::db::{like_pattern, lower, paging, write_tx, DbConn};
 use crate::db_run;
@@ -92,7 +93,7 @@ fn check_unit(conn: &mut DbConn, agency: &str, unit_id: &str) -> Result<(), AppE
 #[utoipa::path(
     tag = "organisation",
     params(ListQuery),
-    security(("bearer" = ["controller_admin"])),
+    security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "A page of employees", body = Page<Employee>),
         (status = 401, response = ProblemResponse),
@@ -103,7 +104,7 @@ fn check_unit(conn: &mut DbConn, agency: &str, unit_id: &str) -> Result<(), AppE
 #[get("/employees")]
 async fn list_employees(
     state: web::Data<AppState>,
-    auth: Auth<ControllerAdmin>,
+    auth: Auth<HrData>,
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<Employee>>, AppError> {
     let (page, per_page) = paging(&q, 200)?;
@@ -205,6 +206,7 @@ async fn create_employee(
                 check_unit(conn, &agency, &b.unit_id)?;
                 if email_taken(conn, &agency, email.as_str(), None)? {
                     return Err(AppError::conflict(
+                        ProblemCode::EmailTaken,
                         "An active employee already has this email address.",
                     ));
                 }
@@ -222,9 +224,10 @@ async fn create_employee(
                     .values(&row)
                     .execute(c))
                 .map_err(|e| match AppError::from(e) {
-                    AppError::Conflict(_) => {
-                        AppError::conflict("An employee with this external id exists.")
-                    }
+                    AppError::Conflict(..) => AppError::conflict(
+                        ProblemCode::ExternalIdTaken,
+                        "An employee with this external id exists.",
+                    ),
                     other => other,
                 })?;
                 audit::record(
@@ -244,7 +247,7 @@ async fn create_employee(
 #[utoipa::path(
     tag = "organisation",
     params(("employee_id" = String, Path, description = "Employee id")),
-    security(("bearer" = ["controller_admin"])),
+    security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "The employee", body = Employee),
         (status = 401, response = ProblemResponse),
@@ -255,7 +258,7 @@ async fn create_employee(
 #[get("/employees/{employee_id}")]
 async fn get_employee(
     state: web::Data<AppState>,
-    auth: Auth<ControllerAdmin>,
+    auth: Auth<HrData>,
     path: web::Path<String>,
 ) -> Result<web::Json<Employee>, AppError> {
     let agency = auth.agency()?.to_string();
@@ -313,6 +316,7 @@ async fn update_employee(
                 check_unit(conn, &agency, &b.unit_id)?;
                 if email_taken(conn, &agency, email.as_str(), Some(&id))? {
                     return Err(AppError::conflict(
+                        ProblemCode::EmailTaken,
                         "An active employee already has this email address.",
                     ));
                 }

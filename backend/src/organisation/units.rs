@@ -1,11 +1,12 @@
 use std::collections::HashMap;
+use tillit_api::{FieldCode, ProblemCode};
 
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use diesel::prelude::*;
 use tillit_api::{CreateUnit, FieldError, ListQuery, Page, Unit, UpdateUnit};
 
 use crate::audit::{self, Event};
-use crate::auth::identity::{AgencyStaff, Auth, ControllerAdmin};
+use crate::auth::identity::{Auth, ControllerAdmin, OrgReader};
 use crate::db::schema::{employees, units};
 use crate::db::{like_pattern, lower, paging, write_tx, DbConn};
 use crate::db_run;
@@ -52,19 +53,35 @@ pub fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<UnitRow, AppErro
         .first(c))?)
 }
 
-fn employee_counts(conn: &mut DbConn, agency: &str) -> Result<HashMap<String, i64>, AppError> {
+/// Active employees per unit: directly in it, and in it with all its
+/// active sub-units.
+pub struct Counts {
+    direct: HashMap<String, i64>,
+    total: HashMap<String, i64>,
+}
+
+fn employee_counts(conn: &mut DbConn, agency: &str) -> Result<Counts, AppError> {
     let rows: Vec<(String, i64)> = db_run!(conn, |c| employees::table
         .filter(employees::agency_id.eq(agency))
         .filter(employees::active.eq(true))
         .group_by(employees::unit_id)
         .select((employees::unit_id, diesel::dsl::count_star()))
         .load(c))?;
-    Ok(rows.into_iter().collect())
+    let tree: Vec<(String, Option<String>)> = db_run!(conn, |c| units::table
+        .filter(units::agency_id.eq(agency))
+        .filter(units::active.eq(true))
+        .select((units::id, units::parent_id))
+        .load(c))?;
+    let direct: HashMap<String, i64> = rows.into_iter().collect();
+    let parent: HashMap<String, Option<String>> = tree.into_iter().collect();
+    let total = crate::reports::suppression::group_sizes(&parent, &direct);
+    Ok(Counts { direct, total })
 }
 
-fn to_api(r: UnitRow, counts: &HashMap<String, i64>) -> Unit {
+fn to_api(r: UnitRow, counts: &Counts) -> Unit {
     Unit {
-        employee_count: counts.get(&r.id).copied().unwrap_or(0),
+        employee_count: counts.direct.get(&r.id).copied().unwrap_or(0),
+        total_employee_count: counts.total.get(&r.id).copied().unwrap_or(0),
         id: r.id,
         external_id: r.external_id,
         name: r.name,
@@ -95,7 +112,7 @@ pub fn creates_cycle(all: &[UnitRow], unit: &str, parent: &str) -> bool {
 #[utoipa::path(
     tag = "organisation",
     params(ListQuery),
-    security(("bearer" = ["controller_admin", "leader"])),
+    security(("bearer" = ["controller_admin", "leader", "integration"])),
     responses(
         (status = 200, description = "A page of units; per_page may be up to 5000 to load a whole tree", body = Page<Unit>),
         (status = 401, response = ProblemResponse),
@@ -106,7 +123,7 @@ pub fn creates_cycle(all: &[UnitRow], unit: &str, parent: &str) -> bool {
 #[get("/units")]
 async fn list_units(
     state: web::Data<AppState>,
-    auth: Auth<AgencyStaff>,
+    auth: Auth<OrgReader>,
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<Unit>>, AppError> {
     let (page, per_page) = paging(&q, 5000)?;
@@ -193,7 +210,7 @@ async fn create_unit(
                     get(conn, &agency, p).map_err(|_| {
                         AppError::invalid(
                             "parent_id",
-                            "unknown_parent",
+                            FieldCode::UnknownParent,
                             "no such unit in this agency",
                         )
                     })?;
@@ -211,9 +228,10 @@ async fn create_unit(
                     .values(&row)
                     .execute(c))
                 .map_err(|e| match AppError::from(e) {
-                    AppError::Conflict(_) => {
-                        AppError::conflict("A unit with this external id exists.")
-                    }
+                    AppError::Conflict(..) => AppError::conflict(
+                        ProblemCode::ExternalIdTaken,
+                        "A unit with this external id exists.",
+                    ),
                     other => other,
                 })?;
                 audit::record(
@@ -226,14 +244,18 @@ async fn create_unit(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(to_api(row, &HashMap::new())))
+    let none = Counts {
+        direct: HashMap::new(),
+        total: HashMap::new(),
+    };
+    Ok(HttpResponse::Created().json(to_api(row, &none)))
 }
 
 /// One unit.
 #[utoipa::path(
     tag = "organisation",
     params(("unit_id" = String, Path, description = "Unit id")),
-    security(("bearer" = ["controller_admin", "leader"])),
+    security(("bearer" = ["controller_admin", "leader", "integration"])),
     responses(
         (status = 200, description = "The unit", body = Unit),
         (status = 401, response = ProblemResponse),
@@ -244,7 +266,7 @@ async fn create_unit(
 #[get("/units/{unit_id}")]
 async fn get_unit(
     state: web::Data<AppState>,
-    auth: Auth<AgencyStaff>,
+    auth: Auth<OrgReader>,
     path: web::Path<String>,
 ) -> Result<web::Json<Unit>, AppError> {
     let agency = auth.agency()?.to_string();
@@ -295,14 +317,14 @@ async fn update_unit(
                     if !all.iter().any(|u| &u.id == p) {
                         return Err(AppError::invalid(
                             "parent_id",
-                            "unknown_parent",
+                            FieldCode::UnknownParent,
                             "no such unit in this agency",
                         ));
                     }
                     if creates_cycle(&all, &id, p) {
                         return Err(AppError::invalid(
                             "parent_id",
-                            "cycle",
+                            FieldCode::Cycle,
                             "a unit cannot be placed under itself or its own sub-unit",
                         ));
                     }
@@ -371,9 +393,11 @@ async fn deactivate_unit(
                     Ok::<_, diesel::result::Error>((children, staff))
                 })?;
                 if children > 0 || staff > 0 {
-                    return Err(AppError::conflict(format!(
+                    return Err(AppError::conflict(ProblemCode::UnitInUse, format!(
                         "The unit still has {children} active sub-unit(s) and {staff} active employee(s); move or deactivate them first."
-                    )));
+                    ))
+                    .with("units", children)
+                    .with("employees", staff));
                 }
                 db_run!(conn, |c| diesel::update(units::table.find(&id))
                     .set((units::active.eq(false), units::updated_at.eq(now())))
@@ -387,5 +411,5 @@ async fn deactivate_unit(
 
 /// The error for a unit id that is not one of the agency's.
 pub fn unknown_unit(field: &str) -> FieldError {
-    FieldError::new(field, "unknown_unit", "no such unit in this agency")
+    FieldError::new(field, FieldCode::UnknownUnit, "no such unit in this agency")
 }

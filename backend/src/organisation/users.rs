@@ -2,18 +2,22 @@ use std::collections::HashMap;
 
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use diesel::prelude::*;
-use tillit_api::{CreateUser, ListQuery, Page, Role, UpdateUser, User, UserInvited};
+use tillit_api::{
+    CreateUser, FieldCode, Language, ListQuery, Page, ProblemCode, Role, UpdateUser, User,
+};
 
 use super::units;
 use crate::audit::{self, Event};
 use crate::auth::identity::{Auth, ControllerAdmin};
-use crate::auth::store::{create_invitation, UserRow};
+use crate::auth::sessions;
+use crate::auth::store::UserRow;
 use crate::db::schema::{leader_units, users};
 use crate::db::{like_pattern, lower, paging, write_tx, DbConn};
 use crate::db_run;
 use crate::domain::{parse_name, EmailAddress};
 use crate::error::AppError;
 use crate::extract::ApiJson;
+use crate::mail::account::{self, Kind};
 use crate::openapi::ProblemResponse;
 use crate::state::AppState;
 use crate::util::{new_id, now};
@@ -23,12 +27,14 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(invite_user)
         .service(get_user)
         .service(update_user)
-        .service(deactivate_user);
+        .service(deactivate_user)
+        .service(resend_invitation);
 }
 
 pub fn to_api(r: UserRow, unit_ids: Vec<String>) -> User {
     User {
         activated: r.password_hash.is_some(),
+        language: Language::parse(&r.language).unwrap_or_default(),
         role: Role::parse(&r.role).unwrap_or(Role::Leader),
         id: r.id,
         email: r.email,
@@ -38,12 +44,15 @@ pub fn to_api(r: UserRow, unit_ids: Vec<String>) -> User {
     }
 }
 
-pub fn insert_user(
+/// A new person of `agency`, with their invitation mail queued: the link
+/// goes to them alone, never back to whoever invited them.
+pub fn invite(
     conn: &mut DbConn,
     agency: &str,
     email: &EmailAddress,
     name: &str,
     role: Role,
+    language: Language,
 ) -> Result<UserRow, AppError> {
     let row = UserRow {
         id: new_id(),
@@ -54,20 +63,23 @@ pub fn insert_user(
         password_hash: None,
         active: true,
         created_at: now(),
+        language: language.code().to_string(),
     };
     db_run!(conn, |c| diesel::insert_into(users::table)
         .values(&row)
         .execute(c))
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => {
-            AppError::conflict("A user with this email address already exists.")
-        }
+        AppError::Conflict(..) => AppError::conflict(
+            ProblemCode::EmailTaken,
+            "A user with this email address already exists.",
+        ),
         other => other,
     })?;
+    account::queue(conn, &row.id, Kind::Invitation)?;
     Ok(row)
 }
 
-fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<UserRow, AppError> {
+pub fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<UserRow, AppError> {
     Ok(db_run!(conn, |c| users::table
         .filter(users::agency_id.eq(agency))
         .filter(users::id.eq(id))
@@ -100,7 +112,7 @@ fn set_led_units(
     if role != Role::Leader && !unit_ids.is_empty() {
         return Err(AppError::invalid(
             "unit_ids",
-            "not_a_leader",
+            FieldCode::NotALeader,
             "only leaders lead units",
         ));
     }
@@ -207,13 +219,15 @@ async fn list_users(
     Ok(web::Json(out))
 }
 
-/// Invite a controller admin or a leader; the answer holds their one-time link.
+/// Invite a controller admin or a leader: they get a one-time link by email.
+///
+/// The link goes to the invitee alone; no answer of the API holds it.
 #[utoipa::path(
     tag = "organisation",
     request_body = CreateUser,
     security(("bearer" = ["controller_admin"])),
     responses(
-        (status = 201, description = "Invited", body = UserInvited),
+        (status = 201, description = "Invited; the mail is on its way", body = User),
         (status = 401, response = ProblemResponse),
         (status = 403, response = ProblemResponse),
         (status = 409, response = ProblemResponse),
@@ -233,17 +247,16 @@ async fn invite_user(
     if !matches!(b.role, Role::ControllerAdmin | Role::Leader) {
         return Err(AppError::invalid(
             "role",
-            "invalid_role",
+            FieldCode::InvalidRole,
             "must be controller_admin or leader",
         ));
     }
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
-    let base = state.config.public_url.clone();
-    let (user, token) = state
+    let user = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let row = insert_user(conn, &agency, &email, &name, b.role)?;
+                let row = invite(conn, &agency, &email, &name, b.role, b.language)?;
                 set_led_units(conn, &agency, &row.id, b.role, &b.unit_ids)?;
                 audit::record(
                     conn,
@@ -251,15 +264,11 @@ async fn invite_user(
                     &actor,
                     Event::new("user.create", "user", Some(&row.id)),
                 )?;
-                let token = create_invitation(conn, &row.id)?;
-                Ok((to_api(row, b.unit_ids.clone()), token))
+                Ok(to_api(row, b.unit_ids.clone()))
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(UserInvited {
-        user,
-        invitation_url: format!("{base}/invitation#token={token}"),
-    }))
+    Ok(HttpResponse::Created().json(user))
 }
 
 /// One user.
@@ -303,7 +312,9 @@ async fn get_user(
     Ok(web::Json(user))
 }
 
-/// Rename a user or change the units a leader leads.
+/// Rename a user, change the units a leader leads, or change the role.
+///
+/// A changed role ends every session of the user at once.
 #[utoipa::path(
     tag = "organisation",
     params(("user_id" = String, Path, description = "User id")),
@@ -327,6 +338,15 @@ async fn update_user(
 ) -> Result<web::Json<User>, AppError> {
     let b = body.0;
     let name = parse_name(&b.name, "name").map_err(|e| AppError::Invalid(vec![e]))?;
+    if let Some(r) = b.role {
+        if !matches!(r, Role::ControllerAdmin | Role::Leader) {
+            return Err(AppError::invalid(
+                "role",
+                FieldCode::InvalidRole,
+                "must be controller_admin or leader",
+            ));
+        }
+    }
     let agency = auth.agency()?.to_string();
     let actor = auth.actor();
     let id = path.into_inner();
@@ -334,10 +354,17 @@ async fn update_user(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let row = get(conn, &agency, &id)?;
-                let role = Role::parse(&row.role).unwrap_or(Role::Leader);
+                let old_role = Role::parse(&row.role).unwrap_or(Role::Leader);
+                let role = b.role.unwrap_or(old_role);
+                if role != old_role && id == actor.id {
+                    return Err(AppError::conflict(
+                        ProblemCode::SelfRoleChange,
+                        "You cannot change your own role.",
+                    ));
+                }
                 set_led_units(conn, &agency, &id, role, &b.unit_ids)?;
                 db_run!(conn, |c| diesel::update(users::table.find(&id))
-                    .set(users::name.eq(&name))
+                    .set((users::name.eq(&name), users::role.eq(role.as_str())))
                     .execute(c))?;
                 audit::record(
                     conn,
@@ -345,8 +372,19 @@ async fn update_user(
                     &actor,
                     Event::new("user.update", "user", Some(&id)),
                 )?;
+                if role != old_role {
+                    // Tokens name the role: none of the old ones may act on.
+                    sessions::end_all(conn, &id, None)?;
+                    audit::record(
+                        conn,
+                        &agency,
+                        &actor,
+                        Event::new("user.role_change", "user", Some(&id)),
+                    )?;
+                }
                 let row = UserRow {
                     name: name.clone(),
+                    role: role.as_str().to_string(),
                     ..row
                 };
                 Ok(to_api(row, b.unit_ids.clone()))
@@ -356,7 +394,9 @@ async fn update_user(
     Ok(web::Json(user))
 }
 
-/// Deactivate a user: they can no longer log in. You cannot deactivate yourself.
+/// Deactivate a user: every session of theirs ends at once, their
+/// invitation link stops working, and they can no longer log in. You cannot
+/// deactivate yourself.
 #[utoipa::path(
     tag = "organisation",
     params(("user_id" = String, Path, description = "User id")),
@@ -383,11 +423,16 @@ async fn deactivate_user(
             write_tx(conn, |conn| {
                 get(conn, &agency, &id)?;
                 if id == actor.id {
-                    return Err(AppError::conflict("You cannot deactivate yourself."));
+                    return Err(AppError::conflict(
+                        ProblemCode::SelfDeactivation,
+                        "You cannot deactivate yourself.",
+                    ));
                 }
                 db_run!(conn, |c| diesel::update(users::table.find(&id))
                     .set(users::active.eq(false))
                     .execute(c))?;
+                sessions::end_all(conn, &id, None)?;
+                crate::auth::store::void_links(conn, &id)?;
                 audit::record(
                     conn,
                     &agency,
@@ -398,4 +443,62 @@ async fn deactivate_user(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Send a user's invitation again: a new link by email, and the old link
+/// stops working at once. Only for active users who have not yet chosen a
+/// password.
+#[utoipa::path(
+    tag = "organisation",
+    params(("user_id" = String, Path, description = "User id")),
+    security(("bearer" = ["controller_admin"])),
+    responses(
+        (status = 202, description = "A new invitation mail is on its way"),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
+    )
+)]
+#[post("/users/{user_id}/invitation")]
+async fn resend_invitation(
+    state: web::Data<AppState>,
+    auth: Auth<ControllerAdmin>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let agency = auth.agency()?.to_string();
+    let actor = auth.actor();
+    let id = path.into_inner();
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let row = get(conn, &agency, &id)?;
+                reinvite(conn, &row)?;
+                audit::record(
+                    conn,
+                    &agency,
+                    &actor,
+                    Event::new("user.reinvite", "user", Some(&id)),
+                )
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Queues a new invitation for a user who can still take it.
+pub fn reinvite(conn: &mut DbConn, row: &UserRow) -> Result<(), AppError> {
+    if !row.active {
+        return Err(AppError::conflict(
+            ProblemCode::UserInactive,
+            "The user is deactivated.",
+        ));
+    }
+    if row.password_hash.is_some() {
+        return Err(AppError::conflict(
+            ProblemCode::AlreadyActivated,
+            "The user has already chosen a password; they can reset it from the login page.",
+        ));
+    }
+    account::queue(conn, &row.id, Kind::Invitation)
 }

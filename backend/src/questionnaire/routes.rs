@@ -1,4 +1,5 @@
 use actix_web::{get, post, put, web, HttpResponse};
+use tillit_api::ProblemCode;
 use tillit_api::{QuestionnaireDraft, QuestionnaireSummary, QuestionnaireVersion};
 
 use super::{store, validate};
@@ -168,6 +169,7 @@ async fn update_draft(
                 if row.is_published() {
                     // what a survey has used, or may use, never changes.
                     return Err(AppError::conflict(
+                        ProblemCode::QuestionnaireFrozen,
                         "This version is published and frozen. Draft a new version instead.",
                     ));
                 }
@@ -212,7 +214,10 @@ async fn publish_version(
             write_tx(conn, |conn| {
                 let row = store::get(conn, &id)?;
                 if row.is_published() {
-                    return Err(AppError::conflict("This version is already published."));
+                    return Err(AppError::conflict(
+                        ProblemCode::QuestionnaireAlreadyPublished,
+                        "This version is already published.",
+                    ));
                 }
                 store::publish(conn, &id)?;
                 audit::record(

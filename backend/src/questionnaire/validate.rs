@@ -1,6 +1,7 @@
 //! Checks a questionnaire document before it is stored.
 
 use std::collections::HashSet;
+use tillit_api::FieldCode;
 
 use tillit_api::{FieldError, Questionnaire, Texts};
 
@@ -9,7 +10,7 @@ fn texts(errors: &mut Vec<FieldError>, t: &Texts, field: &str) {
         if s.trim().is_empty() {
             errors.push(FieldError::new(
                 format!("{field}.{lang}"),
-                "required",
+                FieldCode::Required,
                 "a text is required in every language",
             ));
         }
@@ -22,7 +23,7 @@ pub fn check(q: &Questionnaire) -> Vec<FieldError> {
     if q.modules.get("core").is_none_or(|m| m.optional) {
         errors.push(FieldError::new(
             "content.modules.core",
-            "required",
+            FieldCode::Required,
             "a non-optional `core` module is required",
         ));
     }
@@ -32,14 +33,14 @@ pub fn check(q: &Questionnaire) -> Vec<FieldError> {
         if !(2..=11).contains(&n) {
             errors.push(FieldError::new(
                 format!("{f}.labels"),
-                "invalid_scale",
+                FieldCode::InvalidScale,
                 "a scale has 2 to 11 labelled steps",
             ));
         }
         if scale.labels.nn.len() != n || scale.labels.en.len() != n {
             errors.push(FieldError::new(
                 format!("{f}.labels"),
-                "invalid_scale",
+                FieldCode::InvalidScale,
                 "every language needs the same number of labels",
             ));
         }
@@ -52,7 +53,7 @@ pub fn check(q: &Questionnaire) -> Vec<FieldError> {
         if all.clone().any(|l| l.trim().is_empty()) {
             errors.push(FieldError::new(
                 format!("{f}.labels"),
-                "required",
+                FieldCode::Required,
                 "labels cannot be empty",
             ));
         }
@@ -63,7 +64,7 @@ pub fn check(q: &Questionnaire) -> Vec<FieldError> {
     if q.topics.is_empty() {
         errors.push(FieldError::new(
             "content.topics",
-            "required",
+            FieldCode::Required,
             "at least one topic",
         ));
     }
@@ -74,14 +75,14 @@ pub fn check(q: &Questionnaire) -> Vec<FieldError> {
         if t.key.trim().is_empty() || !topic_keys.insert(t.key.as_str()) {
             errors.push(FieldError::new(
                 format!("{f}.key"),
-                "duplicate",
+                FieldCode::Duplicate,
                 "topic keys must be present and unique",
             ));
         }
         if !q.modules.contains_key(&t.module) {
             errors.push(FieldError::new(
                 format!("{f}.module"),
-                "unknown_module",
+                FieldCode::UnknownModule,
                 format!("no module '{}'", t.module),
             ));
         }
@@ -89,7 +90,7 @@ pub fn check(q: &Questionnaire) -> Vec<FieldError> {
         if t.questions.is_empty() {
             errors.push(FieldError::new(
                 format!("{f}.questions"),
-                "required",
+                FieldCode::Required,
                 "a topic needs at least one question",
             ));
         }
@@ -98,14 +99,14 @@ pub fn check(q: &Questionnaire) -> Vec<FieldError> {
             if qu.key.trim().is_empty() || !question_keys.insert(qu.key.as_str()) {
                 errors.push(FieldError::new(
                     format!("{qf}.key"),
-                    "duplicate",
+                    FieldCode::Duplicate,
                     "question keys must be present and unique",
                 ));
             }
             if !q.scales.contains_key(&qu.scale) {
                 errors.push(FieldError::new(
                     format!("{qf}.scale"),
-                    "unknown_scale",
+                    FieldCode::UnknownScale,
                     format!("no scale '{}'", qu.scale),
                 ));
             }

@@ -1,9 +1,11 @@
 //! Checks of a survey's settings, without I/O.
 
 use chrono::{DateTime, Duration, Utc};
+use tillit_api::FieldCode;
 use tillit_api::{FieldError, Language, Questionnaire};
 
 pub struct Settings<'a> {
+    pub title: &'a str,
     pub modules: &'a [String],
     pub languages: &'a [Language],
     pub opens_at: DateTime<Utc>,
@@ -13,17 +15,20 @@ pub struct Settings<'a> {
 
 pub fn check(q: &Questionnaire, s: &Settings<'_>, now: DateTime<Utc>) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    if let Err(e) = crate::domain::parse_name(s.title, "title") {
+        errors.push(e);
+    }
     for (i, m) in s.modules.iter().enumerate() {
         match q.modules.get(m) {
             Some(module) if module.optional => {}
             Some(_) => errors.push(FieldError::new(
                 format!("modules[{i}]"),
-                "not_optional",
+                FieldCode::NotOptional,
                 format!("'{m}' is always included"),
             )),
             None => errors.push(FieldError::new(
                 format!("modules[{i}]"),
-                "unknown_module",
+                FieldCode::UnknownModule,
                 format!("the questionnaire has no module '{m}'"),
             )),
         }
@@ -31,28 +36,28 @@ pub fn check(q: &Questionnaire, s: &Settings<'_>, now: DateTime<Utc>) -> Vec<Fie
     if s.languages.is_empty() {
         errors.push(FieldError::new(
             "languages",
-            "required",
+            FieldCode::Required,
             "choose at least one language",
         ));
     }
     if s.closes_at <= s.opens_at {
         errors.push(FieldError::new(
             "closes_at",
-            "before_opening",
+            FieldCode::BeforeOpening,
             "must be after opens_at",
         ));
     }
     if s.closes_at <= now {
         errors.push(FieldError::new(
             "closes_at",
-            "in_the_past",
+            FieldCode::InThePast,
             "must be in the future",
         ));
     }
     if s.closes_at - s.opens_at > Duration::days(120) {
         errors.push(FieldError::new(
             "closes_at",
-            "too_long",
+            FieldCode::TooLong,
             "a survey runs at most 120 days",
         ));
     }
@@ -60,7 +65,7 @@ pub fn check(q: &Questionnaire, s: &Settings<'_>, now: DateTime<Utc>) -> Vec<Fie
         if *d == 0 || s.opens_at + Duration::days(i64::from(*d)) >= s.closes_at {
             errors.push(FieldError::new(
                 format!("reminder_days[{i}]"),
-                "outside_period",
+                FieldCode::OutsidePeriod,
                 "a reminder day must fall after opening and before closing",
             ));
         }

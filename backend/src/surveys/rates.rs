@@ -1,19 +1,21 @@
-//! SURV-3: response rates per unit and for the agency. A unit whose group
-//! has fewer than 6 invitations shows no rate of its own; it counts in its
-//! parent's, and no subtraction may single it out (the REP-8 rule).
+//! SURV-3: response rates per unit and for the agency. A group (a unit with
+//! all its sub-units) with fewer than 6 invitations shows no figures; it
+//! counts in its parent's, and no subtraction may single it out (the REP-8
+//! rule). Every hidden unit is listed with the reason (REP-9).
 
 use std::collections::{HashMap, HashSet};
 
-use tillit_api::RateRow;
+use tillit_api::{HiddenReason, RateRow};
 
 use crate::organisation::units::UnitRow;
-use crate::reports::suppression::{group_sizes, shown_groups};
+use crate::reports::suppression::{group_sizes, shown_groups, MIN_GROUP};
 
 fn pct(answered: i64, invited: i64) -> Option<f64> {
     (invited > 0).then(|| (answered as f64 * 1000.0 / invited as f64).round() / 10.0)
 }
 
 /// `scope`: for a leader, the units they lead (their sub-units included).
+/// Units that had no invitations (created after launch, or empty) are left out.
 pub fn compute(
     units: &[UnitRow],
     counts: &HashMap<String, (i64, i64)>,
@@ -44,34 +46,53 @@ pub fn compute(
         }
         false
     };
-    let agency = (scope.is_none() && agency_ok).then(|| {
+    let row = |unit: Option<&UnitRow>, depth: u32, i: i64, a: i64, show: bool| RateRow {
+        unit_id: unit.map(|u| u.id.clone()),
+        name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+        parent_id: unit.and_then(|u| u.parent_id.clone()),
+        depth,
+        invited: show.then_some(i),
+        answered: show.then_some(a),
+        rate: if show { pct(a, i) } else { None },
+        hidden: (!show).then_some(if i < MIN_GROUP {
+            HiddenReason::TooFew
+        } else {
+            HiddenReason::ProtectsOthers
+        }),
+    };
+    let agency = scope.is_none().then(|| {
         let i: i64 = invited.values().sum();
         let a: i64 = answered.values().sum();
-        RateRow {
-            unit_id: None,
-            name: String::new(),
-            parent_id: None,
-            invited: i,
-            answered: a,
-            rate: pct(a, i),
-        }
+        row(None, 0, i, a, agency_ok)
     });
-    let mut rows: Vec<RateRow> = units
-        .iter()
-        .filter(|u| shown.contains(&u.id) && in_scope(&u.id))
-        .map(|u| {
-            let i = group_invited.get(&u.id).copied().unwrap_or(0);
+    // Depth-first, siblings by name: the table reads like the unit tree.
+    let mut children: HashMap<Option<&str>, Vec<&UnitRow>> = HashMap::new();
+    let ids: HashSet<&str> = units.iter().map(|u| u.id.as_str()).collect();
+    for u in units {
+        let p = u.parent_id.as_deref().filter(|p| ids.contains(p));
+        children.entry(p).or_default().push(u);
+    }
+    for list in children.values_mut() {
+        list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    }
+    let mut rows = Vec::new();
+    let mut stack: Vec<(&UnitRow, u32)> = children
+        .get(&None)
+        .map(|v| v.iter().rev().map(|u| (*u, 0)).collect())
+        .unwrap_or_default();
+    let mut visited = HashSet::new();
+    while let Some((u, depth)) = stack.pop() {
+        if !visited.insert(u.id.as_str()) {
+            continue;
+        }
+        let i = group_invited.get(&u.id).copied().unwrap_or(0);
+        if i > 0 && in_scope(&u.id) {
             let a = group_answered.get(&u.id).copied().unwrap_or(0);
-            RateRow {
-                unit_id: Some(u.id.clone()),
-                name: u.name.clone(),
-                parent_id: u.parent_id.clone(),
-                invited: i,
-                answered: a,
-                rate: pct(a, i),
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| a.name.cmp(&b.name));
+            rows.push(row(Some(u), depth, i, a, shown.contains(&u.id)));
+        }
+        if let Some(kids) = children.get(&Some(u.id.as_str())) {
+            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+        }
+    }
     (agency, rows)
 }

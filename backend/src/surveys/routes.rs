@@ -1,4 +1,5 @@
 use std::collections::HashSet;
+use tillit_api::{FieldCode, ProblemCode};
 
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::Utc;
@@ -42,7 +43,7 @@ fn settings_errors(
         .ok_or_else(|| {
             AppError::invalid(
                 "questionnaire_version_id",
-                "unknown_version",
+                FieldCode::UnknownVersion,
                 "no published questionnaire version with this id",
             )
         })?;
@@ -71,13 +72,16 @@ async fn list_surveys(
     let agency = auth.agency()?.to_string();
     let out = state
         .db(move |conn| {
-            store::close_due(conn)?;
             let (rows, total) = store::page(conn, &agency, page, per_page)?;
-            let mut items = Vec::with_capacity(rows.len());
-            for r in rows {
-                let n = store::invitation_count(conn, &r.id)?;
-                items.push(store::to_api(r, n));
-            }
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let counts = store::invitation_counts(conn, &ids)?;
+            let items = rows
+                .into_iter()
+                .map(|r| {
+                    let n = counts.get(&r.id).copied().unwrap_or(0);
+                    store::to_api(r, n)
+                })
+                .collect();
             Ok(Page {
                 items,
                 total,
@@ -114,6 +118,7 @@ async fn create_survey(
     let survey = state
         .db(move |conn| {
             let settings = Settings {
+                title: &b.title,
                 modules: &b.modules,
                 languages: &b.languages,
                 opens_at: b.opens_at,
@@ -179,7 +184,6 @@ async fn get_survey(
     let id = path.into_inner();
     let s = state
         .db(move |conn| {
-            store::close_due(conn)?;
             let row = store::get(conn, &agency, &id)?;
             let n = store::invitation_count(conn, &id)?;
             Ok(store::to_api(row, n))
@@ -219,16 +223,16 @@ async fn update_survey(
     let s = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                store::close_due(conn)?;
                 let mut row = store::get(conn, &agency, &id)?;
                 let settings = Settings {
+                    title: &b.title,
                     modules: &b.modules,
                     languages: &b.languages,
                     opens_at: b.opens_at,
                     closes_at: b.closes_at,
                     reminder_days: &b.reminder_days,
                 };
-                match store::state_of(&row.state) {
+                match row.effective_state() {
                     tillit_api::SurveyState::Draft => {
                         let errors = settings_errors(conn, &row.questionnaire_version_id, &settings)?;
                         if !errors.is_empty() {
@@ -249,14 +253,14 @@ async fn update_survey(
                             && current.reminder_days == b.reminder_days;
                         if !unchanged || utc(db_time(b.closes_at)) < current.closes_at {
                             return Err(AppError::conflict(
-                                "The survey is open: only its closing time can change, and only to a later time.",
+                                ProblemCode::SurveyOpenExtendOnly, "The survey is open: only its closing time can change, and only to a later time.",
                             ));
                         }
                     }
-                    _ => return Err(AppError::conflict("The survey has closed and can no longer change.")),
+                    _ => return Err(AppError::conflict(ProblemCode::SurveyClosed, "The survey has closed and can no longer change.")),
                 }
                 if b.closes_at <= Utc::now() {
-                    return Err(AppError::invalid("closes_at", "in_the_past", "must be in the future"));
+                    return Err(AppError::invalid("closes_at", FieldCode::InThePast, "must be in the future"));
                 }
                 row.closes_at = db_time(b.closes_at);
                 store::save(conn, &row)?;
@@ -298,17 +302,22 @@ async fn launch_survey(
             write_tx(conn, |conn| {
                 let mut row = store::get(conn, &agency, &id)?;
                 if row.state != "draft" {
-                    return Err(AppError::conflict("The survey has already been launched."));
+                    return Err(AppError::conflict(
+                        ProblemCode::SurveyAlreadyLaunched,
+                        "The survey has already been launched.",
+                    ));
                 }
                 terms::require_current_accepted(conn, &agency)?;
                 if row.closes_at <= now() {
                     return Err(AppError::conflict(
+                        ProblemCode::SurveyClosingPassed,
                         "The closing time has passed: extend it before launching.",
                     ));
                 }
                 let n = store::snapshot_roster(conn, &row)?;
                 if n == 0 {
                     return Err(AppError::conflict(
+                        ProblemCode::NoEmployees,
                         "The agency has no active employees to invite: import them first.",
                     ));
                 }
@@ -354,10 +363,12 @@ async fn close_survey(
     let s = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                store::close_due(conn)?;
                 let mut row = store::get(conn, &agency, &id)?;
-                if row.state != "open" {
-                    return Err(AppError::conflict("Only an open survey can be closed."));
+                if row.effective_state() != tillit_api::SurveyState::Open {
+                    return Err(AppError::conflict(
+                        ProblemCode::SurveyNotOpen,
+                        "Only an open survey can be closed.",
+                    ));
                 }
                 row.state = "closed".into();
                 row.closed_at = Some(now());
@@ -402,7 +413,6 @@ async fn response_rates(
     let id = path.into_inner();
     let out = state
         .db(move |conn| {
-            store::close_due(conn)?;
             let row = store::get(conn, &agency, &id)?;
             let all_units = units::all(conn, &agency)?;
             let counts = store::counts_by_unit(conn, &id)?;
@@ -420,7 +430,7 @@ async fn response_rates(
             let (agency_row, unit_rows) = rates::compute(&all_units, &counts, scope.as_ref());
             Ok(ResponseRates {
                 survey_id: row.id.clone(),
-                state: store::state_of(&row.state),
+                state: row.effective_state(),
                 agency: agency_row,
                 units: unit_rows,
             })

@@ -53,6 +53,16 @@ pub fn state_of(s: &str) -> SurveyState {
 }
 
 impl SurveyRow {
+    /// The state as readers should see it: an open survey past its closing
+    /// time is closed, whether or not the ticker has written that yet (reads
+    /// never write).
+    pub fn effective_state(&self) -> SurveyState {
+        match state_of(&self.state) {
+            SurveyState::Open if self.closes_at <= now() => SurveyState::Closed,
+            s => s,
+        }
+    }
+
     /// The optional modules the agency chose.
     pub fn module_list(&self) -> Vec<String> {
         split(&self.modules).map(str::to_string).collect()
@@ -60,17 +70,21 @@ impl SurveyRow {
 }
 
 pub fn to_api(r: SurveyRow, invitations: i64) -> Survey {
+    let state = r.effective_state();
     Survey {
         modules: r.module_list(),
         languages: languages_of(&r.languages),
         reminder_days: split(&r.reminder_days)
             .filter_map(|d| d.parse().ok())
             .collect(),
-        state: state_of(&r.state),
+        state,
         opens_at: utc(r.opens_at),
         closes_at: utc(r.closes_at),
         launched_at: r.launched_at.map(utc),
-        closed_at: r.closed_at.map(utc),
+        closed_at: r
+            .closed_at
+            .or_else(|| (state == SurveyState::Closed && r.state == "open").then_some(r.closes_at))
+            .map(utc),
         id: r.id,
         title: r.title,
         questionnaire_version_id: r.questionnaire_version_id,
@@ -99,6 +113,20 @@ pub fn invitation_count(conn: &mut DbConn, survey: &str) -> Result<i64, AppError
         .filter(invitations::survey_id.eq(survey))
         .count()
         .get_result(c))?)
+}
+
+/// Invitations per survey, for a page of surveys in one query.
+pub fn invitation_counts(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> Result<HashMap<String, i64>, AppError> {
+    use diesel::dsl::count_star;
+    let rows: Vec<(String, i64)> = db_run!(conn, |c| invitations::table
+        .filter(invitations::survey_id.eq_any(ids))
+        .group_by(invitations::survey_id)
+        .select((invitations::survey_id, count_star()))
+        .load(c))?;
+    Ok(rows.into_iter().collect())
 }
 
 pub fn page(

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use tillit_api::{EmployeeRow, FieldError, UnitRow};
+use tillit_api::{EmployeeRow, FieldCode, FieldError, UnitRow, MAX_IMPORT_ROWS};
 
 use crate::error::AppError;
 
@@ -32,7 +32,7 @@ fn records(
         .from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| AppError::invalid("header", "malformed_csv", e.to_string()))?
+        .map_err(|e| AppError::invalid("header", FieldCode::MalformedCsv, e.to_string()))?
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
@@ -42,7 +42,7 @@ fn records(
         .map(|c| {
             FieldError::new(
                 *c,
-                "missing_column",
+                FieldCode::MissingColumn,
                 format!(
                     "the header row has no '{c}' column (found: {})",
                     headers.join(", ")
@@ -67,10 +67,17 @@ fn records(
         .collect();
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
+        // Refused as it is read: the rest of an over-long file is not parsed.
+        if i == MAX_IMPORT_ROWS {
+            return Err(AppError::Invalid(vec![too_many_rows("rows")]));
+        }
         let rec = rec.map_err(|e| {
-            AppError::Invalid(vec![
-                FieldError::new("row", "malformed_csv", e.to_string()).at_row(i + FIRST_ROW)
-            ])
+            AppError::Invalid(vec![FieldError::new(
+                "row",
+                FieldCode::MalformedCsv,
+                e.to_string(),
+            )
+            .at_row(i + FIRST_ROW)])
         })?;
         if rec.iter().all(|f| f.is_empty()) {
             // Spreadsheets often end with blank lines; they are no row.
@@ -88,6 +95,15 @@ fn records(
         out.pop();
     }
     Ok(out)
+}
+
+pub fn too_many_rows(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        FieldCode::TooManyRows,
+        format!("at most {MAX_IMPORT_ROWS} rows per request"),
+    )
+    .with("max", MAX_IMPORT_ROWS)
 }
 
 fn take(row: &mut HashMap<String, String>, key: &str) -> String {

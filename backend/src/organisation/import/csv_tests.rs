@@ -23,5 +23,5 @@ fn org_2_csv_missing_column_is_named() {
         panic!("expected invalid");
     };
     assert_eq!(errs[0].field, "unit_external_id");
-    assert_eq!(errs[0].code, "missing_column");
+    assert_eq!(errs[0].code.as_str(), "missing_column");
 }

@@ -6,6 +6,7 @@
 //! writes in one transaction, so a batch is applied whole or not at all.
 
 use std::collections::{HashMap, HashSet};
+use tillit_api::FieldCode;
 
 use tillit_api::{EmployeeRow as EmployeeIn, FieldError, ImportMode, Language, UnitRow as UnitIn};
 
@@ -13,7 +14,7 @@ use crate::domain::{parse_name, EmailAddress, ExternalId};
 use crate::organisation::employees::EmployeeRow;
 use crate::organisation::units::UnitRow;
 
-pub const MAX_ROWS: usize = 100_000;
+pub const MAX_ROWS: usize = tillit_api::MAX_IMPORT_ROWS;
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Counts {
@@ -73,13 +74,7 @@ pub struct Ctx<'a> {
 }
 
 fn too_many(n: usize, field: &str) -> Option<Vec<FieldError>> {
-    (n > MAX_ROWS).then(|| {
-        vec![FieldError::new(
-            field,
-            "too_many_rows",
-            format!("{n} rows sent; at most {MAX_ROWS} per request"),
-        )]
-    })
+    (n > MAX_ROWS).then(|| vec![super::csv::too_many_rows(field)])
 }
 
 pub fn plan_units(
@@ -124,7 +119,7 @@ pub fn plan_units(
                 errors.push(
                     FieldError::new(
                         "external_id",
-                        "duplicate",
+                        FieldCode::Duplicate,
                         format!("external id '{}' is also on row {first}", ext.as_str()),
                     )
                     .at_row(row),
@@ -137,7 +132,7 @@ pub fn plan_units(
                 errors.push(
                     FieldError::new(
                         "parent_external_id",
-                        "cycle",
+                        FieldCode::Cycle,
                         "a unit cannot be its own parent",
                     )
                     .at_row(row),
@@ -179,7 +174,7 @@ pub fn plan_units(
                 errors.push(
                     FieldError::new(
                         "parent_external_id",
-                        "unknown_parent",
+                        FieldCode::UnknownParent,
                         format!("no unit with external id '{}' in this batch or among the agency's active units", p.as_str()),
                     )
                     .at_row(*row),
@@ -193,7 +188,7 @@ pub fn plan_units(
             errors.push(
                 FieldError::new(
                     "parent_external_id",
-                    "cycle",
+                    FieldCode::Cycle,
                     "the parents of this unit lead back to itself",
                 )
                 .at_row(*row),
@@ -338,7 +333,7 @@ pub fn plan_employees(
                 errors.push(
                     FieldError::new(
                         "unit_external_id",
-                        "unknown_unit",
+                        FieldCode::UnknownUnit,
                         format!(
                             "no active unit with external id '{}'",
                             r.unit_external_id.trim()
@@ -355,7 +350,7 @@ pub fn plan_employees(
                 errors.push(
                     FieldError::new(
                         "language",
-                        "invalid_language",
+                        FieldCode::InvalidLanguage,
                         format!("'{l}' is not nb, nn or en"),
                     )
                     .at_row(row),
@@ -368,7 +363,7 @@ pub fn plan_employees(
                 errors.push(
                     FieldError::new(
                         "external_id",
-                        "duplicate",
+                        FieldCode::Duplicate,
                         format!("external id '{}' is also on row {first}", ext.as_str()),
                     )
                     .at_row(row),
@@ -382,7 +377,7 @@ pub fn plan_employees(
                 errors.push(
                     FieldError::new(
                         "email",
-                        "duplicate",
+                        FieldCode::Duplicate,
                         format!("this email is also on row {first}"),
                     )
                     .at_row(row),
@@ -414,7 +409,7 @@ pub fn plan_employees(
                 errors.push(
                     FieldError::new(
                         "email",
-                        "email_taken",
+                        FieldCode::EmailTaken,
                         format!("the active employee '{other}' already has this email"),
                     )
                     .at_row(*row),
@@ -468,4 +463,71 @@ pub fn plan_employees(
             .collect();
     }
     Ok(plan)
+}
+
+impl UnitPlan {
+    /// The agency's units as they will be once this plan is applied.
+    pub fn after(&self, existing: &[UnitRow]) -> Vec<UnitRow> {
+        let changed: HashMap<&str, &UnitRow> =
+            self.update.iter().map(|u| (u.id.as_str(), u)).collect();
+        let gone: HashSet<&str> = self.deactivate.iter().map(String::as_str).collect();
+        existing
+            .iter()
+            .map(|u| {
+                let mut u = changed
+                    .get(u.id.as_str())
+                    .map_or_else(|| u.clone(), |c| (*c).clone());
+                if gone.contains(u.id.as_str()) {
+                    u.active = false;
+                }
+                u
+            })
+            .chain(self.create.iter().cloned())
+            .collect()
+    }
+}
+
+impl EmployeePlan {
+    /// The agency's employees as they will be once this plan is applied.
+    pub fn after(&self, existing: &[EmployeeRow]) -> Vec<EmployeeRow> {
+        let changed: HashMap<&str, &EmployeeRow> =
+            self.update.iter().map(|e| (e.id.as_str(), e)).collect();
+        let gone: HashSet<&str> = self.deactivate.iter().map(String::as_str).collect();
+        existing
+            .iter()
+            .map(|e| {
+                let mut e = changed
+                    .get(e.id.as_str())
+                    .map_or_else(|| e.clone(), |c| (*c).clone());
+                if gone.contains(e.id.as_str()) {
+                    e.active = false;
+                }
+                e
+            })
+            .chain(self.create.iter().cloned())
+            .collect()
+    }
+}
+
+/// Units the plan would deactivate that still hold active employees once
+/// everything is applied (the rule `DELETE /units/{id}` enforces too): the
+/// units, and how many employees they hold.
+pub fn units_in_use<'a>(
+    plan: &UnitPlan,
+    units: &'a [UnitRow],
+    employees_after: &[EmployeeRow],
+) -> (Vec<&'a UnitRow>, usize) {
+    let gone: HashSet<&str> = plan.deactivate.iter().map(String::as_str).collect();
+    let mut held: HashMap<&str, usize> = HashMap::new();
+    for e in employees_after.iter().filter(|e| e.active) {
+        if gone.contains(e.unit_id.as_str()) {
+            *held.entry(e.unit_id.as_str()).or_default() += 1;
+        }
+    }
+    let mut busy: Vec<&UnitRow> = units
+        .iter()
+        .filter(|u| held.contains_key(u.id.as_str()))
+        .collect();
+    busy.sort_by(|a, b| a.external_id.cmp(&b.external_id));
+    (busy, held.values().sum())
 }

@@ -1,5 +1,7 @@
 //! Applies an import plan: plain batched writes inside the caller's transaction.
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 use tillit_api::{ImportKind, ImportMode, ImportRecord, Role};
 
@@ -39,10 +41,10 @@ impl ImportRow {
         }
     }
     pub fn kind(&self) -> ImportKind {
-        if self.kind == "units" {
-            ImportKind::Units
-        } else {
-            ImportKind::Employees
+        match self.kind.as_str() {
+            "units" => ImportKind::Units,
+            "organisation" => ImportKind::Organisation,
+            _ => ImportKind::Employees,
         }
     }
     pub fn mode(&self) -> ImportMode {
@@ -137,49 +139,106 @@ pub fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<ImportRow, AppEr
         .first(c))?)
 }
 
+/// The stored name of an import kind.
+pub fn kind_name(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Units => "units",
+        ImportKind::Employees => "employees",
+        ImportKind::Organisation => "organisation",
+    }
+}
+
+/// What a replayed request (same Idempotency-Key) answers: the first
+/// import's counts, summed over its kinds.
+pub fn replayed(prev: ImportRow) -> super::Outcome {
+    let c = prev.counts();
+    let counts = tillit_api::ImportCounts {
+        rows: prev.rows_total as usize,
+        created: c.created,
+        updated: c.updated,
+        deactivated: c.deactivated,
+        unchanged: c.unchanged,
+    };
+    let kind = prev.kind();
+    super::Outcome {
+        kind,
+        mode: prev.mode(),
+        dry_run: false,
+        units: if kind == ImportKind::Employees {
+            Default::default()
+        } else {
+            counts.clone()
+        },
+        employees: if kind == ImportKind::Units {
+            Default::default()
+        } else {
+            counts
+        },
+        needs_confirmation: None,
+        errors: vec![],
+        import_id: Some(prev.id),
+    }
+}
+
+/// A page of the agency's imports, newest first; `actor` narrows it to
+/// one actor's (an HR client's own).
 pub fn page(
     conn: &mut DbConn,
     agency: &str,
+    actor: Option<&str>,
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<ImportRow>, i64), AppError> {
     Ok(db_run!(conn, |c| {
-        let rows = imports::table
+        let mut rows = imports::table
             .filter(imports::agency_id.eq(agency))
+            .into_boxed();
+        let mut total = imports::table
+            .filter(imports::agency_id.eq(agency))
+            .into_boxed();
+        if let Some(a) = actor {
+            rows = rows.filter(imports::actor_id.eq(a));
+            total = total.filter(imports::actor_id.eq(a));
+        }
+        let rows = rows
             .order((imports::created_at.desc(), imports::id.asc()))
             .limit(per_page)
             .offset((page - 1) * per_page)
             .select(ImportRow::as_select())
             .load(c)?;
-        let total = imports::table
-            .filter(imports::agency_id.eq(agency))
-            .count()
-            .get_result(c)?;
+        let total = total.count().get_result(c)?;
         Ok::<_, diesel::result::Error>((rows, total))
     })?)
 }
 
-/// Who did it, by name: a person or an HR system client.
-fn actor_name(conn: &mut DbConn, id: &str) -> Result<String, AppError> {
-    let person: Option<String> = db_run!(conn, |c| users::table
-        .find(id)
-        .select(users::name)
-        .first(c)
-        .optional())?;
-    if let Some(n) = person {
-        return Ok(n);
-    }
-    let client: Option<String> = db_run!(conn, |c| integration_clients::table
-        .find(id)
-        .select(integration_clients::name)
-        .first(c)
-        .optional())?;
-    Ok(client.unwrap_or_else(|| "unknown".into()))
+/// Who did them, by name (people and HR system clients), in two queries
+/// for the whole page.
+fn actor_names(conn: &mut DbConn, ids: &[&String]) -> Result<HashMap<String, String>, AppError> {
+    let mut names: HashMap<String, String> = db_run!(conn, |c| users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load::<(String, String)>(c))?
+    .into_iter()
+    .collect();
+    names.extend(db_run!(conn, |c| integration_clients::table
+        .filter(integration_clients::id.eq_any(ids))
+        .select((integration_clients::id, integration_clients::name))
+        .load::<(String, String)>(c))?);
+    Ok(names)
 }
 
-pub fn to_api(conn: &mut DbConn, r: ImportRow) -> Result<ImportRecord, AppError> {
-    Ok(ImportRecord {
-        actor_name: actor_name(conn, &r.actor_id)?,
+pub fn to_api(conn: &mut DbConn, rows: Vec<ImportRow>) -> Result<Vec<ImportRecord>, AppError> {
+    let ids: Vec<&String> = rows.iter().map(|r| &r.actor_id).collect();
+    let names = actor_names(conn, &ids)?;
+    Ok(rows.into_iter().map(|r| record(r, &names)).collect())
+}
+
+fn record(r: ImportRow, names: &HashMap<String, String>) -> ImportRecord {
+    ImportRecord {
+        actor_name: names
+            .get(&r.actor_id)
+            .cloned()
+            .unwrap_or_else(|| "unknown".into()),
         kind: r.kind(),
         mode: r.mode(),
         actor_role: Role::parse(&r.actor_role).unwrap_or(Role::Integration),
@@ -191,5 +250,5 @@ pub fn to_api(conn: &mut DbConn, r: ImportRow) -> Result<ImportRecord, AppError>
         updated: r.updated,
         deactivated: r.deactivated,
         unchanged: r.unchanged,
-    })
+    }
 }

@@ -84,7 +84,7 @@ fn org_2_duplicate_external_ids_in_a_batch_are_rejected() {
     let errs = plan_u(ImportMode::Upsert, &[unit("A", None), unit("A", None)], &[]).unwrap_err();
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].row, Some(2));
-    assert_eq!(errs[0].code, "duplicate");
+    assert_eq!(errs[0].code.as_str(), "duplicate");
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn org_2_upsert_cannot_close_a_loop_through_existing_units() {
     .unwrap();
     apply(&mut table, first);
     let errs = plan_u(ImportMode::Upsert, &[unit("A", Some("B"))], &table).unwrap_err();
-    assert_eq!(errs[0].code, "cycle");
+    assert_eq!(errs[0].code.as_str(), "cycle");
 }
 
 #[test]
@@ -266,7 +266,7 @@ mod properties {
             let result = plan_u(ImportMode::Upsert, &rows, &[]);
             if root_chain_has_loop {
                 let errs = result.unwrap_err();
-                prop_assert!(errs.iter().any(|e| e.code == "cycle"));
+                prop_assert!(errs.iter().any(|e| e.code.as_str() == "cycle"));
             } else {
                 prop_assert!(result.is_ok());
             }

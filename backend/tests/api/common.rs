@@ -20,6 +20,9 @@ pub struct TestApp {
     pub processor_token: String,
     pub key_file: std::path::PathBuf,
     pub config: Config,
+    /// A second handle on the same database and folder, for what tests do
+    /// beside the server (sending the mail queue, reading rows).
+    pub state: tillit_backend::state::AppState,
     _dir: tempdir::TempDir,
 }
 
@@ -88,9 +91,11 @@ impl TestApp {
             db_pool_size: 4,
             processor_name: "Tillit".into(),
             mail_from: "Tillit <noreply@tillit.test>".into(),
-            // Tests send mail by calling the sender themselves.
+            // Tests send mail and run the ticker's steps themselves.
             mail_sender: false,
+            ticker: false,
             mail_lease_secs: 60,
+            trusted_proxies: Vec::new(),
         };
         let state = tillit_backend::prepare(config.clone()).expect("prepare app");
         let keys = state.keys.clone();
@@ -104,6 +109,9 @@ impl TestApp {
         let server = tillit_backend::start(state, listener).unwrap();
         tokio::spawn(server);
         let client = Client::builder().cookie_store(true).build().unwrap();
+        let mut config = state_config.clone();
+        config.db_pool_size = 2;
+        let beside = tillit_backend::prepare(config).expect("second handle");
         let mut app = TestApp {
             base: format!("http://127.0.0.1:{port}"),
             client,
@@ -112,6 +120,7 @@ impl TestApp {
             processor_token: String::new(),
             key_file: dir.0.join("signing.key"),
             config: state_config,
+            state: beside,
             _dir: dir,
         };
         app.processor_token = app.login("processor@test.no", PASSWORD).await;
@@ -162,7 +171,68 @@ impl TestApp {
             .to_string()
     }
 
-    /// Onboards an agency through the API and returns its admin's token.
+    /// Sends what the mail queues hold, into `.eml` files in the data folder.
+    pub fn deliver_mail(&self) -> usize {
+        use tillit_backend::mail::sender::{run_account_once, run_once, Mailer};
+        let mailer = Mailer::from_config(&self.config).unwrap();
+        run_account_once(&self.state, &mailer, 100).unwrap()
+            + run_once(&self.state, &mailer, 500).unwrap()
+    }
+
+    /// Every mail written so far, decoded enough to read links and text.
+    pub fn mails(&self) -> Vec<SentMail> {
+        let dir = self.config.data_dir.join("mail");
+        let mut out = Vec::new();
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return out;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let raw = std::fs::read_to_string(&path).unwrap();
+            let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+            out.push(SentMail::parse(&raw, modified));
+        }
+        out.sort_by_key(|m| m.at);
+        out
+    }
+
+    /// The link token in the newest mail to `to` whose link contains `marker`
+    /// (`/invitation#token=`, `/reset-password#token=`, `/s#t=`).
+    pub fn link_token(&self, to: &str, marker: &str) -> Option<String> {
+        self.deliver_mail();
+        self.mails()
+            .into_iter()
+            .rev()
+            .filter(|m| m.to.contains(to))
+            .find_map(|m| m.link_token(marker))
+    }
+
+    /// Accepts the invitation mailed to `email`; returns the session's access token.
+    pub async fn accept_invitation(&self, email: &str, password: &str) -> String {
+        let token = self
+            .link_token(email, "/invitation#token=")
+            .unwrap_or_else(|| panic!("no invitation mail to {email}"));
+        let res = self
+            .call(
+                Method::POST,
+                "/api/auth/invitations/accept",
+                None,
+                Some(json!({"token": token, "password": password})),
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "accepting the invitation of {email}"
+        );
+        res.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Onboards an agency through the API; its admin accepts the invitation
+    /// mail. Returns the admin's token.
     pub async fn agency(&self, name: &str) -> Agency {
         let slug = name.to_lowercase().replace(' ', "");
         let admin_email = format!("admin@{slug}.no");
@@ -175,29 +245,63 @@ impl TestApp {
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let body: Value = res.json().await.unwrap();
-        let url = body["invitation_url"].as_str().unwrap();
-        let token = url.split("token=").nth(1).unwrap();
-        let res = self
-            .call(
-                Method::POST,
-                "/api/auth/invitations/accept",
-                None,
-                Some(json!({"token": token, "password": PASSWORD})),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
-        let t: Value = res.json().await.unwrap();
+        assert!(
+            body.get("invitation_url").is_none(),
+            "no link in the answer"
+        );
+        let token = self.accept_invitation(&admin_email, PASSWORD).await;
         Agency {
             id: body["agency"]["id"].as_str().unwrap().to_string(),
             admin_id: body["admin"]["id"].as_str().unwrap().to_string(),
             admin_email,
-            token: t["access_token"].as_str().unwrap().to_string(),
+            token,
         }
     }
 
-    /// A token for any role, signed with the app's key (for the role matrix).
+    /// A token for any role (for the role matrix): a real principal made in
+    /// the database (a user with a live session, or an HR client), since
+    /// every request is checked against the current state.
     pub fn token_for(&self, role: Role, agency: Option<&str>) -> String {
-        self.keys.issue("test-subject", role, agency).unwrap()
+        use tillit_backend::db::schema::{integration_clients, users};
+        let mut conn = self.state.pool.get().unwrap();
+        let id = uuid::Uuid::new_v4().to_string();
+        match role {
+            Role::Respondent => self.keys.issue(&id, role, agency, None).unwrap(),
+            Role::Integration => {
+                let agency = agency.expect("an HR client belongs to an agency");
+                tillit_backend::db_run!(&mut *conn, |c| diesel::insert_into(
+                    integration_clients::table
+                )
+                .values((
+                    integration_clients::id.eq(&id),
+                    integration_clients::agency_id.eq(agency),
+                    integration_clients::name.eq("test client"),
+                    integration_clients::client_id.eq(format!("hr-{id}")),
+                    integration_clients::secret_hash.eq("x"),
+                    integration_clients::active.eq(true),
+                    integration_clients::created_at.eq(chrono::Utc::now().naive_utc()),
+                ))
+                .execute(c))
+                .unwrap();
+                self.keys.issue(&id, role, Some(agency), None).unwrap()
+            }
+            _ => {
+                tillit_backend::db_run!(&mut *conn, |c| diesel::insert_into(users::table)
+                    .values((
+                        users::id.eq(&id),
+                        users::agency_id.eq(agency),
+                        users::email.eq(format!("{id}@test.no")),
+                        users::name.eq("Test person"),
+                        users::role.eq(role.as_str()),
+                        users::active.eq(true),
+                        users::created_at.eq(chrono::Utc::now().naive_utc()),
+                    ))
+                    .execute(c))
+                .unwrap();
+                let sid = tillit_backend::auth::sessions::start(&mut conn, &id).unwrap();
+                self.keys.issue(&id, role, agency, Some(&sid)).unwrap()
+            }
+        }
     }
 
     pub async fn import_units(&self, token: &str, mode: &str, units: Value) -> Response {
@@ -266,7 +370,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
-        let user_id = res.json::<Value>().await.unwrap()["user"]["id"]
+        let user_id = res.json::<Value>().await.unwrap()["id"]
             .as_str()
             .unwrap()
             .to_string();
@@ -362,7 +466,7 @@ impl TestApp {
             .post(
                 "/api/terms",
                 &self.processor_token,
-                json!({"title": "Terms", "body_nb": "Vilkårene gjelder.", "body_en": "The terms apply."}),
+                json!({"title": "Terms", "body_nb": "Vilkårene gjelder.", "body_nn": "Vilkåra gjeld no.", "body_en": "The terms apply."}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
@@ -390,6 +494,54 @@ pub struct Org {
     pub client_id: String,
     pub client_secret: String,
     pub import_id: String,
+}
+
+/// A mail the server wrote, as a test reads it.
+pub struct SentMail {
+    pub to: String,
+    pub subject: String,
+    pub headers: String,
+    /// The decoded text (quoted-printable soft breaks and `=3D` undone).
+    pub text: String,
+    pub at: std::time::SystemTime,
+}
+
+impl SentMail {
+    fn parse(raw: &str, at: std::time::SystemTime) -> SentMail {
+        let text = raw
+            .replace("=\r\n", "")
+            .replace("=\n", "")
+            .replace("=3D", "=");
+        let headers = raw.split("\r\n\r\n").next().unwrap_or("").to_string();
+        let header = |name: &str| {
+            raw.lines()
+                .find(|l| l.starts_with(&format!("{name}: ")))
+                .map(|l| l[name.len() + 2..].trim().to_string())
+                .unwrap_or_default()
+        };
+        SentMail {
+            to: header("To"),
+            subject: header("Subject"),
+            headers,
+            text,
+            at,
+        }
+    }
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .lines()
+            .find(|l| l.starts_with(&format!("{name}: ")))
+            .map(|l| l[name.len() + 2..].trim().to_string())
+    }
+    /// The token after `marker` in the mail's text.
+    pub fn link_token(&self, marker: &str) -> Option<String> {
+        let rest = self.text.split(marker).nth(1)?;
+        let token: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        (!token.is_empty()).then_some(token)
+    }
 }
 
 pub async fn problem(res: Response) -> (StatusCode, Value) {

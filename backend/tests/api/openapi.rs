@@ -1,5 +1,5 @@
 //! The committed spec is the generated one. Regenerate with
-//! `cargo run -p tillit-backend -- openapi > openapi/openapi.json`.
+//! `UPDATE_OPENAPI=1 cargo test -p tillit-backend --test api openapi`.
 
 #[test]
 fn openapi_json_matches_the_handlers() {
@@ -12,6 +12,6 @@ fn openapi_json_matches_the_handlers() {
     }
     assert!(
         committed.trim_end() == generated.trim_end(),
-        "openapi/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test -p tillit-backend --test openapi` and commit it"
+        "openapi/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo test -p tillit-backend --test api openapi` and commit it"
     );
 }

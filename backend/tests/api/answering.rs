@@ -1,9 +1,7 @@
 //! Answering over HTTP, and what the database holds afterwards (ANON-*).
 
-mod common;
-
+use crate::common::{problem, Agency, TestApp};
 use base64::Engine;
-use common::{problem, Agency, TestApp};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use reqwest::{Method, StatusCode};
@@ -13,7 +11,10 @@ use tillit_backend::db::schema::{employees, invitations};
 struct Launched {
     a: Agency,
     survey_id: String,
+    /// Each invitation's answer-link token.
     tokens: Vec<String>,
+    /// Each invitation's opt-out token, in the same order.
+    opt_outs: Vec<String>,
 }
 
 /// An agency of 8 employees with a launched survey and a link token for each.
@@ -49,10 +50,15 @@ async fn launched(app: &TestApp) -> Launched {
         .iter()
         .map(|id| tillit_backend::answering::store::issue_token(&mut conn, id).unwrap())
         .collect();
+    let opt_outs = ids
+        .iter()
+        .map(|id| tillit_backend::answering::store::issue_opt_out_token(&mut conn, id).unwrap())
+        .collect();
     Launched {
         a,
         survey_id,
         tokens,
+        opt_outs,
     }
 }
 
@@ -278,7 +284,7 @@ fn columns(app: &TestApp, table: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn anon_1_no_response_row_carries_an_invitation_employee_token_or_fine_time() {
+async fn anon_1_no_response_row_carries_an_invitation_employee_token_or_time() {
     let app = TestApp::spawn().await;
     let l = launched(&app).await;
     for (i, t) in l.tokens.iter().enumerate().take(6) {
@@ -303,7 +309,6 @@ async fn anon_1_no_response_row_carries_an_invitation_employee_token_or_fine_tim
             "id",
             "receipt_hash",
             "research_consent",
-            "submitted_on",
             "survey_id",
             "unit_id"
         ]
@@ -321,26 +326,17 @@ async fn anon_1_no_response_row_carries_an_invitation_employee_token_or_fine_tim
             "unit_id"
         ]
     );
-    // The stored values hold no id of an invitation, employee or token, and the day only.
+    // The stored values hold no id of an invitation, employee or token, and no time.
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
     use tillit_backend::db::schema::{invitation_tokens, responses};
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        chrono::NaiveDate,
-        bool,
-        String,
-    );
+    type Row = (String, String, String, String, bool, String);
     let rows: Vec<Row> = tillit_backend::db_run!(&mut *conn, |c| responses::table
         .select((
             responses::id,
             responses::survey_id,
             responses::unit_id,
             responses::answers,
-            responses::submitted_on,
             responses::research_consent,
             responses::receipt_hash,
         ))
@@ -378,39 +374,151 @@ async fn anon_1_no_response_row_carries_an_invitation_employee_token_or_fine_tim
     assert!(ids.iter().all(|id| id.len() == 36));
 }
 
+/// The answering entries of the audit trail: (action, object type, object
+/// id, quantity), in chain order.
+fn answering_entries(app: &TestApp) -> Vec<(String, String, Option<String>, Option<i64>)> {
+    use tillit_backend::db::schema::audit_log;
+    let mut conn = app.state.pool.get().unwrap();
+    tillit_backend::db_run!(&mut *conn, |c| audit_log::table
+        .filter(audit_log::action.eq_any(["respondent.session", "response.submit"]))
+        .order(audit_log::seq.asc())
+        .select((
+            audit_log::action,
+            audit_log::object_type,
+            audit_log::object_id,
+            audit_log::quantity,
+        ))
+        .load(c))
+    .unwrap()
+}
+
+/// The ticker's hourly step, as if the hour had turned.
+fn count_the_hour(app: &TestApp) {
+    let mut conn = app.state.pool.get().unwrap();
+    tillit_backend::answering::tally::record_due(&mut conn, true).unwrap();
+}
+
 #[tokio::test]
-async fn anon_1_the_audit_trail_of_answering_names_no_invitation() {
+async fn anon_1_the_audit_trail_counts_answering_per_survey_and_hour() {
     let app = TestApp::spawn().await;
     let l = launched(&app).await;
-    let (jwt, _) = start(&app, &l.tokens[0]).await;
-    submit(
-        &app,
-        &jwt,
-        &l.tokens[0],
-        &receipt(1),
-        json!({"demands_pace": 1}),
-    )
-    .await;
-    use tillit_backend::db::schema::audit_log;
-    let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
-    let mut conn = pool.get().unwrap();
-    let rows: Vec<(String, String, Option<String>)> =
-        tillit_backend::db_run!(&mut *conn, |c| audit_log::table
-            .filter(audit_log::action.eq_any(["respondent.session", "response.submit"]))
-            .select((
-                audit_log::action,
-                audit_log::object_type,
-                audit_log::object_id
-            ))
-            .load(c))
-        .unwrap();
-    assert_eq!(rows.len(), 2);
-    for (_, kind, id) in rows {
-        assert_eq!(
-            (kind.as_str(), id.as_deref()),
-            ("survey", Some(l.survey_id.as_str()))
-        );
+    for i in 0..3 {
+        let (jwt, _) = start(&app, &l.tokens[i]).await;
+        let res = submit(
+            &app,
+            &jwt,
+            &l.tokens[i],
+            &receipt(i),
+            json!({"demands_pace": 1}),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::OK);
     }
+    // No entry per session or submission: nothing gives a response its time.
+    assert!(answering_entries(&app).is_empty());
+    count_the_hour(&app);
+    let survey = Some(l.survey_id.clone());
+    assert_eq!(
+        answering_entries(&app),
+        [
+            (
+                "respondent.session".into(),
+                "survey".into(),
+                survey.clone(),
+                Some(3)
+            ),
+            (
+                "response.submit".into(),
+                "survey".into(),
+                survey.clone(),
+                Some(3)
+            ),
+        ]
+    );
+    // The same hour counted again (another instance's ticker) adds nothing.
+    let mut conn = app.state.pool.get().unwrap();
+    tillit_backend::answering::tally::record_due(&mut conn, false).unwrap();
+    assert_eq!(answering_entries(&app).len(), 2);
+    // The chain with counts in it still verifies.
+    let v: Value = app
+        .get("/api/audit/verify", &l.a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["valid"], true, "{v}");
+}
+
+#[tokio::test]
+async fn anon_1_a_reminder_cannot_date_the_responses_of_a_small_unit() {
+    // The attack: in a unit of 8, three answer before the reminder and
+    // three after. The reminder rows say whose invitations were still
+    // unanswered; if anything stored dated the responses (a day on the
+    // row, an audit entry per submit), the three early answers would pair
+    // with the three people who got no reminder.
+    let app = TestApp::spawn().await;
+    let l = launched(&app).await;
+    for i in 0..3 {
+        let (jwt, _) = start(&app, &l.tokens[i]).await;
+        submit(
+            &app,
+            &jwt,
+            &l.tokens[i],
+            &receipt(i),
+            json!({"demands_pace": 1}),
+        )
+        .await;
+    }
+    let mut conn = app.state.pool.get().unwrap();
+    use tillit_backend::db::schema::mail_outbox;
+    tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query(
+        "UPDATE surveys SET opens_at = opens_at - INTERVAL '4 days'"
+    )
+    .execute(c)
+    .or_else(|_| diesel::sql_query(
+        "UPDATE surveys SET opens_at = datetime(opens_at, '-4 days')"
+    )
+    .execute(c)))
+    .unwrap();
+    tillit_backend::mail::outbox::queue_reminders(&mut conn).unwrap();
+    let reminded: i64 = tillit_backend::db_run!(&mut *conn, |c| mail_outbox::table
+        .filter(mail_outbox::round.eq(1))
+        .count()
+        .get_result(c))
+    .unwrap();
+    assert_eq!(
+        reminded, 5,
+        "the reminder went to the five who had not answered"
+    );
+    for i in 3..6 {
+        let (jwt, _) = start(&app, &l.tokens[i]).await;
+        submit(
+            &app,
+            &jwt,
+            &l.tokens[i],
+            &receipt(i),
+            json!({"demands_pace": 5}),
+        )
+        .await;
+    }
+    count_the_hour(&app);
+    // Every column of every response, as text: nothing that is a time.
+    let cols = columns(&app, "responses");
+    for col in &cols {
+        let clock = col.ends_with("_at")
+            || col.ends_with("_on")
+            || ["time", "date", "day"].iter().any(|w| col.contains(w));
+        assert!(!clock, "responses.{col} looks like a clock");
+    }
+    // The audit trail saw six responses in one count, not three and three.
+    let submits: Vec<Option<i64>> = answering_entries(&app)
+        .into_iter()
+        .filter(|e| e.0 == "response.submit")
+        .map(|e| e.3)
+        .collect();
+    assert_eq!(submits, [Some(6)]);
+    // And the nightly rewrite leaves no storage order to split them by
+    // (`anon_1_the_nightly_rewrite_unpairs_responses_from_their_invitations`).
 }
 
 #[tokio::test]
@@ -471,27 +579,62 @@ async fn res_3_the_receipt_alone_withdraws_research_consent() {
     assert_eq!(problem(res).await.0, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn dsr_4_one_click_opt_out_marks_the_invitation() {
-    let app = TestApp::spawn().await;
-    let l = launched(&app).await;
-    let res = app
-        .client
-        .post(app.url(&format!("/api/respond/opt-out?t={}", l.tokens[2])))
+fn opted_out(app: &TestApp) -> i64 {
+    let mut conn = app.state.pool.get().unwrap();
+    tillit_backend::db_run!(&mut *conn, |c| invitations::table
+        .filter(invitations::opted_out.eq(true))
+        .count()
+        .get_result(c))
+    .unwrap()
+}
+
+async fn one_click(app: &TestApp, token: &str) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/respond/opt-out?t={token}")))
         .header("content-type", "application/x-www-form-urlencoded")
         .body("List-Unsubscribe=One-Click")
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn dsr_4_one_click_opt_out_marks_the_invitation() {
+    let app = TestApp::spawn().await;
+    let l = launched(&app).await;
+    let res = one_click(&app, &l.opt_outs[2]).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
-    let mut conn = pool.get().unwrap();
-    let n: i64 = tillit_backend::db_run!(&mut *conn, |c| invitations::table
-        .filter(invitations::opted_out.eq(true))
-        .count()
-        .get_result(c))
-    .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(opted_out(&app), 1);
+    // The web app's page confirms with the same token in a JSON body.
+    let res = app
+        .call(
+            Method::POST,
+            "/api/respond/opt-out/confirm",
+            None,
+            Some(json!({"token": l.opt_outs[3]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(opted_out(&app), 2);
+}
+
+#[tokio::test]
+async fn dsr_4_the_opt_out_token_cannot_answer_and_the_answer_token_cannot_opt_out() {
+    let app = TestApp::spawn().await;
+    let l = launched(&app).await;
+    // Whoever sees the List-Unsubscribe URL (a gateway, a proxy log) holds
+    // the opt-out token: it must not open the survey.
+    assert_eq!(
+        problem(session(&app, &l.opt_outs[0]).await).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // And the answer token in a query string does nothing.
+    assert_eq!(
+        problem(one_click(&app, &l.tokens[0]).await).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(opted_out(&app), 0);
+    assert_ne!(l.tokens[0], l.opt_outs[0]);
 }
 
 /// Where each response sits in storage: PostgreSQL's `xmin` or SQLite's rowid
@@ -522,7 +665,7 @@ async fn anon_1_the_nightly_rewrite_unpairs_responses_from_their_invitations() {
     }
     let (before, answered) = storage_traces(&app);
     assert_eq!(before.len(), 8);
-    let pg = common::backend_name() == "postgres";
+    let pg = crate::common::backend_name() == "postgres";
     if pg {
         // The weakness the rewrite exists for: each response shares its
         // transaction id with the invitation it answered.

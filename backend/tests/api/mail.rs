@@ -1,10 +1,8 @@
 //! Invitation and reminder mail (SURV-2, RESP-3, DSR-4), through the file
 //! transport the demo uses; tests/e2e drives a real SMTP server.
 
-mod common;
-
+use crate::common::{Agency, TestApp};
 use chrono::{Duration, Utc};
-use common::{Agency, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tillit_backend::mail::sender::{run_once, Mailer};
@@ -12,47 +10,53 @@ use tillit_backend::mail::sender::{run_once, Mailer};
 struct Mail {
     to: String,
     subject: String,
+    /// The answer link's token (in the link's fragment).
     token: String,
+    /// The opt-out token of the List-Unsubscribe header.
+    opt_out: String,
     text: String,
 }
 
 fn mails(app: &TestApp) -> Vec<Mail> {
-    let dir = app.config.data_dir.join("mail");
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-        let text = raw.replace("=\r\n", "").replace("=3D", "=");
-        let header = |name: &str| {
-            raw.lines()
-                .find(|l| l.starts_with(&format!("{name}: ")))
-                .map(|l| l[name.len() + 2..].trim().to_string())
-                .unwrap_or_default()
-        };
-        let unsub = header("List-Unsubscribe");
-        let token = unsub
-            .split("?t=")
-            .nth(1)
-            .unwrap()
-            .trim_end_matches('>')
-            .to_string();
-        assert_eq!(
-            header("List-Unsubscribe-Post"),
-            "List-Unsubscribe=One-Click"
-        );
-        out.push(Mail {
-            to: header("To"),
-            subject: header("Subject"),
-            token,
-            text,
-        });
-    }
-    out
+    app.mails()
+        .into_iter()
+        .filter(|m| m.header("List-Unsubscribe").is_some())
+        .map(|m| {
+            let unsub = m.header("List-Unsubscribe").unwrap_or_default();
+            assert_eq!(
+                m.header("List-Unsubscribe-Post").as_deref(),
+                Some("List-Unsubscribe=One-Click")
+            );
+            let opt_out = unsub
+                .split("?t=")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches('>')
+                .to_string();
+            let token = m.link_token("/s#t=").expect("an answer link");
+            // DSR-4: the link in the text opens the web app's page, with
+            // the opt-out token; the answer token is in no query string.
+            assert_eq!(
+                m.link_token("/opt-out#t=").as_deref(),
+                Some(opt_out.as_str())
+            );
+            assert_ne!(token, opt_out);
+            assert!(!m.text.contains(&format!("?t={token}")));
+            assert!(!m.text.contains(&format!("={token}&")));
+            Mail {
+                to: m.to,
+                subject: m.subject,
+                token,
+                opt_out,
+                text: m.text,
+            }
+        })
+        .collect()
 }
 
 fn send_all(app: &TestApp, batch: i64) -> usize {
-    let state = tillit_backend::prepare(app.config.clone()).unwrap();
-    let mailer = Mailer::from_config(&state.config).unwrap();
-    run_once(&state, &mailer, batch).unwrap()
+    let mailer = Mailer::from_config(&app.config).unwrap();
+    run_once(&app.state, &mailer, batch).unwrap()
 }
 
 async fn launch_mixed(app: &TestApp, opens_days_ago: i64, reminders: Value) -> (Agency, String) {
@@ -159,7 +163,7 @@ async fn dsr_4_reminders_skip_those_who_answered_or_opted_out() {
     assert_eq!(res.status(), StatusCode::OK);
     let res = app
         .client
-        .post(app.url(&format!("/api/respond/opt-out?t={}", opted.token)))
+        .post(app.url(&format!("/api/respond/opt-out?t={}", opted.opt_out)))
         .send()
         .await
         .unwrap();

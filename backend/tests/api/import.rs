@@ -1,8 +1,6 @@
 //! ORG-2: the HR import over HTTP, on the database under test.
 
-mod common;
-
-use common::{problem, TestApp};
+use crate::common::{problem, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -336,11 +334,14 @@ async fn org_2_hr_system_client_imports_for_its_own_agency_only() {
         .to_string();
     let s = summary(app.import_units(&token, "upsert", units(2)).await).await;
     assert_eq!(s["created"], 3);
-    // Its token opens the import endpoints and nothing else.
-    assert_eq!(
-        app.get("/api/employees", &token).await.status(),
-        StatusCode::FORBIDDEN
-    );
+    // Its token opens the HR endpoints and nothing else.
+    for path in ["/api/users", "/api/surveys", "/api/integration-clients"] {
+        assert_eq!(
+            app.get(path, &token).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
     let rec: Value = app
         .get("/api/imports", &a.token)
         .await
@@ -375,4 +376,270 @@ async fn org_2_too_many_rows_are_refused_before_any_work() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(p["errors"][0]["code"], "too_many_rows");
+}
+
+/// The HR client's token, from its id and secret.
+async fn hr_token(app: &TestApp, org: &crate::common::Org) -> String {
+    let res = app
+        .call(
+            reqwest::Method::POST,
+            "/api/auth/token",
+            None,
+            Some(json!({"client_id": org.client_id, "client_secret": org.client_secret})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn org_2_the_hr_client_reads_back_what_it_pushed() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    let org = app.small_org(&a).await;
+    let token = hr_token(&app, &org).await;
+    let s = summary(app.import_units(&token, "upsert", units(2)).await).await;
+    let mine = s["import_id"].as_str().unwrap().to_string();
+    let list = |path: &'static str| {
+        let token = token.clone();
+        let app = &app;
+        async move {
+            let res = app.get(path, &token).await;
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    assert!(
+        list("/api/units?per_page=100").await["total"]
+            .as_i64()
+            .unwrap()
+            >= 3
+    );
+    let employees = list("/api/employees").await;
+    assert_eq!(employees["total"], 2);
+    let id = employees["items"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        app.get(&format!("/api/employees/{id}"), &token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // Its own import records: the one it made, not the admin's.
+    let imports = list("/api/imports").await;
+    let ids: Vec<&str> = imports["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [mine.as_str()]);
+    assert_eq!(
+        app.get(&format!("/api/imports/{mine}"), &token)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        problem(
+            app.get(&format!("/api/imports/{}", org.import_id), &token)
+                .await
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+fn staff(n: usize, unit: &str) -> Value {
+    Value::Array(
+        (0..n)
+            .map(|i| json!({"external_id": format!("E{i}"), "email": format!("e{i}@etat.no"), "unit_external_id": unit}))
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn org_2_a_full_sync_cannot_wipe_the_agency_by_mistake() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    app.import_units(
+        &a.token,
+        "upsert",
+        json!([{"external_id": "R", "name": "Root"}]),
+    )
+    .await;
+    assert_eq!(
+        app.import_employees(&a.token, "upsert", staff(100, "R"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // A 20-row file sent as a full sync would deactivate 80 of 100.
+    let short = staff(20, "R");
+    let (status, p) = problem(
+        app.import_employees(&a.token, "full_sync", short.clone())
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(p["code"], "mass_deactivation");
+    assert_eq!(
+        (
+            p["params"]["would_deactivate"].as_i64(),
+            p["params"]["active"].as_i64()
+        ),
+        (Some(80), Some(100))
+    );
+    // The dry run shows the count and that a confirmation is needed.
+    let dry = app
+        .post(
+            "/api/imports/employees",
+            &a.token,
+            json!({"mode": "full_sync", "dry_run": true, "employees": short}),
+        )
+        .await;
+    let dry = summary(dry).await;
+    assert_eq!(dry["deactivated"], 80);
+    assert_eq!(dry["needs_confirmation"]["would_deactivate"], 80);
+    // A confirmation of another number is no confirmation.
+    let res = app
+        .post(
+            "/api/imports/employees",
+            &a.token,
+            json!({"mode": "full_sync", "confirm_deactivations": 79, "employees": short}),
+        )
+        .await;
+    assert_eq!(problem(res).await.0, StatusCode::CONFLICT);
+    let page: Value = app
+        .get("/api/employees", &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 100, "nothing was deactivated");
+    // Stated exactly, it goes through.
+    let res = app
+        .post(
+            "/api/imports/employees",
+            &a.token,
+            json!({"mode": "full_sync", "confirm_deactivations": 80, "employees": short}),
+        )
+        .await;
+    assert_eq!(summary(res).await["deactivated"], 80);
+    // A small sync (a few leavers) needs no confirmation.
+    let res = app
+        .import_employees(&a.token, "full_sync", staff(17, "R"))
+        .await;
+    assert_eq!(summary(res).await["deactivated"], 3);
+}
+
+#[tokio::test]
+async fn org_2_a_units_full_sync_keeps_units_with_active_employees() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    app.import_units(
+        &a.token,
+        "upsert",
+        json!([{"external_id": "R", "name": "Root"}, {"external_id": "A", "name": "A", "parent_external_id": "R"}]),
+    )
+    .await;
+    app.import_employees(&a.token, "upsert", staff(3, "A"))
+        .await;
+    let (status, p) = problem(
+        app.import_units(
+            &a.token,
+            "full_sync",
+            json!([{"external_id": "R", "name": "Root"}]),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(p["code"], "unit_in_use");
+    assert_eq!(p["params"]["external_ids"], json!(["A"]));
+    assert_eq!(p["params"]["employees"], 3);
+    // Moving the employees in the same combined sync makes it fine.
+    let res = app
+        .post(
+            "/api/imports/organisation",
+            &a.token,
+            json!({"mode": "full_sync", "units": [{"external_id": "R", "name": "Root"}], "employees": staff(3, "R")}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let s: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            s["units"]["deactivated"].as_i64(),
+            s["employees"]["updated"].as_i64()
+        ),
+        (Some(1), Some(3))
+    );
+}
+
+#[tokio::test]
+async fn org_2_one_dry_run_checks_units_and_employees_together() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    // Employees name units of the same batch; one bad row in each list.
+    let body = json!({
+        "dry_run": true,
+        "units": [{"external_id": "R", "name": "Root"}, {"external_id": "A", "name": "", "parent_external_id": "R"}],
+        "employees": [
+            {"external_id": "E1", "email": "e1@etat.no", "unit_external_id": "R"},
+            {"external_id": "E2", "email": "not-an-email", "unit_external_id": "R"}
+        ]
+    });
+    let res = app.post("/api/imports/organisation", &a.token, body).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let s: Value = res.json().await.unwrap();
+    let fields: Vec<(&str, i64)> = s["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["row"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("units.name", 2)],
+        "employees are checked once the units are good"
+    );
+    // Good units, then the employees' own errors show.
+    let body = json!({
+        "dry_run": true,
+        "units": [{"external_id": "R", "name": "Root"}],
+        "employees": [
+            {"external_id": "E1", "email": "e1@etat.no", "unit_external_id": "R"},
+            {"external_id": "E2", "email": "not-an-email", "unit_external_id": "R"}
+        ]
+    });
+    let s: Value = app
+        .post("/api/imports/organisation", &a.token, body.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["errors"][0]["field"], "employees.email");
+    assert_eq!(s["applied"], false);
+    let fixed = json!({
+        "units": [{"external_id": "R", "name": "Root"}],
+        "employees": [{"external_id": "E1", "email": "e1@etat.no", "unit_external_id": "R"}]
+    });
+    let s: Value = app
+        .post("/api/imports/organisation", &a.token, fixed)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            s["units"]["created"].as_i64(),
+            s["employees"]["created"].as_i64(),
+            s["applied"].as_bool()
+        ),
+        (Some(1), Some(1), Some(true))
+    );
 }

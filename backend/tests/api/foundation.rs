@@ -1,8 +1,6 @@
 //! Auth, terms, organisation CRUD, errors and the audit trail over HTTP.
 
-mod common;
-
-use common::{problem, TestApp, PASSWORD};
+use crate::common::{problem, TestApp, PASSWORD};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -51,15 +49,26 @@ async fn auth_refresh_rotates_and_a_replayed_token_ends_the_session() {
     assert_eq!(res.status(), StatusCode::OK);
     let second = refresh_cookie(&res);
     assert_ne!(first, second, "the refresh token rotates");
-    // The old token again: treated as theft; the whole family is revoked.
+    // The old token again at once: a second tab or a retried request, not a
+    // thief. It gets a token of its own, and the session goes on.
+    let res = refresh(&app, &first).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let sibling = refresh_cookie(&res);
+    // Later than the grace: a replay. The whole session ends.
+    let mut conn = app.state.pool.get().unwrap();
+    use diesel::RunQueryDsl;
+    tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query(
+        "UPDATE refresh_tokens SET rotated_at = '2000-01-01 00:00:00' WHERE rotated_at IS NOT NULL"
+    )
+    .execute(c))
+    .unwrap();
     assert_eq!(
         refresh(&app, &first).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(
-        refresh(&app, &second).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    for live in [&second, &sibling] {
+        assert_eq!(refresh(&app, live).await.status(), StatusCode::UNAUTHORIZED);
+    }
 }
 
 #[tokio::test]
@@ -86,42 +95,6 @@ async fn auth_logout_revokes_the_refresh_token() {
         refresh(&app, &cookie).await.status(),
         StatusCode::UNAUTHORIZED
     );
-}
-
-#[tokio::test]
-async fn auth_failed_logins_are_rate_limited_per_account() {
-    let app = TestApp::spawn().await;
-    let a = app.agency("Etat").await;
-    let wrong = json!({"email": a.admin_email, "password": "wrong password"});
-    for _ in 0..5 {
-        let (status, _) = problem(
-            app.call(Method::POST, "/api/auth/login", None, Some(wrong.clone()))
-                .await,
-        )
-        .await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-    }
-    let res = app
-        .call(Method::POST, "/api/auth/login", None, Some(wrong))
-        .await;
-    let retry: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(retry > 0 && retry <= 900);
-    let (status, _) = problem(res).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    // Even the right password waits: guessing cannot go on.
-    let res = app
-        .call(
-            Method::POST,
-            "/api/auth/login",
-            None,
-            Some(json!({"email": a.admin_email, "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
@@ -224,7 +197,10 @@ async fn terms_2_a_new_version_blocks_launch_until_accepted_again() {
     assert!(guard(&a.id).is_ok());
     let v2 = app.publish_terms().await;
     let err = guard(&a.id).unwrap_err();
-    assert!(matches!(err, tillit_backend::error::AppError::Conflict(_)));
+    assert!(matches!(
+        err,
+        tillit_backend::error::AppError::Conflict(tillit_api::ProblemCode::TermsNotAccepted, ..)
+    ));
     // An old version can no longer be accepted; the new one can.
     assert_eq!(accept(v1).await.status(), StatusCode::CONFLICT);
     assert_eq!(accept(v2).await.status(), StatusCode::CREATED);
@@ -445,23 +421,4 @@ async fn gdpr_1_audit_chain_verifies_and_rejects_edits() {
     let del = tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query("DELETE FROM audit_log")
         .execute(c));
     assert!(del.is_err(), "audit_log must be append-only");
-}
-
-#[tokio::test]
-async fn auth_failed_logins_are_rate_limited_per_address() {
-    let app = TestApp::spawn().await;
-    // Many accounts, one address: a password sprayer.
-    for i in 0..30 {
-        let body = json!({"email": format!("victim{i}@etat.no"), "password": "Summer2026!"});
-        let res = app
-            .call(Method::POST, "/api/auth/login", None, Some(body))
-            .await;
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
-    }
-    let body = json!({"email": "victim99@etat.no", "password": "Summer2026!"});
-    let res = app
-        .call(Method::POST, "/api/auth/login", None, Some(body))
-        .await;
-    assert!(res.headers().contains_key("retry-after"));
-    assert_eq!(problem(res).await.0, StatusCode::TOO_MANY_REQUESTS);
 }

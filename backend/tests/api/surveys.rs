@@ -1,10 +1,8 @@
 //! Surveys over HTTP: lifecycle (SURV-1), the terms guard, rates (SURV-3),
 //! frozen questionnaire versions.
 
-mod common;
-
+use crate::common::{self, problem, Agency, TestApp};
 use chrono::{Duration, Utc};
-use common::{problem, Agency, TestApp};
 use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -380,17 +378,33 @@ async fn surv_3_rates_hide_units_under_six_and_leaders_see_their_own() {
         ),
         (Some(28), Some(11))
     );
-    let names: Vec<&str> = r["units"]
+    // In tree order, each unit with its depth; A1, under 6, is listed
+    // with the reason and no figures (REP-9).
+    let rows: Vec<(&str, i64, Option<i64>, &str)> = r["units"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|u| u["name"].as_str().unwrap())
+        .map(|u| {
+            (
+                u["name"].as_str().unwrap(),
+                u["depth"].as_i64().unwrap(),
+                u["invited"].as_i64(),
+                u["hidden"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(
-        names,
-        ["Unit A", "Unit B", "Unit C", "Unit R"],
-        "A1, under 6, is hidden"
+        rows,
+        [
+            ("Unit R", 0, Some(28), ""),
+            ("Unit A", 1, Some(13), ""),
+            ("Unit A1", 2, None, "too_few"),
+            ("Unit B", 1, Some(8), ""),
+            ("Unit C", 1, Some(7), ""),
+        ]
     );
+    let hidden = &r["units"][2];
+    assert!(hidden["answered"].is_null() && hidden["rate"].is_null());
     let a_row = r["units"]
         .as_array()
         .unwrap()
@@ -404,15 +418,8 @@ async fn surv_3_rates_hide_units_under_six_and_leaders_see_their_own() {
         .await;
     assert_eq!(leader.status(), StatusCode::CREATED);
     let token = app
-        .keys
-        .issue(
-            leader.json::<Value>().await.unwrap()["user"]["id"]
-                .as_str()
-                .unwrap(),
-            tillit_api::Role::Leader,
-            Some(&a.id),
-        )
-        .unwrap();
+        .accept_invitation("leder@etat.no", common::PASSWORD)
+        .await;
     let r: Value = app
         .get(&format!("/api/surveys/{id}/rates"), &token)
         .await

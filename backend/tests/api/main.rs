@@ -1,0 +1,13 @@
+//! The server's integration tests: one binary (linking the server once),
+//! one module per area. Each test spawns the real app on port 0 with its
+//! own fresh database (see `common`).
+
+mod answering;
+mod audit;
+mod common;
+mod foundation;
+mod import;
+mod mail;
+mod openapi;
+mod security;
+mod surveys;
