@@ -73,6 +73,11 @@ pub const PASSWORD: &str = "a long test password";
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// The app with some settings changed (trusted proxies, https, ...).
+    pub async fn spawn_with(change: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempdir::TempDir::new();
         let db_url = fresh_database(&dir.0);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -97,6 +102,8 @@ impl TestApp {
             mail_lease_secs: 60,
             trusted_proxies: Vec::new(),
         };
+        let mut config = config;
+        change(&mut config);
         let state = tillit_backend::prepare(config.clone()).expect("prepare app");
         let keys = state.keys.clone();
         let state_config = state.config.clone();
@@ -125,6 +132,18 @@ impl TestApp {
         };
         app.processor_token = app.login("processor@test.no", PASSWORD).await;
         app
+    }
+
+    /// Another server instance on the same database and signing key, as
+    /// behind a load balancer; returns its base URL.
+    pub async fn second_instance(&self) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut config = self.config.clone();
+        config.bind = format!("127.0.0.1:{port}");
+        let state = tillit_backend::prepare(config).expect("second instance");
+        tokio::spawn(tillit_backend::start(state, listener).unwrap());
+        format!("http://127.0.0.1:{port}")
     }
 
     pub fn url(&self, path: &str) -> String {
