@@ -26,6 +26,55 @@ pub struct TestApp {
     _dir: tempdir::TempDir,
 }
 
+/// Counts the SQL statements each database receives, through diesel's
+/// instrumentation, so a test can show that a list costs the same number of
+/// queries whatever its length.
+pub mod queries {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex, Once};
+
+    use diesel::connection::{set_default_instrumentation, Instrumentation, InstrumentationEvent};
+
+    static COUNTS: LazyLock<Mutex<HashMap<String, usize>>> = LazyLock::new(Default::default);
+
+    struct Counter(Option<String>);
+
+    impl Instrumentation for Counter {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            match event {
+                InstrumentationEvent::StartEstablishConnection { url, .. } => {
+                    self.0 = Some(url.to_string())
+                }
+                InstrumentationEvent::StartQuery { .. } => {
+                    if let (Some(url), Ok(mut c)) = (&self.0, COUNTS.lock()) {
+                        *c.entry(url.clone()).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub fn count_them() {
+        static ONCE: Once = Once::new();
+        ONCE.call_once(|| {
+            set_default_instrumentation(|| Some(Box::new(Counter(None)))).unwrap();
+        });
+    }
+
+    /// Statements sent so far to the database whose URL ends with `db`.
+    pub fn sent_to(db: &str) -> usize {
+        let db = db.trim_start_matches("sqlite://");
+        COUNTS
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(url, _)| url.ends_with(db))
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
 pub mod tempdir {
     /// A folder removed when dropped.
     pub struct TempDir(pub std::path::PathBuf);
@@ -78,6 +127,7 @@ impl TestApp {
 
     /// The app with some settings changed (trusted proxies, https, ...).
     pub async fn spawn_with(change: impl FnOnce(&mut Config)) -> TestApp {
+        queries::count_them();
         let dir = tempdir::TempDir::new();
         let db_url = fresh_database(&dir.0);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -144,6 +194,11 @@ impl TestApp {
         let state = tillit_backend::prepare(config).expect("second instance");
         tokio::spawn(tillit_backend::start(state, listener).unwrap());
         format!("http://127.0.0.1:{port}")
+    }
+
+    /// SQL statements the app's database has received so far.
+    pub fn queries(&self) -> usize {
+        queries::sent_to(&self.db_url)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -12,6 +12,7 @@ mod mail;
 mod openapi;
 mod passwords;
 mod security;
+mod server;
 mod sessions;
 mod surveys;
 mod throttle;
