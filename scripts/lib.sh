@@ -50,7 +50,7 @@ build_frontend() {
   wasm-bindgen --target web --no-typescript --out-dir frontend/dist --out-name tillit \
     "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/tillit-frontend.wasm"
   optimize_wasm frontend/dist/tillit_bg.wasm
-  cp frontend/index.html frontend/style.css frontend/dist/
+  cp frontend/index.html frontend/boot.js frontend/style.css frontend/dist/
   [ -d frontend/assets ] && cp -r frontend/assets/. frontend/dist/ || true
 }
 

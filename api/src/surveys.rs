@@ -255,6 +255,8 @@ pub struct RateRow {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ResponseRates {
     pub survey_id: String,
+    /// The survey's title, so a table of rates names its survey.
+    pub title: String,
     pub state: SurveyState,
     /// The whole agency; absent for leaders, who see their own units only.
     pub agency: Option<RateRow>,

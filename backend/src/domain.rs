@@ -26,7 +26,8 @@ impl EmailAddress {
                     "'{}' is not a valid email address",
                     truncate(raw.trim(), 80)
                 ),
-            ));
+            )
+            .with("value", truncate(raw.trim(), 80)));
         }
         Ok(EmailAddress(s))
     }

@@ -388,16 +388,29 @@ impl Drop for SmtpSink {
     }
 }
 
-/// Link tokens from the `.eml` files the demo's mail sender wrote.
+/// The token after `marker` (e.g. `/s#t=`) in a raw mail, with its
+/// quoted-printable line breaks undone.
+pub fn link_token(raw: &str, marker: &str) -> Option<String> {
+    let text = raw
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let rest = text.split(marker).nth(1)?;
+    let token: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    (!token.is_empty()).then_some(token)
+}
+
+/// Answer-link tokens from the survey mails the demo's sender wrote.
 pub fn tokens_from_mail(data_dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
     if let Ok(dir) = std::fs::read_dir(data_dir.join("mail")) {
         for e in dir.flatten() {
             let raw = std::fs::read_to_string(e.path()).unwrap_or_default();
-            if let Some(line) = raw.lines().find(|l| l.starts_with("List-Unsubscribe: <")) {
-                if let Some(t) = line.split("?t=").nth(1) {
-                    out.push(t.trim_end_matches('>').trim().to_string());
-                }
+            if let Some(t) = link_token(&raw, "/s#t=") {
+                out.push(t);
             }
         }
     }

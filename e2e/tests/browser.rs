@@ -250,3 +250,168 @@ async fn q_4_the_institute_drafts_saves_and_publishes_a_questionnaire_version() 
     shot(c, "questionnaires").await;
     b.close().await;
 }
+
+/// The pager's label, e.g. "Side 2 / 6 (300 totalt)".
+async fn pager_label(c: &Client) -> String {
+    c.find(Locator::Css(".pager span"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn role_1_an_admin_pages_through_every_employee_and_an_ended_session_returns_to_the_page() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    log_in_as_admin(c, &s).await;
+    click(c, Locator::LinkText("Ansatte")).await;
+    wait_text(c, ".pager span", "Side 1 / 6").await;
+    axe(c, "employees").await;
+    reflows_at_320(c).await;
+    // Every page can be reached: Next until the last, then back one.
+    let mut seen = std::collections::HashSet::new();
+    for page in 1..=6 {
+        wait_text(c, ".pager span", &format!("Side {page} / 6")).await;
+        let first = wait_text(c, "table tbody", "@").await;
+        assert!(seen.insert(first), "page {page} shows new people");
+        let next = c
+            .find(Locator::XPath("//nav[@class='pager']//button[2]"))
+            .await
+            .unwrap();
+        let label = next.text().await.unwrap();
+        assert_eq!(label, "Neste", "the button says what it does, not code");
+        if page < 6 {
+            next.click().await.unwrap();
+        } else {
+            assert_eq!(
+                next.attr("disabled").await.unwrap().as_deref(),
+                Some("true")
+            );
+        }
+    }
+    click(c, Locator::XPath("//nav[@class='pager']//button[1]")).await;
+    wait_text(c, ".pager span", "Side 5 / 6").await;
+    // Searching narrows the list; every keystroke asks again, and only the
+    // latest answer is shown.
+    let search = c.find(Locator::Id("emp-search")).await.unwrap();
+    search.send_keys("ansatt299").await.unwrap();
+    wait_text(c, ".pager span", "Side 1 / 1").await;
+    let rows = c
+        .find_all(Locator::Css("table tbody tr"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(rows, 1);
+
+    // The session ends elsewhere (the person logs out on another device).
+    let (email, pw) = s.demo_login("controller_admin");
+    let other = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let res = other
+        .post(s.url("/api/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": pw}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let res = other.post(s.url("/api/auth/logout")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 204);
+    // The next click says so, and logging in returns to the same page.
+    search.clear().await.unwrap();
+    search.send_keys("ansatt1").await.unwrap();
+    wait_text(c, "h1", "Logg inn").await;
+    wait_text(c, "main", "Økten din ble avsluttet").await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .unwrap_or("")
+        .contains("next=%2Femployees"));
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(&email)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&pw)
+        .await
+        .unwrap();
+    click(c, Locator::Css("button[type=submit]")).await;
+    wait_text(c, "h1", "Ansatte").await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/employees");
+    assert!(!s.logs().contains("csp violation"), "{}", s.logs());
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_page_that_does_not_exist_says_so_and_leads_home() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/finnes-ikke")).await.unwrap();
+    wait_text(c, "h1", "Fant ikke siden").await;
+    axe(c, "not found").await;
+    click(c, Locator::LinkText("Til innlogging")).await;
+    wait_text(c, "h1", "Logg inn").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn role_1_an_admin_invites_a_leader_by_mail_and_sends_it_again() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    log_in_as_admin(c, &s).await;
+    click(c, Locator::LinkText("Brukere")).await;
+    wait_text(c, "h1", "Brukere").await;
+    wait_text(c, "table", "Lars Leder").await;
+    c.find(Locator::Id("inv-email"))
+        .await
+        .unwrap()
+        .send_keys("ny.leder@direktoratet.demo")
+        .await
+        .unwrap();
+    c.find(Locator::Id("inv-name"))
+        .await
+        .unwrap()
+        .send_keys("Nina Ny")
+        .await
+        .unwrap();
+    let units = c.find(Locator::Id("inv-units")).await.unwrap();
+    units.select_by_index(0).await.unwrap();
+    click(
+        c,
+        Locator::XPath("//button[contains(., 'Send invitasjon')]"),
+    )
+    .await;
+    wait_text(c, "[role=status]", "sendt på e-post").await;
+    // The page never shows a link: it went to the invitee's inbox.
+    let page = c.source().await.unwrap();
+    assert!(!page.contains("#token="));
+    let row = wait_text(c, "table", "Nina Ny").await;
+    assert!(row.contains("Invitert"), "{row}");
+    click(
+        c,
+        Locator::XPath(
+            "//tr[contains(., 'Nina Ny')]//button[contains(., 'Send invitasjonen på nytt')]",
+        ),
+    )
+    .await;
+    wait_text(c, "[role=status]", "gamle lenken").await;
+    axe(c, "people").await;
+    reflows_at_320(c).await;
+    shot(c, "people").await;
+    assert!(!s.logs().contains("csp violation"), "{}", s.logs());
+    b.close().await;
+}

@@ -34,31 +34,44 @@ async fn org_2_an_hr_system_syncs_the_demo_agency_over_http() {
     let post = |path: &'static str, body: Value| {
         http.post(s.url(path)).bearer_auth(&hr).json(&body).send()
     };
-    let r: Value = post(
-        "/api/imports/units",
-        json!({"mode": "full_sync", "units": units}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    // A reorganisation: new units and new staff replace the old. The dry
+    // run says what would go, and the sync names that count to proceed.
+    let sync =
+        json!({"mode": "full_sync", "dry_run": true, "units": units, "employees": employees});
+    let dry: Value = post("/api/imports/organisation", sync)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
-        (r["created"].as_u64(), r["deactivated"].as_u64()),
-        (Some(20), Some(30))
+        (
+            dry["units"]["deactivated"].as_u64(),
+            dry["employees"]["deactivated"].as_u64()
+        ),
+        (Some(30), Some(300))
     );
-    let r: Value = post(
-        "/api/imports/employees",
-        json!({"mode": "full_sync", "employees": employees}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    assert_eq!(dry["needs_confirmation"]["would_deactivate"], 330);
+    let sync = json!({"mode": "full_sync", "units": units, "employees": employees});
+    let refused = post("/api/imports/organisation", sync.clone())
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    let mut confirmed = sync;
+    confirmed["confirm_deactivations"] = json!(330);
+    let r: Value = post("/api/imports/organisation", confirmed)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
-        (r["created"].as_u64(), r["deactivated"].as_u64()),
-        (Some(200), Some(300))
+        (
+            r["units"]["created"].as_u64(),
+            r["employees"]["created"].as_u64(),
+            r["applied"].as_bool()
+        ),
+        (Some(20), Some(200), Some(true))
     );
     let again: Value = post(
         "/api/imports/employees",
@@ -77,6 +90,17 @@ async fn org_2_an_hr_system_syncs_the_demo_agency_over_http() {
         ),
         (Some(0), Some(0), Some(200))
     );
+    // The HR system reads back what it pushed.
+    let mine: Value = http
+        .get(s.url("/api/units?per_page=100"))
+        .bearer_auth(&hr)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["total"], 21);
 
     let (email, pw) = s.demo_login("controller_admin");
     let admin = token(
@@ -124,7 +148,7 @@ async fn the_server_serves_spa_spec_and_docs() {
         let res = http.get(s.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert!(
-            res.text().await.unwrap().contains("tillit.js"),
+            res.text().await.unwrap().contains("boot.js"),
             "{path} serves the SPA"
         );
     }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 use tillit_api::Role;
 
@@ -11,10 +11,15 @@ use crate::client::{self, Session};
 use crate::i18n::{self, t, Lang, K};
 use crate::pages;
 
+/// Pages for employees answering, not for staff: no staff menu, no login.
+pub fn respondent_page(path: &str) -> bool {
+    path == "/s" || path.starts_with("/opt-out") || path.starts_with("/withdraw")
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let lang = RwSignal::new(i18n::saved_lang());
-    i18n::set_lang(lang, lang.get_untracked());
+    i18n::apply_lang(lang, lang.get_untracked());
     provide_context(lang);
     let session = Session::new();
     client::install(session);
@@ -23,24 +28,38 @@ pub fn App() -> impl IntoView {
         client::refresh(session).await;
         session.ready.set(true);
     });
+    // Staff who never chose a language get the one their account has.
+    Effect::new(move |_| {
+        if let Some(me) = session.me.get() {
+            if i18n::saved_lang_is_default() {
+                i18n::apply_lang(lang, Lang::from_api(me.language));
+            }
+        }
+    });
     view! {
         <Router>
             <a class="skip" href="#main">{t(K::SkipToContent)}</a>
             <Header/>
             <main id="main" tabindex="-1">
                 <Show when=move || session.ready.get() fallback=|| view! { <crate::components::Loading/> }>
-                    <Routes fallback=|| view! { <p>{t(K::NotFound)}</p> }>
+                    <Routes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=pages::home::Home/>
                         <Route path=path!("/login") view=pages::login::Login/>
                         <Route path=path!("/invitation") view=pages::login::Invitation/>
+                        <Route path=path!("/forgot-password") view=pages::account::ForgotPassword/>
+                        <Route path=path!("/reset-password") view=pages::account::ResetPassword/>
+                        <Route path=path!("/account") view=pages::account::Account/>
                         <Route path=path!("/terms") view=pages::terms::AgencyTerms/>
                         <Route path=path!("/units") view=pages::units::Units/>
                         <Route path=path!("/employees") view=pages::employees::Employees/>
+                        <Route path=path!("/users") view=pages::users::Users/>
                         <Route path=path!("/import") view=pages::import::Import/>
                         <Route path=path!("/agencies") view=pages::processor::Agencies/>
                         <Route path=path!("/terms-versions") view=pages::processor::TermsVersions/>
                         <Route path=path!("/questionnaires") view=pages::questionnaires::Questionnaires/>
                         <Route path=path!("/s") view=pages::survey::Survey/>
+                        <Route path=path!("/opt-out") view=pages::respondent::OptOut/>
+                        <Route path=path!("/withdraw") view=pages::respondent::Withdraw/>
                         <Route path=path!("/surveys") view=pages::surveys::Surveys/>
                     </Routes>
                 </Show>
@@ -50,9 +69,27 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
+fn NotFound() -> impl IntoView {
+    let session = client::session();
+    view! {
+        <h1 id="step-heading" tabindex="-1">{t(K::NotFoundTitle)}</h1>
+        <p>{t(K::NotFound)}</p>
+        <p>
+            {move || if session.me.get().is_some() {
+                view! { <A href="/">{t(K::GoHome)}</A> }.into_any()
+            } else {
+                view! { <A href="/login">{t(K::GoToLogin)}</A> }.into_any()
+            }}
+        </p>
+    }
+}
+
+#[component]
 fn Header() -> impl IntoView {
     let session = client::session();
     let lang = expect_context::<RwSignal<Lang>>();
+    let location = use_location();
+    let respondent = move || respondent_page(&location.pathname.get());
     let role = move || session.me.get().map(|m| m.role);
     let navigate = use_navigate();
     let logout = move |_| {
@@ -66,8 +103,13 @@ fn Header() -> impl IntoView {
     view! {
         <header class="top">
             <div class="brand">
-                <A href="/">{t(K::AppName)}</A>
-                <span class="agency">{move || session.me.get().and_then(|m| m.agency_name)}</span>
+                // Respondents stay in their survey: the name is no way out to the staff login.
+                {move || if respondent() {
+                    view! { <span class="brand-name">{t(K::AppName)}</span> }.into_any()
+                } else {
+                    view! { <A href="/">{t(K::AppName)}</A> }.into_any()
+                }}
+                <span class="agency">{move || (!respondent()).then(|| session.me.get().and_then(|m| m.agency_name)).flatten()}</span>
             </div>
             <div class="tools">
                 <label for="lang-select" class="sr-only">{t(K::Language)}</label>
@@ -84,50 +126,67 @@ fn Header() -> impl IntoView {
                     <option value="nn">"Nynorsk"</option>
                     <option value="en">"English"</option>
                 </select>
-                <Show when=move || session.me.get().is_some()>
+                <Show when=move || session.me.get().is_some() && !respondent()>
                     <button type="button" class="link" on:click=logout.clone()>{t(K::Logout)}</button>
                 </Show>
             </div>
-            <nav aria-label=t(K::MainMenu)>
-                <ul>
-                    {move || {
-                        let links: Vec<(&'static str, K)> = match role() {
-                            Some(Role::ControllerAdmin) => vec![
-                                ("/", K::Home),
-                                ("/surveys", K::Surveys),
-                                ("/terms", K::Terms),
-                                ("/units", K::Units),
-                                ("/employees", K::Employees),
-                                ("/import", K::Import),
-                            ],
-                            Some(Role::Leader) => vec![("/", K::Home), ("/surveys", K::Surveys), ("/units", K::Units)],
-                            Some(Role::ProcessorAdmin) => vec![
-                                ("/", K::Home),
-                                ("/agencies", K::Agencies),
-                                ("/terms-versions", K::TermsVersions),
-                                ("/questionnaires", K::Questionnaires),
-                            ],
-                            Some(_) => vec![("/", K::Home)],
-                            None => vec![],
-                        };
-                        links
-                            .into_iter()
-                            .map(|(href, key)| view! { <li><A href=href>{t(key)}</A></li> })
-                            .collect_view()
-                    }}
-                </ul>
-            </nav>
+            <Show when=move || !respondent()>
+                <nav aria-label=t(K::MainMenu)>
+                    <ul>
+                        {move || {
+                            let links: Vec<(&'static str, K)> = match role() {
+                                Some(Role::ControllerAdmin) => vec![
+                                    ("/", K::Home),
+                                    ("/surveys", K::Surveys),
+                                    ("/terms", K::Terms),
+                                    ("/units", K::Units),
+                                    ("/employees", K::Employees),
+                                    ("/users", K::People),
+                                    ("/import", K::Import),
+                                    ("/account", K::Account),
+                                ],
+                                Some(Role::Leader) => vec![
+                                    ("/", K::Home),
+                                    ("/surveys", K::Surveys),
+                                    ("/units", K::Units),
+                                    ("/account", K::Account),
+                                ],
+                                Some(Role::ProcessorAdmin) => vec![
+                                    ("/", K::Home),
+                                    ("/agencies", K::Agencies),
+                                    ("/terms-versions", K::TermsVersions),
+                                    ("/questionnaires", K::Questionnaires),
+                                    ("/account", K::Account),
+                                ],
+                                Some(_) => vec![("/", K::Home), ("/account", K::Account)],
+                                None => vec![],
+                            };
+                            links
+                                .into_iter()
+                                .map(|(href, key)| view! { <li><A href=href>{t(key)}</A></li> })
+                                .collect_view()
+                        }}
+                    </ul>
+                </nav>
+            </Show>
         </header>
     }
 }
 
-/// Sends people who are not logged in to the login page.
+/// Sends people who are not logged in to the login page, and back here
+/// after they log in. Returns whether someone is logged in.
 pub fn require_login() -> impl Fn() -> bool + Copy {
     let session = client::session();
     let navigate = use_navigate();
+    let location = use_location();
     Effect::new(move |_| {
         if session.ready.get() && session.me.get().is_none() {
-            navigate("/login", Default::default());
+            let here = location.pathname.get_untracked();
+            let next = format!("{here}{}", location.search.get_untracked());
+            navigate(
+                &format!("/login?next={}", client::enc(&next)),
+                Default::default(),
+            );
         }
     });
     move || session.me.get().is_some()

@@ -2,11 +2,14 @@
 //! The access token lives in memory only; the refresh cookie (HttpOnly) is
 //! the browser's, sent by it to /api/auth/* alone.
 
+use std::cell::RefCell;
+
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tillit_api::{Me, Problem, TokenResponse};
+use tillit_api::{Me, Problem, ProblemCode, TokenResponse};
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -14,6 +17,9 @@ pub struct Session {
     pub me: RwSignal<Option<Me>>,
     /// False until the first attempt to restore a session has finished.
     pub ready: RwSignal<bool>,
+    /// Set when a session the person had ran out (not at a logout): the
+    /// login page says so, and sends them back where they were.
+    pub expired: RwSignal<bool>,
 }
 
 impl Session {
@@ -22,11 +28,13 @@ impl Session {
             token: RwSignal::new(None),
             me: RwSignal::new(None),
             ready: RwSignal::new(false),
+            expired: RwSignal::new(false),
         }
     }
     pub fn set(&self, t: TokenResponse) {
         self.token.set(Some(t.access_token));
         self.me.set(Some(t.me));
+        self.expired.set(false);
     }
     pub fn clear(&self) {
         self.token.set(None);
@@ -38,6 +46,8 @@ thread_local! {
     // Requests run in spawned futures, outside any reactive owner, so the
     // session cannot come from context there.
     static SESSION: std::cell::Cell<Option<Session>> = const { std::cell::Cell::new(None) };
+    // The refresh in flight, shared by every request that needs it.
+    static REFRESHING: RefCell<Option<Shared<LocalBoxFuture<'static, bool>>>> = const { RefCell::new(None) };
 }
 
 pub fn install(s: Session) {
@@ -52,6 +62,8 @@ pub fn session() -> Session {
     })
 }
 
+/// A failed request: the server's problem document, or none when the
+/// server could not be reached (`status` 0).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     pub status: u16,
@@ -59,44 +71,25 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn network(e: impl std::fmt::Display) -> ApiError {
+    fn network() -> ApiError {
         ApiError {
             status: 0,
-            problem: Some(Problem {
-                kind: "network".into(),
-                title: "No connection".into(),
-                status: 0,
-                detail: Some(format!("The server could not be reached ({e}).")),
-                errors: vec![],
-            }),
+            problem: None,
         }
     }
     /// A problem found before anything was sent, e.g. a file that is not JSON.
-    pub fn local(field: &str, reason: String) -> ApiError {
+    pub fn local(field: &str, code: tillit_api::FieldCode, reason: String) -> ApiError {
         ApiError {
             status: 422,
             problem: Some(Problem {
                 kind: "local".into(),
                 title: reason.clone(),
                 status: 422,
+                code: ProblemCode::InvalidInput,
                 detail: None,
-                errors: vec![tillit_api::FieldError {
-                    row: None,
-                    field: field.into(),
-                    code: "invalid".into(),
-                    reason,
-                }],
+                params: Default::default(),
+                errors: vec![tillit_api::FieldError::new(field, code, reason)],
             }),
-        }
-    }
-    /// One line for people: the problem's detail, else its title.
-    pub fn message(&self) -> String {
-        match &self.problem {
-            Some(p) => match &p.detail {
-                Some(d) if p.errors.is_empty() => format!("{}: {}", p.title, d),
-                _ => p.title.clone(),
-            },
-            None => format!("HTTP {}", self.status),
         }
     }
 }
@@ -133,12 +126,11 @@ async fn send_once(
             .body(s.clone()),
         Body::Csv(s) => rb.header("Content-Type", "text/csv").body(s.clone()),
     }
-    .map_err(ApiError::network)?;
-    req.send().await.map_err(ApiError::network)
+    .map_err(|_| ApiError::network())?;
+    req.send().await.map_err(|_| ApiError::network())
 }
 
-/// Swaps the refresh cookie for a new access token; true when that worked.
-pub async fn refresh(s: Session) -> bool {
+async fn refresh_now(s: Session) -> bool {
     match send_once(None, "POST", "/api/auth/refresh", &Body::Empty).await {
         Ok(res) if res.ok() => match res.json::<TokenResponse>().await {
             Ok(t) => {
@@ -151,13 +143,41 @@ pub async fn refresh(s: Session) -> bool {
     }
 }
 
+/// Swaps the refresh cookie for a new access token; true when that worked.
+/// Requests that expire together share one refresh: several at once would
+/// each present the same cookie, and a cookie seen twice ends the session.
+pub async fn refresh(s: Session) -> bool {
+    let running = REFRESHING.with(|r| {
+        r.borrow_mut()
+            .get_or_insert_with(|| refresh_now(s).boxed_local().shared())
+            .clone()
+    });
+    let ok = running.clone().await;
+    REFRESHING.with(|r| {
+        let mut slot = r.borrow_mut();
+        if slot.as_ref().is_some_and(|f| f.ptr_eq(&running)) {
+            *slot = None;
+        }
+    });
+    ok
+}
+
 async fn send(method: &str, path: &str, body: Body) -> Result<Response, ApiError> {
     let s = session();
-    let res = send_once(s.token.get_untracked(), method, path, &body).await?;
-    if res.status() == 401 && s.token.get_untracked().is_some() {
+    let sent_with = s.token.get_untracked();
+    let res = send_once(sent_with.clone(), method, path, &body).await?;
+    if res.status() == 401 && sent_with.is_some() {
+        // Another request may have renewed the token meanwhile.
+        let current = s.token.get_untracked();
+        if current.is_some() && current != sent_with {
+            return send_once(current, method, path, &body).await;
+        }
         // The 15-minute token ran out: renew it once and retry.
         if refresh(s).await {
             return send_once(s.token.get_untracked(), method, path, &body).await;
+        }
+        if s.me.get_untracked().is_some() {
+            s.expired.set(true);
         }
         s.clear();
     }
@@ -174,7 +194,7 @@ fn fetch_text(
     Box::pin(async move {
         let res = send(method, &path, body).await?;
         if res.ok() {
-            res.text().await.map_err(ApiError::network)
+            res.text().await.map_err(|_| ApiError::network())
         } else {
             let status = res.status();
             let problem = res.json::<Problem>().await.ok();
@@ -184,7 +204,7 @@ fn fetch_text(
 }
 
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(ApiError::network)
+    serde_json::from_str(text).map_err(|_| ApiError::network())
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -192,13 +212,27 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let json = serde_json::to_string(body).map_err(ApiError::network)?;
+    let json = serde_json::to_string(body).map_err(|_| ApiError::network())?;
     parse(&fetch_text("POST", path.to_string(), Body::Json(json)).await?)
 }
 
+/// A POST whose answer has no body (204, 202).
+pub async fn post_unit<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::network())?;
+    fetch_text("POST", path.to_string(), Body::Json(json))
+        .await
+        .map(|_| ())
+}
+
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let json = serde_json::to_string(body).map_err(ApiError::network)?;
+    let json = serde_json::to_string(body).map_err(|_| ApiError::network())?;
     parse(&fetch_text("PUT", path.to_string(), Body::Json(json)).await?)
+}
+
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    fetch_text("DELETE", path.to_string(), Body::Empty)
+        .await
+        .map(|_| ())
 }
 
 pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: String) -> Result<T, ApiError> {

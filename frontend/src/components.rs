@@ -4,19 +4,25 @@ use leptos::prelude::*;
 use tillit_api::FieldError;
 
 use crate::client::ApiError;
-use crate::i18n::{t, K};
+use crate::i18n::{errors, t, Lang, K};
 
-/// A failed request: the problem's message and every field error.
+/// A failed request, in the reader's language: the problem's message and
+/// every field error with its reason.
 #[component]
 pub fn ErrorBox(error: ApiError) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
     let fields: Vec<FieldError> = error
         .problem
         .as_ref()
         .map(|p| p.errors.clone())
         .unwrap_or_default();
+    let message = move || match &error.problem {
+        Some(p) => errors::problem_text(p, lang.get()),
+        None => errors::network_text(lang.get()),
+    };
     view! {
         <div class="error" role="alert">
-            <p><strong>{t(K::Error)}</strong>": "{error.message()}</p>
+            <p>{message}</p>
             {(!fields.is_empty()).then(|| view! { <FieldErrors errors=fields/> })}
         </div>
     }
@@ -24,6 +30,7 @@ pub fn ErrorBox(error: ApiError) -> impl IntoView {
 
 #[component]
 pub fn FieldErrors(errors: Vec<FieldError>) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
     let has_rows = errors.iter().any(|e| e.row.is_some());
     view! {
         <div class="table-wrap" tabindex="0">
@@ -39,11 +46,12 @@ pub fn FieldErrors(errors: Vec<FieldError>) -> impl IntoView {
                     {errors
                         .into_iter()
                         .map(|e| {
+                            let (label, reason) = (e.clone(), e.clone());
                             view! {
                                 <tr>
                                     {has_rows.then(|| view! { <td>{e.row.map(|r| r.to_string()).unwrap_or_default()}</td> })}
-                                    <td><code>{e.field}</code></td>
-                                    <td>{e.reason}</td>
+                                    <td>{move || errors::field_label(&label.field, lang.get())}</td>
+                                    <td>{move || errors::field_text(&reason, lang.get())}</td>
                                 </tr>
                             }
                         })
@@ -63,15 +71,19 @@ pub fn Loading() -> impl IntoView {
 #[component]
 pub fn Pager(page: RwSignal<i64>, total: Signal<i64>, per_page: i64) -> impl IntoView {
     let pages = move || ((total.get() + per_page - 1) / per_page).max(1);
+    // Comparisons stay inside braces: an unbraced `>=` in an attribute
+    // closure ends the tag in `view!`.
+    let first = move || page.get() <= 1;
+    let last = move || page.get() >= pages();
     view! {
-        <nav class="pager" aria-label="Pagination">
-            <button type="button" disabled=move || page.get() <= 1 on:click=move |_| page.update(|p| *p -= 1)>
+        <nav class="pager" aria-label=t(K::Pagination)>
+            <button type="button" disabled=first on:click=move |_| page.update(|p| *p -= 1)>
                 {t(K::Previous)}
             </button>
             <span aria-live="polite">
                 {t(K::PageOf)}" "{move || page.get()}" / "{pages}" ("{move || total.get()}" "{t(K::Total)}")"
             </span>
-            <button type="button" disabled=move || page.get() >= pages() on:click=move |_| page.update(|p| *p += 1)>
+            <button type="button" disabled=last on:click=move |_| page.update(|p| *p += 1)>
                 {t(K::Next)}
             </button>
         </nav>
@@ -89,6 +101,42 @@ where
         let r = crate::client::get::<T>(&path).await;
         sig.set(Some(r));
     });
+}
+
+/// For lists that refetch as people type or page: only the answer to the
+/// latest request is shown, however the answers arrive. A slow answer to
+/// an older search never replaces a newer one.
+pub struct Latest<T: Send + Sync + 'static> {
+    pub data: Loaded<T>,
+    asked: StoredValue<u64>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Latest<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Latest<T> {}
+
+impl<T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static> Latest<T> {
+    pub fn new() -> Self {
+        Latest {
+            data: RwSignal::new(None),
+            asked: StoredValue::new(0),
+        }
+    }
+
+    pub fn fetch(self, path: String) {
+        let ticket = self.asked.get_value() + 1;
+        self.asked.set_value(ticket);
+        leptos::task::spawn_local(async move {
+            let r = crate::client::get::<T>(&path).await;
+            if self.asked.try_get_value() == Some(ticket) {
+                self.data.set(Some(r));
+            }
+        });
+    }
 }
 
 /// Renders a loaded value: progress while waiting, the problem on failure.
@@ -129,4 +177,29 @@ pub fn Confirm(
             </div>
         </div>
     }
+}
+
+/// Moves the focus to the element with `id` once it is on screen (a
+/// heading of something just opened), so screen readers announce it.
+pub fn focus_when_ready(id: &'static str) {
+    fn attempt(id: &'static str, tries: u32) {
+        let found = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id));
+        match found {
+            Some(el) => {
+                use wasm_bindgen::JsCast;
+                if let Ok(h) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = h.focus();
+                }
+            }
+            // The data may still be on its way.
+            None if tries > 0 => set_timeout(
+                move || attempt(id, tries - 1),
+                std::time::Duration::from_millis(100),
+            ),
+            None => {}
+        }
+    }
+    request_animation_frame(move || attempt(id, 30));
 }

@@ -30,3 +30,33 @@ pub fn one_decimal(x: f64) -> String {
     let tenths = (x * 10.0).round() as i64;
     format!("{}.{}", tenths / 10, (tenths % 10).abs())
 }
+
+/// A whole number as the reader writes it: 12 345 in Norwegian (a narrow
+/// no-break space groups thousands), 12,345 in English.
+pub fn number(n: i64, l: crate::i18n::Lang) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sep = match l {
+        crate::i18n::Lang::En => ",",
+        _ => "\u{202f}",
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '−');
+    }
+    out
+}
+
+/// A percentage with one decimal: "87,5 %" in Norwegian, "87.5%" in English.
+pub fn percent(x: f64, l: crate::i18n::Lang) -> String {
+    let s = one_decimal(x);
+    match l {
+        crate::i18n::Lang::En => format!("{s}%"),
+        _ => format!("{} %", s.replace('.', ",")),
+    }
+}

@@ -430,6 +430,7 @@ async fn response_rates(
             let (agency_row, unit_rows) = rates::compute(&all_units, &counts, scope.as_ref());
             Ok(ResponseRates {
                 survey_id: row.id.clone(),
+                title: row.title.clone(),
                 state: row.effective_state(),
                 agency: agency_row,
                 units: unit_rows,

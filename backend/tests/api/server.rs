@@ -292,7 +292,10 @@ async fn lists_cost_the_same_queries_for_one_row_as_for_thirty() {
     let surveys_1 = cost(&app, "/api/surveys", &a.token).await;
     let imports_1 = cost(&app, "/api/imports", &a.token).await;
     let agencies_1 = cost(&app, "/api/agencies", &app.processor_token).await;
-    assert!(surveys_1 >= 3 && imports_1 >= 3 && agencies_1 >= 3, "the counter counts");
+    assert!(
+        surveys_1 >= 3 && imports_1 >= 3 && agencies_1 >= 3,
+        "the counter counts"
+    );
     for i in 0..29 {
         app.draft_survey(&a).await;
         app.import_units(

@@ -3,7 +3,7 @@ use tillit_api::{Employee, Page};
 
 use crate::app::require_login;
 use crate::client::enc;
-use crate::components::{fetch_into, show, Loaded, Pager};
+use crate::components::{show, Latest, Pager};
 use crate::i18n::{t, K};
 
 const PER_PAGE: i64 = 50;
@@ -11,7 +11,8 @@ const PER_PAGE: i64 = 50;
 #[component]
 pub fn Employees() -> impl IntoView {
     let logged_in = require_login();
-    let data: Loaded<Page<Employee>> = RwSignal::new(None);
+    let list = Latest::<Page<Employee>>::new();
+    let data = list.data;
     let page = RwSignal::new(1i64);
     let query = RwSignal::new(String::new());
     let typed = RwSignal::new(String::new());
@@ -21,7 +22,7 @@ pub fn Employees() -> impl IntoView {
             page.get(),
             enc(&query.get())
         );
-        fetch_into(data, path);
+        list.fetch(path);
     });
     let total = Signal::derive(move || data.get().and_then(|d| d.ok()).map_or(0, |p| p.total));
     view! {
@@ -33,7 +34,11 @@ pub fn Employees() -> impl IntoView {
                 query.set(typed.get_untracked());
             }>
                 <label for="emp-search">{t(K::Search)}</label>
-                <input id="emp-search" type="search" prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
+                <input id="emp-search" type="search" prop:value=typed on:input=move |ev| {
+                    typed.set(event_target_value(&ev));
+                    page.set(1);
+                    query.set(typed.get_untracked());
+                }/>
                 <button type="submit">{t(K::Search)}</button>
             </form>
             {show(data, |p: Page<Employee>| {

@@ -1,25 +1,65 @@
+//! The overview: what this person can do here, and what is not ready yet
+//! (and when it will be).
+
 use leptos::prelude::*;
-use tillit_api::Role;
+use tillit_api::{Page, Role, Survey, SurveyState};
 
 use crate::app::require_login;
 use crate::client;
+use crate::components::{fetch_into, show, Loaded};
 use crate::i18n::{t, K};
 
 #[component]
 pub fn Home() -> impl IntoView {
     let logged_in = require_login();
     let session = client::session();
+    let role = move || session.me.get().map(|m| m.role);
     view! {
         <Show when=logged_in>
             <h1>{t(K::Home)}</h1>
             <p>{move || session.me.get().map(|m| m.name)}</p>
-            <p>
-                {move || match session.me.get().map(|m| m.role) {
-                    Some(Role::ControllerAdmin) => t(K::WelcomeAgency)(),
-                    Some(Role::ProcessorAdmin) => t(K::WelcomeProcessor)(),
-                    _ => t(K::WelcomeOther)(),
-                }}
-            </p>
+            {move || match role() {
+                Some(Role::ControllerAdmin) => view! { <p>{t(K::WelcomeAgency)}</p> }.into_any(),
+                Some(Role::ProcessorAdmin) => view! { <p>{t(K::WelcomeProcessor)}</p> }.into_any(),
+                Some(Role::Leader) => view! { <LeaderHome/> }.into_any(),
+                Some(Role::Researcher) => view! {
+                    <section class="card">
+                        <h2>{t(K::ResearchData)}</h2>
+                        <p>{t(K::ResearcherNothingYet)}</p>
+                    </section>
+                }.into_any(),
+                _ => view! { <p>{t(K::WelcomeOther)}</p> }.into_any(),
+            }}
         </Show>
+    }
+}
+
+/// A leader follows response rates while a survey runs; reports come when
+/// it closes. Says which applies now, and by when.
+#[component]
+fn LeaderHome() -> impl IntoView {
+    let surveys: Loaded<Page<Survey>> = RwSignal::new(None);
+    fetch_into(surveys, "/api/surveys?per_page=5".into());
+    view! {
+        <p>{t(K::WelcomeLeader)}</p>
+        {show(surveys, |p: Page<Survey>| {
+            let latest = p.items.into_iter().find(|s| s.state != SurveyState::Draft);
+            match latest {
+                None => view! { <p class="card">{t(K::LeaderNoSurvey)}</p> }.into_any(),
+                Some(s) if s.state == SurveyState::Open => view! {
+                    <section class="card">
+                        <h2>{s.title.clone()}</h2>
+                        <p>{t(K::LeaderOpen)}" "{crate::dates::day(&s.closes_at)}"."</p>
+                        <p><a href="/surveys">{t(K::SeeRates)}</a></p>
+                    </section>
+                }.into_any(),
+                Some(s) => view! {
+                    <section class="card">
+                        <h2>{s.title.clone()}</h2>
+                        <p>{t(K::LeaderClosed)}</p>
+                    </section>
+                }.into_any(),
+            }
+        })}
     }
 }

@@ -18,6 +18,7 @@ pub async fn read_file(input: &web_sys::HtmlInputElement) -> Option<String> {
 #[component]
 pub fn Import() -> impl IntoView {
     let logged_in = require_login();
+    let lang = expect_context::<RwSignal<crate::i18n::Lang>>();
     let kind = RwSignal::new("employees".to_string());
     let mode = RwSignal::new("upsert".to_string());
     let file: NodeRef<leptos::html::Input> = NodeRef::new();
@@ -25,6 +26,8 @@ pub fn Import() -> impl IntoView {
     let result = RwSignal::new(None::<ImportSummary>);
     let error = RwSignal::new(None::<ApiError>);
     let no_file = RwSignal::new(false);
+    // A full sync that would deactivate many rows needs its count confirmed.
+    let confirmed = RwSignal::new(false);
     let history: Loaded<Page<ImportRecord>> = RwSignal::new(None);
     fetch_into(history, "/api/imports?per_page=10".into());
 
@@ -39,8 +42,14 @@ pub fn Import() -> impl IntoView {
                 busy.set(None);
                 return;
             };
+            let confirm = result
+                .get_untracked()
+                .and_then(|r| r.needs_confirmation)
+                .filter(|_| confirmed.get_untracked())
+                .map(|m| format!("&confirm_deactivations={}", m.would_deactivate))
+                .unwrap_or_default();
             let path = format!(
-                "/api/imports/{}/csv?mode={}&dry_run={dry_run}",
+                "/api/imports/{}/csv?mode={}&dry_run={dry_run}{confirm}",
                 kind.get_untracked(),
                 mode.get_untracked()
             );
@@ -61,19 +70,25 @@ pub fn Import() -> impl IntoView {
     };
     // Apply only what was checked, and only when the check found no errors.
     let can_apply = move || {
-        result
-            .get()
-            .is_some_and(|r| r.dry_run && r.errors.is_empty())
-            && busy.get().is_none()
+        result.get().is_some_and(|r| {
+            r.dry_run && r.errors.is_empty() && (r.needs_confirmation.is_none() || confirmed.get())
+        }) && busy.get().is_none()
     };
     let reset = move || {
         result.set(None);
         error.set(None);
+        confirmed.set(false);
     };
     view! {
         <Show when=logged_in>
             <h1>{t(K::Import)}</h1>
             <p>{t(K::ImportIntro)}</p>
+            <p>
+                {t(K::Templates)}" "
+                <a href="/templates/employees.csv" download="employees.csv">{t(K::TemplateEmployees)}</a>
+                " · "
+                <a href="/templates/units.csv" download="units.csv">{t(K::TemplateUnits)}</a>
+            </p>
             <form class="card" on:submit=move |ev| { ev.prevent_default(); run(true); }>
                 <fieldset>
                     <legend>{t(K::Kind)}</legend>
@@ -116,6 +131,16 @@ pub fn Import() -> impl IntoView {
             </Show>
             <div aria-live="polite">
                 {move || result.get().map(|r| view! { <Summary s=r/> })}
+                {move || result.get().and_then(|r| r.needs_confirmation.filter(|_| r.dry_run)).map(|m| view! {
+                    <div class="card warn-box">
+                        <p class="warn">{move || crate::i18n::mass_deactivation(lang.get(), m.would_deactivate, m.active)}</p>
+                        <div class="check">
+                            <input type="checkbox" id="confirm-deactivations" prop:checked=confirmed
+                                on:change=move |ev| confirmed.set(event_target_checked(&ev))/>
+                            <label for="confirm-deactivations">{t(K::ConfirmDeactivations)}" ("{m.would_deactivate}")"</label>
+                        </div>
+                    </div>
+                })}
             </div>
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
             <h2>{t(K::Imports)}</h2>

@@ -1,15 +1,25 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use tillit_api::{AcceptInvitationRequest, LoginRequest, TokenResponse};
 
 use crate::client::{self, ApiError};
 use crate::components::ErrorBox;
 use crate::i18n::{t, K};
 
+/// Where to go after logging in: the page the person was on, if it is one
+/// of ours (a relative path), else the overview.
+pub fn next_page(raw: Option<String>) -> String {
+    raw.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login"))
+        .unwrap_or_else(|| "/".into())
+}
+
 #[component]
 pub fn Login() -> impl IntoView {
     let session = client::session();
+    let query = use_query_map();
+    let next = next_page(query.with_untracked(|q| q.get("next")));
+    let expired = session.expired.get_untracked();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -17,7 +27,7 @@ pub fn Login() -> impl IntoView {
     let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let navigate = navigate.clone();
+        let (navigate, next) = (navigate.clone(), next.clone());
         busy.set(true);
         error.set(None);
         let body = LoginRequest {
@@ -28,7 +38,7 @@ pub fn Login() -> impl IntoView {
             match client::post::<_, TokenResponse>("/api/auth/login", &body).await {
                 Ok(tok) => {
                     session.set(tok);
-                    navigate("/", Default::default());
+                    navigate(&next, Default::default());
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -37,6 +47,7 @@ pub fn Login() -> impl IntoView {
     };
     view! {
         <h1>{t(K::Login)}</h1>
+        {expired.then(|| view! { <p class="card warn-box" role="status">{t(K::SessionExpired)}</p> })}
         <p class="lead">{t(K::Tagline)}</p>
         <form class="card narrow" on:submit=submit>
             <label for="email">{t(K::Email)}</label>
@@ -50,6 +61,7 @@ pub fn Login() -> impl IntoView {
             </button>
         </form>
         {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        <p><a href="/forgot-password">{t(K::ForgotPassword)}</a></p>
     }
 }
 
@@ -97,7 +109,9 @@ pub fn Invitation() -> impl IntoView {
         <p>{t(K::InvitationIntro)}</p>
         <form class="card narrow" on:submit=submit>
             <label for="new-password">{t(K::Password)}</label>
+            <p class="hint" id="pw-hint">{t(K::PasswordHint)}</p>
             <input id="new-password" type="password" autocomplete="new-password" minlength="12" required
+                aria-describedby="pw-hint"
                 prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
             <label for="new-password2">{t(K::PasswordRepeat)}</label>
             <input id="new-password2" type="password" autocomplete="new-password" minlength="12" required
@@ -114,5 +128,6 @@ pub fn Invitation() -> impl IntoView {
                 view! { <ErrorBox error=e/> }.into_any()
             }
         })}
+        <p class="muted">{t(K::NoLink)}</p>
     }
 }

@@ -1,10 +1,13 @@
+pub mod account;
 pub mod employees;
 pub mod home;
 pub mod import;
 pub mod login;
 pub mod processor;
 pub mod questionnaires;
+pub mod respondent;
 pub mod survey;
 pub mod surveys;
 pub mod terms;
 pub mod units;
+pub mod users;

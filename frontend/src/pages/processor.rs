@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tillit_api::{Agency, AgencyCreated, CreateAgency, Page, PublishTerms, TermsVersion};
+use tillit_api::{Agency, AgencyCreated, CreateAgency, Language, Page, PublishTerms, TermsVersion};
 
 use crate::app::require_login;
 use crate::client::{self, ApiError};
@@ -17,7 +17,9 @@ pub fn Agencies() -> impl IntoView {
     let org = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let admin = RwSignal::new(String::new());
+    let admin_lang = RwSignal::new(Language::Nb);
     let created = RwSignal::new(None::<AgencyCreated>);
+    let resent = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -28,6 +30,7 @@ pub fn Agencies() -> impl IntoView {
             org_number,
             admin_email: email.get_untracked(),
             admin_name: admin.get_untracked(),
+            admin_language: admin_lang.get_untracked(),
         };
         busy.set(true);
         error.set(None);
@@ -45,10 +48,28 @@ pub fn Agencies() -> impl IntoView {
             busy.set(false);
         });
     };
+    let resend = move |id: String, name: String| {
+        error.set(None);
+        resent.set(None);
+        spawn_local(async move {
+            match client::post_unit(
+                &format!("/api/agencies/{id}/invitation"),
+                &serde_json::json!({}),
+            )
+            .await
+            {
+                Ok(()) => resent.set(Some(name)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     view! {
         <Show when=logged_in>
             <h1>{t(K::Agencies)}</h1>
-            {show(data, |p: Page<Agency>| {
+            {move || resent.get().map(|name| view! {
+                <p class="card ok" role="status">{t(K::InvitationResentTo)}" "{name}</p>
+            })}
+            {show(data, move |p: Page<Agency>| {
                 if p.items.is_empty() {
                     return view! { <p>{t(K::NoneYet)}</p> }.into_any();
                 }
@@ -58,14 +79,30 @@ pub fn Agencies() -> impl IntoView {
                             <th scope="col">{t(K::Name)}</th>
                             <th scope="col">{t(K::OrgNumber)}</th>
                             <th scope="col">{t(K::TermsAcceptedShort)}</th>
+                            <th scope="col">{t(K::Admin)}</th>
                         </tr></thead>
                         <tbody>
-                            {p.items.into_iter().map(|a| view! {
-                                <tr>
-                                    <td>{a.name}</td>
-                                    <td>{a.org_number.unwrap_or_default()}</td>
-                                    <td>{move || if a.terms_accepted { t(K::Yes)() } else { t(K::No)() }}</td>
-                                </tr>
+                            {p.items.into_iter().map(|a| {
+                                let (id, name) = (a.id.clone(), a.name.clone());
+                                view! {
+                                    <tr>
+                                        <td>{a.name}</td>
+                                        <td>{a.org_number.unwrap_or_default()}</td>
+                                        <td>{move || if a.terms_accepted { t(K::Yes)() } else { t(K::No)() }}</td>
+                                        <td>
+                                            {if a.awaiting_admin {
+                                                view! {
+                                                    <span class="muted">{t(K::AwaitingAdmin)}</span>" "
+                                                    <button type="button" class="small" on:click=move |_| resend(id.clone(), name.clone())>
+                                                        {t(K::ResendInvitation)}
+                                                    </button>
+                                                }.into_any()
+                                            } else {
+                                                view! { <span>{t(K::Activated)}</span> }.into_any()
+                                            }}
+                                        </td>
+                                    </tr>
+                                }
                             }).collect_view()}
                         </tbody>
                     </table></div>
@@ -81,14 +118,20 @@ pub fn Agencies() -> impl IntoView {
                 <input id="ag-email" type="email" required prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
                 <label for="ag-admin">{t(K::AdminName)}</label>
                 <input id="ag-admin" required prop:value=admin on:input=move |ev| admin.set(event_target_value(&ev))/>
+                <label for="ag-lang">{t(K::MailLanguage)}</label>
+                <select id="ag-lang" on:change=move |ev| {
+                    if let Some(l) = Language::parse(&event_target_value(&ev)) { admin_lang.set(l); }
+                }>
+                    <option value="nb">"Bokmål"</option>
+                    <option value="nn">"Nynorsk"</option>
+                    <option value="en">"English"</option>
+                </select>
                 <button type="submit" disabled=move || busy.get()>{t(K::Create)}</button>
             </form>
             {move || created.get().map(|c| view! {
                 <section class="card ok" role="status">
                     <h3>{c.agency.name.clone()}</h3>
-                    <label for="invite-link">{t(K::InvitationLink)}</label>
-                    <input id="invite-link" readonly prop:value=c.invitation_url.clone()/>
-                    <p>{t(K::InvitationHelp)}</p>
+                    <p>{t(K::InvitationSentTo)}" "{c.admin.email.clone()}". "{t(K::InvitationHelp)}</p>
                 </section>
             })}
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
@@ -104,6 +147,7 @@ pub fn TermsVersions() -> impl IntoView {
     reload();
     let title = RwSignal::new(String::new());
     let nb = RwSignal::new(String::new());
+    let nn = RwSignal::new(String::new());
     let en = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -112,6 +156,7 @@ pub fn TermsVersions() -> impl IntoView {
         let body = PublishTerms {
             title: title.get_untracked(),
             body_nb: nb.get_untracked(),
+            body_nn: nn.get_untracked(),
             body_en: en.get_untracked(),
         };
         busy.set(true);
@@ -119,7 +164,7 @@ pub fn TermsVersions() -> impl IntoView {
         spawn_local(async move {
             match client::post::<_, TermsVersion>("/api/terms", &body).await {
                 Ok(_) => {
-                    for s in [title, nb, en] {
+                    for s in [title, nb, nn, en] {
                         s.set(String::new());
                     }
                     reload();
@@ -153,6 +198,8 @@ pub fn TermsVersions() -> impl IntoView {
                 <input id="tv-title" required prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/>
                 <label for="tv-nb">{t(K::BodyNb)}</label>
                 <textarea id="tv-nb" rows="8" required prop:value=nb on:input=move |ev| nb.set(event_target_value(&ev))></textarea>
+                <label for="tv-nn">{t(K::BodyNn)}</label>
+                <textarea id="tv-nn" rows="8" required prop:value=nn on:input=move |ev| nn.set(event_target_value(&ev))></textarea>
                 <label for="tv-en">{t(K::BodyEn)}</label>
                 <textarea id="tv-en" rows="8" required prop:value=en on:input=move |ev| en.set(event_target_value(&ev))></textarea>
                 <button type="submit" disabled=move || busy.get()>{t(K::Publish)}</button>

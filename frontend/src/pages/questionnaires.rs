@@ -174,6 +174,7 @@ fn Editor(
             Err(e) => {
                 error.set(Some(ApiError::local(
                     "content",
+                    tillit_api::FieldCode::MalformedJson,
                     format!(
                         "{} ({e})",
                         crate::i18n::tr(lang.get_untracked(), K::InvalidJson)

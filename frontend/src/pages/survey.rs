@@ -1,5 +1,6 @@
 //! Answering on a phone (RESP-1, RESP-2, RESP-3): the privacy notice, one
-//! topic per page with progress, back and forward, a review, and a receipt.
+//! topic per page with progress, back and forward (the phone's Back button
+//! included: each step is a history entry), a review, and a receipt.
 //! Answers stay in this browser's storage until sent, so a reload or a lost
 //! connection loses nothing; the server keeps no draft.
 
@@ -8,11 +9,12 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
-use tillit_api::{Language, Receipt, RespondentSession, StartSession, Submission, Texts};
+use tillit_api::{Receipt, RespondentSession, StartSession, Submission, Texts};
+use wasm_bindgen::JsValue;
 
 use crate::client::{self, ApiError};
 use crate::components::{ErrorBox, Loading};
-use crate::i18n::{t, Lang, K};
+use crate::i18n::{self, t, Lang, K};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
@@ -20,9 +22,10 @@ enum Phase {
     Gone(K),
     Failed(ApiError),
     Intro,
-    Topic(usize),
+    /// A topic; `true` when opened from the review to change it.
+    Topic(usize, bool),
     Review,
-    Done(String),
+    Done,
 }
 
 /// What survives a reload, kept under a key derived from the link.
@@ -33,7 +36,14 @@ struct Saved {
     step: Option<usize>,
     receipt: String,
     done: bool,
+    /// The language the person picked on this link, if they did.
+    #[serde(default)]
+    lang: Option<String>,
 }
+
+const REVIEW: usize = 1000;
+/// About how long one question takes, for the time shown on the intro.
+const SECONDS_PER_QUESTION: usize = 10;
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -81,18 +91,57 @@ fn text(texts: &Texts, l: Lang) -> String {
     texts.get(l.api()).to_string()
 }
 
-fn focus_main() {
-    if let Some(w) = web_sys::window() {
-        w.scroll_to_with_x_and_y(0.0, 0.0);
-    }
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("step-heading"))
-    {
-        use wasm_bindgen::JsCast;
-        if let Ok(h) = el.dyn_into::<web_sys::HtmlElement>() {
-            let _ = h.focus();
+/// Moves the focus to the new step's heading once it is on screen, so
+/// screen readers announce it and keyboards start from the top.
+fn focus_heading() {
+    request_animation_frame(|| {
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+            if let Some(el) = w
+                .document()
+                .and_then(|d| d.get_element_by_id("step-heading"))
+            {
+                use wasm_bindgen::JsCast;
+                if let Ok(h) = el.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = h.focus();
+                }
+            }
         }
+    });
+}
+
+/// History entries hold "step:depth": depth counts this survey's entries
+/// before it, so the page's own Back can use the browser's history only
+/// where there is survey history to go back to.
+fn entry(step: usize, depth: u32) -> JsValue {
+    JsValue::from_str(&format!("{step}:{depth}"))
+}
+
+fn read_entry(v: &JsValue) -> Option<(usize, u32)> {
+    let s = v.as_string()?;
+    let (a, b) = s.split_once(':')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+fn history() -> Option<web_sys::History> {
+    web_sys::window()?.history().ok()
+}
+
+fn step_of(p: &Phase) -> Option<usize> {
+    match p {
+        Phase::Intro => Some(0),
+        Phase::Topic(i, _) => Some(i + 1),
+        Phase::Review => Some(REVIEW),
+        _ => None,
+    }
+}
+
+fn phase_of(step: usize, topics: usize) -> Phase {
+    match step {
+        REVIEW => Phase::Review,
+        0 => Phase::Intro,
+        i if i <= topics => Phase::Topic(i - 1, false),
+        _ => Phase::Intro,
     }
 }
 
@@ -114,62 +163,55 @@ pub fn Survey() -> impl IntoView {
     } else {
         saved.receipt.clone()
     };
+    let depth = StoredValue::new(0u32);
     let sending = RwSignal::new(false);
     let send_error = RwSignal::new(None::<ApiError>);
+    let picked = StoredValue::new(saved.lang.clone());
 
     // Everything the respondent has done so far goes to local storage.
     let persist = {
         let (key, receipt) = (key.clone(), receipt.clone());
-        move |done: bool| {
-            let step = match phase.get_untracked() {
-                Phase::Topic(i) => Some(i),
-                Phase::Review => Some(usize::MAX),
-                _ => None,
-            };
+        move || {
             store(
                 &key,
                 &Saved {
                     answers: answers.get_untracked(),
                     consent: consent.get_untracked(),
-                    step,
+                    step: step_of(&phase.get_untracked()),
                     receipt: receipt.clone(),
-                    done,
+                    done: false,
+                    lang: picked.get_value(),
                 },
             );
         }
     };
 
     if saved.done {
-        phase.set(Phase::Done(saved.receipt.clone()));
+        phase.set(Phase::Done);
     } else if token.is_empty() {
         phase.set(Phase::Gone(K::LinkUnknown));
     } else {
         let token = token.clone();
         let step = saved.step;
+        let persist = persist.clone();
         spawn_local(async move {
-            match client::post::<_, RespondentSession>(
-                "/api/respond/session",
-                &StartSession { token },
-            )
-            .await
-            {
+            let body = StartSession { token };
+            match client::post::<_, RespondentSession>("/api/respond/session", &body).await {
                 Ok(s) => {
                     client::session().token.set(Some(s.access_token.clone()));
-                    if crate::i18n::saved_lang_is_default() {
-                        let l = match s.language {
-                            Language::Nb => Lang::Nb,
-                            Language::Nn => Lang::Nn,
-                            Language::En => Lang::En,
-                        };
-                        crate::i18n::set_lang(lang, l);
-                    }
+                    // RESP-3: the invitation's language, until the person
+                    // picks another on this link.
+                    let chosen = picked.get_value().as_deref().and_then(Lang::from_code);
+                    i18n::apply_lang(lang, chosen.unwrap_or(Lang::from_api(s.language)));
                     let topics = s.survey.topics.len();
                     session.set(Some(s));
-                    phase.set(match step {
-                        Some(usize::MAX) => Phase::Review,
-                        Some(i) if i < topics => Phase::Topic(i),
-                        _ => Phase::Intro,
-                    });
+                    let p = phase_of(step.unwrap_or(0), topics);
+                    if let (Some(h), Some(n)) = (history(), step_of(&p)) {
+                        let _ = h.replace_state(&entry(n, 0), "");
+                    }
+                    phase.set(p);
+                    persist();
+                    focus_heading();
                 }
                 Err(e) => phase.set(match e.status {
                     404 => Phase::Gone(K::LinkUnknown),
@@ -181,12 +223,67 @@ pub fn Survey() -> impl IntoView {
         });
     }
 
+    // A language picked in the header while answering is this link's choice.
+    Effect::new({
+        let persist = persist.clone();
+        move |prev: Option<Lang>| {
+            let l = lang.get();
+            if prev.is_some_and(|p| p != l) && session.get_untracked().is_some() {
+                picked.set_value(Some(l.code().to_string()));
+                persist();
+            }
+            l
+        }
+    });
+
+    // The phone's Back and Forward move between steps.
+    let handle = window_event_listener(leptos::ev::popstate, move |ev| {
+        if matches!(phase.get_untracked(), Phase::Done | Phase::Gone(_)) {
+            return;
+        }
+        let Some(topics) = session.with_untracked(|s| s.as_ref().map(|s| s.survey.topics.len()))
+        else {
+            return;
+        };
+        if let Some((step, d)) = read_entry(&ev.state()) {
+            depth.set_value(d);
+            phase.set(phase_of(step, topics));
+            focus_heading();
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    // Forward: a new history entry for the new step.
     let go = {
         let persist = persist.clone();
         move |p: Phase| {
+            let d = depth.get_value() + 1;
+            if let (Some(h), Some(n)) = (history(), step_of(&p)) {
+                let _ = h.push_state(&entry(n, d), "");
+                depth.set_value(d);
+            }
             phase.set(p);
-            persist(false);
-            focus_main();
+            persist();
+            focus_heading();
+        }
+    };
+    // Back: the browser's own history where this survey has some, so the
+    // page's Back and the phone's Back agree.
+    let back = {
+        let persist = persist.clone();
+        move |p: Phase| {
+            if depth.get_value() > 0 {
+                if let Some(h) = history() {
+                    let _ = h.back();
+                    return;
+                }
+            }
+            if let (Some(h), Some(n)) = (history(), step_of(&p)) {
+                let _ = h.replace_state(&entry(n, 0), "");
+            }
+            phase.set(p);
+            persist();
+            focus_heading();
         }
     };
 
@@ -210,18 +307,20 @@ pub fn Survey() -> impl IntoView {
                         store(
                             &key,
                             &Saved {
-                                receipt: r.receipt.clone(),
+                                receipt: r.receipt,
+                                consent: body.research_consent,
                                 done: true,
+                                lang: picked.get_value(),
                                 ..Saved::default()
                             },
                         );
-                        phase.set(Phase::Done(r.receipt));
-                        focus_main();
+                        phase.set(Phase::Done);
+                        focus_heading();
                     }
                     Err(e) if e.status == 409 => phase.set(Phase::Gone(K::LinkUsed)),
                     Err(e) if e.status == 410 => phase.set(Phase::Gone(K::LinkClosed)),
                     Err(e) => {
-                        persist(false);
+                        persist();
                         send_error.set(Some(e));
                     }
                 }
@@ -233,9 +332,7 @@ pub fn Survey() -> impl IntoView {
     view! {
         <div class="survey">
             {move || {
-                let go = go.clone();
-                let submit = submit.clone();
-                let persist = persist.clone();
+                let (go, back, submit, persist) = (go.clone(), back.clone(), submit.clone(), persist.clone());
                 match phase.get() {
                     Phase::Loading => view! { <Loading/> }.into_any(),
                     Phase::Gone(k) => view! {
@@ -243,47 +340,38 @@ pub fn Survey() -> impl IntoView {
                         <p class="card">{t(k)}</p>
                     }.into_any(),
                     Phase::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Phase::Done(code) => view! {
-                        <h1 id="step-heading" tabindex="-1">{t(K::ThankYou)}</h1>
-                        <section class="card ok">
-                            <p class="receipt" aria-label="receipt">{code}</p>
-                            <p>{t(K::ReceiptHelp)}</p>
-                        </section>
-                    }.into_any(),
+                    Phase::Done => {
+                        let saved = load(&key);
+                        view! { <Done code=saved.receipt consent=saved.consent/> }.into_any()
+                    }
                     Phase::Intro => {
                         let Some(s) = session.get() else { return view! { <Loading/> }.into_any() };
+                        let questions: usize = s.survey.topics.iter().map(|t| t.questions.len()).sum();
+                        let minutes = (questions * SECONDS_PER_QUESTION).div_ceil(60).max(1);
                         let n = s.survey.notice.clone();
-                        let l = lang.get();
                         view! {
                             <h1 id="step-heading" tabindex="-1">{s.survey.title.clone()}</h1>
-                            <dl class="notice">
+                            <p class="lead">{move || crate::i18n::about_minutes(lang.get(), minutes, questions)}</p>
+                            <dl class="notice short">
                                 <dt>{t(K::Controller)}</dt><dd>{n.controller.clone()}</dd>
                                 <dt>{t(K::Processor)}</dt><dd>{n.processor.clone()}</dd>
-                                <dt>{t(K::Purposes)}</dt><dd>{text(&n.purposes, l)}</dd>
-                                <dt>{t(K::LegalBasis)}</dt><dd>{text(&n.legal_basis, l)}</dd>
-                                <dt>{t(K::Retention)}</dt><dd>{text(&n.retention, l)}</dd>
-                                <dt>{t(K::Rights)}</dt><dd>{text(&n.rights, l)}</dd>
                                 <dt>{t(K::Deadline)}</dt><dd>{crate::dates::day(&s.survey.closes_at)}</dd>
                             </dl>
+                            <button type="button" class="primary" on:click=move |_| go(Phase::Topic(0, false))>{t(K::StartSurvey)}</button>
+                            <NoticeLink notice=s.survey.notice.clone() open=false/>
                             <section class="card">
                                 <h2>{t(K::Research)}</h2>
-                                <p>{text(&n.research, l)}</p>
-                                <div class="check">
-                                    <input type="checkbox" id="research-consent" prop:checked=consent
-                                        on:change=move |ev| { consent.set(event_target_checked(&ev)); persist(false); }/>
-                                    <label for="research-consent">{t(K::ResearchConsent)}</label>
-                                </div>
+                                <p>{move || text(&n.research, lang.get())}</p>
+                                <ConsentBox consent=consent on_change=persist.clone()/>
                             </section>
                             <p class="muted">{t(K::AnswersKept)}</p>
-                            <button type="button" class="primary" on:click=move |_| go(Phase::Topic(0))>{t(K::StartSurvey)}</button>
                         }.into_any()
                     }
-                    Phase::Topic(i) => {
+                    Phase::Topic(i, returning) => {
                         let Some(s) = session.get() else { return view! { <Loading/> }.into_any() };
                         let total = s.survey.topics.len();
-                        let topic = s.survey.topics[i].clone();
+                        let Some(topic) = s.survey.topics.get(i).cloned() else { return view! { <Loading/> }.into_any() };
                         let l = lang.get();
-                        let go_back = go.clone();
                         let questions = topic.questions.iter().map(|q| {
                             let scale = s.survey.scales.get(&q.scale).cloned();
                             let key = q.key.clone();
@@ -308,7 +396,7 @@ pub fn Survey() -> impl IntoView {
                                                         prop:checked=move || answers.get().get(&k1) == Some(&value)
                                                         on:change=move |_| {
                                                             answers.update(|a| { a.insert(k2.clone(), value); });
-                                                            persist(false);
+                                                            persist();
                                                         }/>
                                                     <label for=id>{label}</label>
                                                 </div>
@@ -318,15 +406,18 @@ pub fn Survey() -> impl IntoView {
                                 </fieldset>
                             }
                         }).collect_view();
+                        let next = if returning || i + 1 == total { Phase::Review } else { Phase::Topic(i + 1, false) };
+                        let next_label = if returning { K::BackToReview } else { K::Continue };
+                        let prev = if i == 0 { Phase::Intro } else { Phase::Topic(i - 1, false) };
                         view! {
                             <p class="progress-label">{t(K::Step)}" "{i + 1}" "{t(K::Of)}" "{total}</p>
                             <progress max=total.to_string() value=(i + 1).to_string() aria-hidden="true"></progress>
                             <h1 id="step-heading" tabindex="-1">{text(&topic.title, l)}</h1>
                             {questions}
-                            <NoticeLink notice=s.survey.notice.clone()/>
+                            <NoticeLink notice=s.survey.notice.clone() open=false/>
                             <div class="actions nav">
-                                <button type="button" on:click=move |_| go_back(if i == 0 { Phase::Intro } else { Phase::Topic(i - 1) })>{t(K::Back)}</button>
-                                <button type="button" class="primary" on:click=move |_| go(if i + 1 == total { Phase::Review } else { Phase::Topic(i + 1) })>{t(K::Continue)}</button>
+                                <button type="button" on:click=move |_| back(prev.clone())>{t(K::Back)}</button>
+                                <button type="button" class="primary" on:click=move |_| go(next.clone())>{t(next_label)}</button>
                             </div>
                         }.into_any()
                     }
@@ -335,9 +426,9 @@ pub fn Survey() -> impl IntoView {
                         let l = lang.get();
                         let chosen = answers.get();
                         let total = s.survey.topics.len();
-                        let go_back = go.clone();
                         let rows = s.survey.topics.iter().enumerate().map(|(i, topic)| {
                             let go = go.clone();
+                            let title = text(&topic.title, l);
                             let items = topic.questions.iter().map(|q| {
                                 let label = match (chosen.get(&q.key), s.survey.scales.get(&q.scale)) {
                                     (Some(0), Some(sc)) => sc.not_applicable.as_ref().map(|na| text(na, l)).unwrap_or_default(),
@@ -351,9 +442,11 @@ pub fn Survey() -> impl IntoView {
                             }).collect_view();
                             view! {
                                 <section class="card">
-                                    <h2>{text(&topic.title, l)}</h2>
+                                    <h2>{title.clone()}</h2>
                                     <ul class="plain">{items}</ul>
-                                    <button type="button" on:click=move |_| go(Phase::Topic(i))>{t(K::Change)}</button>
+                                    <button type="button" on:click=move |_| go(Phase::Topic(i, true))>
+                                        {t(K::Change)}<span class="sr-only">": "{title.clone()}</span>
+                                    </button>
                                 </section>
                             }
                         }).collect_view();
@@ -361,9 +454,13 @@ pub fn Survey() -> impl IntoView {
                             <h1 id="step-heading" tabindex="-1">{t(K::Review)}</h1>
                             <p>{t(K::ReviewIntro)}</p>
                             {rows}
+                            <section class="card">
+                                <h2>{t(K::Research)}</h2>
+                                <ConsentBox consent=consent on_change=persist.clone()/>
+                            </section>
                             {move || send_error.get().map(|e| view! { <ErrorBox error=e/> })}
                             <div class="actions nav">
-                                <button type="button" on:click=move |_| go_back(Phase::Topic(total - 1))>{t(K::Back)}</button>
+                                <button type="button" on:click=move |_| back(Phase::Topic(total - 1, false))>{t(K::Back)}</button>
                                 <button type="button" class="primary" disabled=move || sending.get() on:click=move |_| submit()>
                                     {move || if sending.get() { t(K::Sending)() } else { t(K::SendAnswers)() }}
                                 </button>
@@ -376,12 +473,68 @@ pub fn Survey() -> impl IntoView {
     }
 }
 
+/// RESP-1: research use only on a separate, freely given yes (off by default).
+#[component]
+fn ConsentBox(
+    consent: RwSignal<bool>,
+    on_change: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="check">
+            <input type="checkbox" id="research-consent" prop:checked=consent
+                on:change=move |ev| { consent.set(event_target_checked(&ev)); on_change(); }/>
+            <label for="research-consent">{t(K::ResearchConsent)}</label>
+        </div>
+    }
+}
+
+/// The receipt, and only what is true about it.
+#[component]
+fn Done(code: String, consent: bool) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let withdraw = format!("{origin}/withdraw");
+    let copy = {
+        let code = code.clone();
+        move |_| {
+            if let Some(w) = web_sys::window() {
+                let promise = w.navigator().clipboard().write_text(&code);
+                spawn_local(async move {
+                    if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                        copied.set(true);
+                    }
+                });
+            }
+        }
+    };
+    view! {
+        <h1 id="step-heading" tabindex="-1">{t(K::ThankYou)}</h1>
+        <section class="card ok">
+            <p>{t(K::AnswersCounted)}</p>
+            <p><strong>{t(K::ReceiptCode)}":"</strong></p>
+            <p class="receipt" id="receipt">{code}</p>
+            <button type="button" on:click=copy>{t(K::CopyCode)}</button>
+            <span role="status" aria-live="polite">{move || copied.get().then(|| t(K::Copied)())}</span>
+        </section>
+        {if consent {
+            view! {
+                <p>{t(K::ReceiptWithdraw)}" "<a href=withdraw.clone()>{withdraw.clone()}</a></p>
+                <p class="muted">{t(K::ReceiptPrivate)}</p>
+            }.into_any()
+        } else {
+            view! { <p>{t(K::ReceiptNoConsent)}</p> }.into_any()
+        }}
+    }
+}
+
 /// DSR-1: the privacy notice stays one tap away on every page.
 #[component]
-fn NoticeLink(notice: tillit_api::PrivacyNotice) -> impl IntoView {
+fn NoticeLink(notice: tillit_api::PrivacyNotice, open: bool) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     view! {
-        <details class="notice-link">
+        <details class="notice-link" open=open>
             <summary>{t(K::PrivacyNotice)}</summary>
             {move || {
                 let l = lang.get();
@@ -394,6 +547,7 @@ fn NoticeLink(notice: tillit_api::PrivacyNotice) -> impl IntoView {
                         <dt>{t(K::LegalBasis)}</dt><dd>{text(&n.legal_basis, l)}</dd>
                         <dt>{t(K::Retention)}</dt><dd>{text(&n.retention, l)}</dd>
                         <dt>{t(K::Rights)}</dt><dd>{text(&n.rights, l)}</dd>
+                        <dt>{t(K::Research)}</dt><dd>{text(&n.research, l)}</dd>
                     </dl>
                 }
             }}

@@ -5,8 +5,8 @@ use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tillit_api::{
-    CreateSurvey, Language, Page, QuestionnaireSummary, QuestionnaireVersion, ResponseRates, Role,
-    Survey, SurveyState,
+    CreateSurvey, HiddenReason, Language, Page, QuestionnaireSummary, QuestionnaireVersion,
+    RateRow, ResponseRates, Role, Survey, SurveyState,
 };
 
 use crate::app::require_login;
@@ -67,6 +67,7 @@ pub fn Surveys() -> impl IntoView {
         rates_for.set(Some(id.clone()));
         rates.set(None);
         fetch_into(rates, format!("/api/surveys/{id}/rates"));
+        crate::components::focus_when_ready("rates-heading");
     };
 
     view! {
@@ -114,28 +115,7 @@ pub fn Surveys() -> impl IntoView {
             })}
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
             <Show when=move || rates_for.get().is_some()>
-                <h2>{t(K::ResponseRates)}</h2>
-                {show(rates, |r: ResponseRates| view! {
-                    <div class="table-wrap" tabindex="0"><table>
-                        <thead><tr>
-                            <th scope="col">{t(K::Unit)}</th>
-                            <th scope="col">{t(K::Invited)}</th>
-                            <th scope="col">{t(K::Answered)}</th>
-                            <th scope="col">{t(K::Rate)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {r.agency.map(|a| view! {
-                                <tr class="total"><th scope="row">{t(K::WholeAgency)}</th><td>{a.invited}</td><td>{a.answered}</td>
-                                <td>{a.rate.map(|x| format!("{} %", crate::dates::one_decimal(x))).unwrap_or_default()}</td></tr>
-                            })}
-                            {r.units.into_iter().map(|u| view! {
-                                <tr><th scope="row">{u.name}</th><td>{u.invited}</td><td>{u.answered}</td>
-                                <td>{u.rate.map(|x| format!("{} %", crate::dates::one_decimal(x))).unwrap_or_default()}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table></div>
-                    <p class="muted">{t(K::RatesHidden)}</p>
-                })}
+                {show(rates, move |r: ResponseRates| view! { <Rates r=r/> })}
             </Show>
             <Show when=is_admin>
                 <NewSurvey on_created=move || reload()/>
@@ -262,5 +242,60 @@ fn NewSurvey(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
             <button type="submit" disabled=move || busy.get()>{t(K::Create)}</button>
         </form>
         {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+    }
+}
+
+/// SURV-3: the rates of one survey, in the order of the unit tree. Hidden
+/// groups are listed with the reason (REP-9) marked by one symbol and its
+/// footnote; numbers as the reader writes them.
+#[component]
+fn Rates(r: ResponseRates) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let any_hidden = r.agency.iter().chain(&r.units).any(|u| u.hidden.is_some());
+    let row = move |u: RateRow, total: bool| {
+        let name = if total {
+            t(K::WholeAgency)().to_string()
+        } else {
+            u.name.clone()
+        };
+        let hidden = u.hidden;
+        view! {
+            <tr class=if total { "total" } else if hidden.is_some() { "hidden-row" } else { "" }>
+                <th scope="row" class=format!("depth-{}", u.depth.min(6))>{name}</th>
+                {match hidden {
+                    None => view! {
+                        <td class="num">{move || u.invited.map(|n| crate::dates::number(n, lang.get()))}</td>
+                        <td class="num">{move || u.answered.map(|n| crate::dates::number(n, lang.get()))}</td>
+                        <td class="num">{move || u.rate.map(|x| crate::dates::percent(x, lang.get()))}</td>
+                    }.into_any(),
+                    Some(reason) => view! {
+                        <td colspan="3" class="muted">
+                            <span aria-hidden="true">"* "</span>
+                            {t(match reason {
+                                HiddenReason::TooFew => K::HiddenTooFew,
+                                _ => K::HiddenProtects,
+                            })}
+                        </td>
+                    }.into_any(),
+                }}
+            </tr>
+        }
+    };
+    view! {
+        <h2 id="rates-heading" tabindex="-1">{t(K::ResponseRates)}": "{r.title.clone()}</h2>
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="rates-heading"><table class="rates">
+            <thead><tr>
+                <th scope="col">{t(K::Unit)}</th>
+                <th scope="col" class="num">{t(K::Invited)}</th>
+                <th scope="col" class="num">{t(K::Answered)}</th>
+                <th scope="col" class="num">{t(K::Rate)}</th>
+            </tr></thead>
+            <tbody>
+                {r.agency.clone().map(|a| row(a, true))}
+                {r.units.clone().into_iter().map(|u| row(u, false)).collect_view()}
+            </tbody>
+        </table></div>
+        <p class="muted">{t(K::RatesGroups)}</p>
+        {any_hidden.then(|| view! { <p class="muted footnote">"* "{t(K::RatesHidden)}</p> })}
     }
 }

@@ -41,7 +41,12 @@ pub fn AgencyTerms() -> impl IntoView {
                 let Some(cur) = st.current.clone() else {
                     return view! { <p>{t(K::NoTerms)}</p> }.into_any();
                 };
-                let body = move || if lang.get() == Lang::En { cur.body_en.clone() } else { cur.body_nb.clone() };
+                let body = move || match lang.get() {
+                    Lang::En => cur.body_en.clone(),
+                    // Versions from before Nynorsk texts were required have none.
+                    Lang::Nn if !cur.body_nn.is_empty() => cur.body_nn.clone(),
+                    _ => cur.body_nb.clone(),
+                };
                 let id = cur.id.clone();
                 view! {
                     <section class="card">

@@ -5,7 +5,7 @@ use tillit_api::{Page, Unit};
 
 use crate::app::require_login;
 use crate::components::{fetch_into, show, Loaded};
-use crate::i18n::{t, K};
+use crate::i18n::{t, Lang, K};
 
 fn branch(id: Option<String>, kids: &HashMap<Option<String>, Vec<Unit>>, depth: usize) -> AnyView {
     let Some(list) = kids.get(&id) else {
@@ -19,7 +19,7 @@ fn branch(id: Option<String>, kids: &HashMap<Option<String>, Vec<Unit>>, depth: 
                 <li>
                     <span class="unit-name">{u.name.clone()}</span>
                     " "<span class="muted">"("{u.external_id.clone()}")"</span>
-                    " "<span class="count">{u.employee_count}" "{t(K::EmployeesCount)}</span>
+                    " "<UnitCount u=u.clone()/>
                     {sub}
                 </li>
             }
@@ -27,6 +27,22 @@ fn branch(id: Option<String>, kids: &HashMap<Option<String>, Vec<Unit>>, depth: 
         .collect_view();
     let class = if depth == 0 { "tree" } else { "subtree" };
     view! { <ul class=class>{items}</ul> }.into_any()
+}
+
+/// Employees in the unit itself, and with all its sub-units when it has any.
+#[component]
+fn UnitCount(u: Unit) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let own = u.employee_count;
+    let all = u.total_employee_count;
+    view! {
+        <span class="count">
+            {move || crate::dates::number(own, lang.get())}" "{t(K::EmployeesCount)}
+            {(all != own).then(|| view! {
+                ", "{move || crate::dates::number(all, lang.get())}" "{t(K::WithSubUnits)}
+            })}
+        </span>
+    }
 }
 
 #[component]
@@ -56,7 +72,7 @@ pub fn Units() -> impl IntoView {
                         return view! {
                             <ul class="tree">
                                 {hits.into_iter().map(|u| view! {
-                                    <li>{u.name}" "<span class="muted">"("{u.external_id}")"</span>" "<span class="count">{u.employee_count}" "{t(K::EmployeesCount)}</span></li>
+                                    <li>{u.name.clone()}" "<span class="muted">"("{u.external_id.clone()}")"</span>" "<UnitCount u=u.clone()/></li>
                                 }).collect_view()}
                             </ul>
                         }.into_any();

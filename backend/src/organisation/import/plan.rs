@@ -122,6 +122,8 @@ pub fn plan_units(
                         FieldCode::Duplicate,
                         format!("external id '{}' is also on row {first}", ext.as_str()),
                     )
+                    .with("value", ext.as_str())
+                    .with("first_row", *first)
                     .at_row(row),
                 );
                 bad = true;
@@ -177,6 +179,7 @@ pub fn plan_units(
                         FieldCode::UnknownParent,
                         format!("no unit with external id '{}' in this batch or among the agency's active units", p.as_str()),
                     )
+                    .with("value", p.as_str())
                     .at_row(*row),
                 );
             }
@@ -339,6 +342,7 @@ pub fn plan_employees(
                             r.unit_external_id.trim()
                         ),
                     )
+                    .with("value", r.unit_external_id.trim())
                     .at_row(row),
                 );
                 None
@@ -353,6 +357,7 @@ pub fn plan_employees(
                         FieldCode::InvalidLanguage,
                         format!("'{l}' is not nb, nn or en"),
                     )
+                    .with("value", l)
                     .at_row(row),
                 );
                 None
@@ -366,6 +371,8 @@ pub fn plan_employees(
                         FieldCode::Duplicate,
                         format!("external id '{}' is also on row {first}", ext.as_str()),
                     )
+                    .with("value", ext.as_str())
+                    .with("first_row", *first)
                     .at_row(row),
                 );
             } else {
@@ -380,6 +387,7 @@ pub fn plan_employees(
                         FieldCode::Duplicate,
                         format!("this email is also on row {first}"),
                     )
+                    .with("first_row", *first)
                     .at_row(row),
                 );
             } else {
@@ -412,6 +420,7 @@ pub fn plan_employees(
                         FieldCode::EmailTaken,
                         format!("the active employee '{other}' already has this email"),
                     )
+                    .with("other", *other)
                     .at_row(*row),
                 );
             }
