@@ -36,6 +36,8 @@ pub struct Config {
     pub mail_lease_secs: i64,
     /// Proxies whose `X-Forwarded-For` names the client (the load balancer).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long an access token lives, in seconds (refreshing is silent).
+    pub access_ttl_secs: i64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -84,6 +86,16 @@ impl Config {
                     .parse()
                     .map_err(|_| AppError::internal("TILLIT_MAIL_LEASE_SECS must be a number"))?,
                 None => crate::mail::outbox::LEASE_SECS,
+            },
+            access_ttl_secs: match var("TILLIT_ACCESS_TTL_SECS") {
+                Some(v) => v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=3600).contains(n))
+                    .ok_or_else(|| {
+                        AppError::internal("TILLIT_ACCESS_TTL_SECS must be 1 to 3600 seconds")
+                    })?,
+                None => crate::auth::jwt::ACCESS_TTL_SECS,
             },
             trusted_proxies: match var("TILLIT_TRUSTED_PROXIES") {
                 Some(v) => crate::net::parse_proxies(&v)

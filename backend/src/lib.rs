@@ -89,8 +89,9 @@ pub fn prepare(config: config::Config) -> Result<AppState, AppError> {
         let mut conn = pool.get()?;
         questionnaire::store::ensure_default(&mut conn)?;
     }
-    let keys =
+    let mut keys =
         auth::jwt::Keys::load_or_create(&config.signing_key_file, config.generate_signing_key)?;
+    keys.access_ttl = config.access_ttl_secs;
     Ok(AppState {
         pool,
         keys,

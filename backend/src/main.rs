@@ -25,6 +25,8 @@ fn run() -> Result<(), AppError> {
     let demo = args.iter().any(|a| a == "--demo");
     let config = Config::from_env()?;
     tracing_subscriber::fmt()
+        // Colours for a person at a terminal; plain text for log collectors.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_new(&config.log)
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

@@ -115,8 +115,13 @@ impl Server {
             .expect("start server");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
+        let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = logs.clone();
         let base = tokio::time::timeout(Duration::from_secs(60), async {
             while let Ok(Some(line)) = lines.next_line().await {
+                if let Ok(mut l) = sink.lock() {
+                    l.push(line.clone());
+                }
                 if let Some(addr) = line.strip_prefix("Listening on ") {
                     return addr.trim().to_string();
                 }
@@ -126,9 +131,7 @@ impl Server {
         .await
         .expect("server start timed out");
         // Keep draining stdout so the server never blocks on a full pipe;
-        // what it logs from now on is kept for tests that read the logs.
-        let logs = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let sink = logs.clone();
+        // everything it prints is kept for tests that read the logs.
         tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
                 if let Ok(mut l) = sink.lock() {
@@ -146,7 +149,8 @@ impl Server {
         }
     }
 
-    /// Everything the server has logged since it started listening.
+    /// Everything the server has printed (its log stream, as a collector
+    /// would receive it).
     pub fn logs(&self) -> String {
         self.logs.lock().map(|l| l.join("\n")).unwrap_or_default()
     }

@@ -415,3 +415,48 @@ async fn role_1_an_admin_invites_a_leader_by_mail_and_sends_it_again() {
     assert!(!s.logs().contains("csp violation"), "{}", s.logs());
     b.close().await;
 }
+
+/// Refresh requests the server has logged so far.
+fn refreshes(s: &Server) -> usize {
+    s.logs()
+        .lines()
+        .filter(|l| l.contains("path=/api/auth/refresh"))
+        .count()
+}
+
+#[tokio::test]
+async fn role_1_requests_that_expire_together_refresh_once_and_the_session_goes_on() {
+    // Access tokens that live a second (plus the 5 s clock leeway every
+    // token gets), and request lines in the log.
+    let place = tillit_e2e::Place::fresh();
+    let s = Server::start(
+        place,
+        &[("TILLIT_ACCESS_TTL_SECS", "1"), ("RUST_LOG", "info")],
+    )
+    .await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    log_in_as_admin(c, &s).await;
+    click(c, Locator::LinkText("Enheter")).await;
+    wait_text(c, "ul.tree", "Direktoratet").await;
+    tokio::time::sleep(Duration::from_millis(6500)).await;
+    let before = refreshes(&s);
+    // The surveys page asks for two things at once, both with the expired token.
+    click(c, Locator::LinkText("Undersøkelser")).await;
+    wait_text(c, "ul.cards", "Medarbeiderundersøkelsen").await;
+    wait_text(c, "form.card", "Opprett").await;
+    let logs = s.logs();
+    let tail: Vec<&str> = logs.lines().rev().take(15).collect();
+    assert_eq!(
+        refreshes(&s) - before,
+        1,
+        "one refresh for both requests: {tail:#?}"
+    );
+    assert!(
+        !s.logs().contains("refresh token reused"),
+        "nobody was logged out"
+    );
+    assert_eq!(c.current_url().await.unwrap().path(), "/surveys");
+    b.close().await;
+}

@@ -155,3 +155,54 @@ async fn the_server_serves_spa_spec_and_docs() {
     let res = http.get(s.url("/api/nothing")).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "application/problem+json");
 }
+
+#[tokio::test]
+async fn the_data_folder_is_private_and_demo_passwords_stay_out_of_the_log_stream() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = Server::start_demo().await;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&s.data_dir), 0o700, "the data folder");
+    // Give the sender a moment to write the demo's invitation mails.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let mut files = vec![
+        s.data_dir.join("demo-logins.txt"),
+        s.data_dir.join("signing.key"),
+        s.data_dir.join("tillit.db"),
+    ];
+    if let Ok(dir) = std::fs::read_dir(s.data_dir.join("mail")) {
+        files.extend(dir.flatten().take(5).map(|e| e.path()));
+    }
+    for f in files.iter().filter(|f| f.exists()) {
+        assert_eq!(mode(f) & 0o077, 0, "{} is readable by others", f.display());
+    }
+    // Started as a service (stdout is a pipe), the demo says where the
+    // logins are, and prints no password.
+    let (_, password) = s.demo_login("controller_admin");
+    let logs = s.logs();
+    assert!(
+        !logs.contains(&password),
+        "a password reached the log stream"
+    );
+    assert!(logs.contains("demo-logins.txt"), "{logs}");
+}
+
+#[tokio::test]
+async fn a_content_security_policy_violation_is_reported_and_logged() {
+    let s = Server::start_demo().await;
+    let report = json!({"csp-report": {"document-uri": "http://x/s#t=secret", "violated-directive": "script-src", "blocked-uri": "inline"}});
+    let res = reqwest::Client::new()
+        .post(s.url("/api/csp-report"))
+        .header("content-type", "application/csp-report")
+        .body(report.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let logs = s.logs();
+    assert!(logs.contains("csp violation"), "{logs}");
+    assert!(
+        !logs.contains("secret"),
+        "the page's fragment is not logged"
+    );
+}

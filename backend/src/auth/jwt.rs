@@ -43,6 +43,8 @@ pub struct Keys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// Seconds a person's or client's access token lives.
+    pub access_ttl: i64,
 }
 
 impl Keys {
@@ -63,6 +65,7 @@ impl Keys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            access_ttl: ACCESS_TTL_SECS,
         })
     }
 
@@ -106,7 +109,7 @@ impl Keys {
             aud: AUDIENCE.into(),
             iat: now,
             nbf: now,
-            exp: now + ACCESS_TTL_SECS,
+            exp: now + self.access_ttl,
         })
     }
 

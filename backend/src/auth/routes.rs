@@ -10,7 +10,6 @@ use tillit_api::{
 };
 
 use super::identity::{AnyPerson, Auth};
-use super::jwt::ACCESS_TTL_SECS;
 use super::store::{self, LinkPurpose, Rotated, UserRow};
 use super::throttle::{self, Budget};
 use super::{device, password, sessions};
@@ -110,7 +109,7 @@ fn session_response(
     let body = TokenResponse {
         access_token,
         token_type: "Bearer".into(),
-        expires_in: ACCESS_TTL_SECS,
+        expires_in: state.keys.access_ttl,
         me: me_of(&s.user, role, s.agency.clone()),
     };
     let mut res = HttpResponse::Ok();
@@ -360,7 +359,7 @@ async fn client_token(
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token,
         token_type: "Bearer".into(),
-        expires_in: ACCESS_TTL_SECS,
+        expires_in: state.keys.access_ttl,
         me: Me {
             id: client.id,
             role: Role::Integration,

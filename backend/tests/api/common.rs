@@ -151,6 +151,7 @@ impl TestApp {
             ticker: false,
             mail_lease_secs: 60,
             trusted_proxies: Vec::new(),
+            access_ttl_secs: 900,
         };
         let mut config = config;
         change(&mut config);
