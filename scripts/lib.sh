@@ -10,13 +10,30 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi
 }
 
+# Another install holding the package manager's lock makes us wait (up to
+# ten minutes), not fail.
+APT_WAIT=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
+# `apt-get update` takes the lists lock, which DPkg::Lock::Timeout does not
+# cover: retry while someone else holds it.
+apt_update() {
+  local out
+  for _ in $(seq 1 120); do
+    if out=$(as_root apt-get "${APT_WAIT[@]}" update -qq 2>&1); then return 0; fi
+    case "$out" in
+      *"Could not get lock"*|*"Unable to lock"*) say "Waiting for another package install to finish"; sleep 2 ;;
+      *) return 1 ;;
+    esac
+  done
+  return 1
+}
+
 apt_install() {
   command -v apt-get >/dev/null || return 1
   if [ -z "${TILLIT_APT_UPDATED:-}" ]; then
-    as_root apt-get update -qq >/dev/null 2>&1 || true
+    apt_update >/dev/null 2>&1 || true
     export TILLIT_APT_UPDATED=1
   fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get "${APT_WAIT[@]}" install -y -qq "$@" >/dev/null
 }
 
 ensure_rust() {

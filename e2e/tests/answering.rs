@@ -108,7 +108,7 @@ async fn primary(c: &Client) {
 }
 
 #[tokio::test]
-async fn resp_2_dsr_1_a_whole_survey_on_a_phone_with_back_reload_and_change() {
+async fn dsr_1_resp_2_a_whole_survey_on_a_phone_with_back_reload_and_change() {
     let s = Server::start_demo().await;
     let b = Browser::start(360, 740).await;
     let c = &b.client;

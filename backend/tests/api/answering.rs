@@ -284,7 +284,7 @@ fn columns(app: &TestApp, table: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn anon_1_no_response_row_carries_an_invitation_employee_token_or_time() {
+async fn anon_1_anon_2_no_response_row_carries_an_invitation_employee_token_or_time() {
     let app = TestApp::spawn().await;
     let l = launched(&app).await;
     for (i, t) in l.tokens.iter().enumerate().take(6) {

@@ -11,6 +11,7 @@ mod invitations;
 mod mail;
 mod openapi;
 mod passwords;
+mod rules;
 mod security;
 mod server;
 mod sessions;

@@ -342,7 +342,7 @@ fn answer(app: &TestApp, survey: &str, unit_ext: &str, n: i64) {
 }
 
 #[tokio::test]
-async fn surv_3_rates_hide_units_under_six_and_leaders_see_their_own() {
+async fn surv_3_rep_9_rates_hide_small_units_and_say_why_and_leaders_see_their_own() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     // R(0) → A(10) → A1(3); R → B(8); R → C(7)
