@@ -251,16 +251,6 @@ async fn q_4_the_institute_drafts_saves_and_publishes_a_questionnaire_version() 
     b.close().await;
 }
 
-/// The pager's label, e.g. "Side 2 / 6 (300 totalt)".
-async fn pager_label(c: &Client) -> String {
-    c.find(Locator::Css(".pager span"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn role_1_an_admin_pages_through_every_employee_and_an_ended_session_returns_to_the_page() {
     let s = Server::start_demo().await;
@@ -458,5 +448,103 @@ async fn role_1_requests_that_expire_together_refresh_once_and_the_session_goes_
         "nobody was logged out"
     );
     assert_eq!(c.current_url().await.unwrap().path(), "/surveys");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn surv_3_a_leader_sees_what_they_can_do_and_rates_that_explain_what_is_hidden() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    log_in(c, &s, "leader").await;
+    // The overview says what a leader does here, and when reports come.
+    wait_text(c, "main", "Som leder følger du svarprosenten").await;
+    wait_text(c, "main", "Undersøkelsen pågår").await;
+    axe(c, "leader home").await;
+    click(c, Locator::LinkText("Undersøkelser")).await;
+    wait_text(c, "ul.cards", "Medarbeiderundersøkelsen").await;
+    // Nothing a leader cannot do is offered.
+    let page = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("Start undersøkelsen") && !page.contains("Avslutt nå"),
+        "{page}"
+    );
+    assert!(
+        c.find(Locator::Id("sv-title")).await.is_err(),
+        "no survey form for a leader"
+    );
+    click(
+        c,
+        Locator::XPath("//button[contains(., 'Vis svarprosent')]"),
+    )
+    .await;
+    let heading = wait_text(c, "#rates-heading", "Medarbeiderundersøkelsen").await;
+    assert!(heading.contains("Svarprosent"), "{heading}");
+    axe(c, "leader rates").await;
+    reflows_at_320(c).await;
+    shot(c, "leader-rates").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn surv_3_rep_9_the_admin_reads_rates_in_tree_order_with_hidden_units_explained() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    log_in_as_admin(c, &s).await;
+    click(c, Locator::LinkText("Undersøkelser")).await;
+    click(
+        c,
+        Locator::XPath("//button[contains(., 'Vis svarprosent')]"),
+    )
+    .await;
+    let table = wait_text(c, "table.rates", "Hele virksomheten").await;
+    // Small units are listed, with the reason instead of figures.
+    assert!(table.contains("færre enn 6"), "{table}");
+    // Norwegian numbers: a decimal comma before the per cent sign.
+    assert!(table.contains(",0 %") || table.contains(" %"), "{table}");
+    wait_text(c, "main", "telles likevel med").await;
+    axe(c, "rates").await;
+    reflows_at_320(c).await;
+    // Units show their head count with sub-units.
+    click(c, Locator::LinkText("Enheter")).await;
+    wait_text(c, "ul.tree", "med underenheter").await;
+    // The import page offers templates to start from.
+    click(c, Locator::LinkText("Import fra HR")).await;
+    let link = c
+        .find(Locator::Css("a[href='/templates/employees.csv']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        link.attr("download").await.unwrap().as_deref(),
+        Some("employees.csv")
+    );
+    let csv = reqwest::get(s.url("/templates/employees.csv"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("external_id,email,unit_external_id,language"));
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_researcher_is_told_that_nothing_is_ready_yet() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    log_in(c, &s, "researcher").await;
+    wait_text(c, "main", "Det er ingenting å laste ned ennå").await;
+    axe(c, "researcher home").await;
     b.close().await;
 }

@@ -147,9 +147,12 @@ async fn the_server_serves_spa_spec_and_docs() {
     for path in ["/", "/employees", "/invitation"] {
         let res = http.get(s.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("boot.js"), "{path} serves the SPA");
+        // Something to see before the web app has arrived.
         assert!(
-            res.text().await.unwrap().contains("boot.js"),
-            "{path} serves the SPA"
+            html.contains("id=\"boot\"") && html.contains("Laster"),
+            "{path}: {html}"
         );
     }
     let res = http.get(s.url("/api/nothing")).send().await.unwrap();

@@ -242,17 +242,17 @@ async fn refresh_session(
         .db(move |conn| {
             throttle::check(conn, &budget)?;
             let rotated = write_tx(conn, |conn| match store::rotate_refresh(conn, &token)? {
-                Rotated::Ok {
+                Some(Rotated {
                     user,
                     session,
                     token,
-                } => Ok(Some(Started {
+                }) => Ok(Some(Started {
                     agency: store::agency_name_of(conn, &user)?,
                     user,
                     session,
                     refresh: token,
                 })),
-                Rotated::Invalid => Ok(None),
+                None => Ok(None),
             })?;
             if rotated.is_none() {
                 throttle::fail(conn, &budget)?;

@@ -101,19 +101,17 @@ pub fn issue_refresh(conn: &mut DbConn, session: &str) -> Result<String, AppErro
     Ok(token)
 }
 
-pub enum Rotated {
-    Ok {
-        user: UserRow,
-        session: String,
-        token: String,
-    },
-    Invalid,
+/// A refresh that worked: the person, their session, the new token.
+pub struct Rotated {
+    pub user: UserRow,
+    pub session: String,
+    pub token: String,
 }
 
 /// Swaps a refresh token for a new one in the same session. A token swapped
 /// longer than [`ROTATION_GRACE_SECS`] ago and presented again was stolen or
 /// replayed: its whole session ends.
-pub fn rotate_refresh(conn: &mut DbConn, token: &str) -> Result<Rotated, AppError> {
+pub fn rotate_refresh(conn: &mut DbConn, token: &str) -> Result<Option<Rotated>, AppError> {
     let hash = sha256_hex(token.as_bytes());
     let found: Option<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
         db_run!(conn, |c| refresh_tokens::table
@@ -126,21 +124,21 @@ pub fn rotate_refresh(conn: &mut DbConn, token: &str) -> Result<Rotated, AppErro
             .first(c)
             .optional())?;
     let Some((session, expires_at, rotated_at)) = found else {
-        return Ok(Rotated::Invalid);
+        return Ok(None);
     };
     let t = now();
     if let Some(at) = rotated_at {
         if t - at > Duration::seconds(ROTATION_GRACE_SECS) {
             super::sessions::end(conn, &session)?;
             tracing::warn!("refresh token reused; its session was ended");
-            return Ok(Rotated::Invalid);
+            return Ok(None);
         }
     }
     if expires_at < t {
-        return Ok(Rotated::Invalid);
+        return Ok(None);
     }
     let Some(user) = super::sessions::live_user(conn, &session)? else {
-        return Ok(Rotated::Invalid);
+        return Ok(None);
     };
     if rotated_at.is_none() {
         db_run!(conn, |c| diesel::update(refresh_tokens::table.find(&hash))
@@ -148,11 +146,11 @@ pub fn rotate_refresh(conn: &mut DbConn, token: &str) -> Result<Rotated, AppErro
             .execute(c))?;
     }
     let token = issue_refresh(conn, &session)?;
-    Ok(Rotated::Ok {
+    Ok(Some(Rotated {
         user,
         session,
         token,
-    })
+    }))
 }
 
 /// The session a refresh token belongs to, whatever its state.

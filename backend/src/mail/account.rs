@@ -155,20 +155,21 @@ pub struct Ready {
 pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<Option<Ready>, AppError> {
     write_tx(conn, |conn| {
         let t = now();
-        let person: Option<(String, String, String, bool, Option<String>, Option<String>)> =
-            db_run!(conn, |c| users::table
-                .left_join(agencies::table)
-                .filter(users::id.eq(&job.user_id))
-                .select((
-                    users::email,
-                    users::name,
-                    users::language,
-                    users::active,
-                    users::password_hash,
-                    agencies::name.nullable(),
-                ))
-                .first(c)
-                .optional())?;
+        // email, name, language, active, password hash, agency name
+        type Person = (String, String, String, bool, Option<String>, Option<String>);
+        let person: Option<Person> = db_run!(conn, |c| users::table
+            .left_join(agencies::table)
+            .filter(users::id.eq(&job.user_id))
+            .select((
+                users::email,
+                users::name,
+                users::language,
+                users::active,
+                users::password_hash,
+                agencies::name.nullable(),
+            ))
+            .first(c)
+            .optional())?;
         let kind = Kind::parse(&job.kind);
         let wanted = match (&person, kind) {
             (Some((_, _, _, true, hash, _)), Some(Kind::Invitation)) => hash.is_none(),

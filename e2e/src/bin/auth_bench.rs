@@ -108,7 +108,12 @@ fn check_cost(database_url: &str, token: &str, n: usize) -> f64 {
 }
 
 /// Latencies of one person's reads, one after another, for `for_how_long`.
-async fn probe(http: reqwest::Client, url: String, token: String, for_how_long: Duration) -> Vec<f64> {
+async fn probe(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    for_how_long: Duration,
+) -> Vec<f64> {
     let until = Instant::now() + for_how_long;
     let mut lat = Vec::new();
     while Instant::now() < until {
@@ -157,8 +162,19 @@ async fn bench(name: &str) -> (String, String) {
     // (e) The same person's reads before and during 300 wrong passwords
     // from 300 addresses (no throttle in the way: every one is hashed).
     let me = s.url("/api/units?per_page=1");
-    let calm = probe(http.clone(), me.clone(), token.clone(), Duration::from_secs(3)).await;
-    let during = tokio::spawn(probe(http.clone(), me, token.clone(), Duration::from_secs(6)));
+    let calm = probe(
+        http.clone(),
+        me.clone(),
+        token.clone(),
+        Duration::from_secs(3),
+    )
+    .await;
+    let during = tokio::spawn(probe(
+        http.clone(),
+        me,
+        token.clone(),
+        Duration::from_secs(6),
+    ));
     let started = Instant::now();
     let flood: Vec<_> = (0..300)
         .map(|i| {
@@ -197,7 +213,9 @@ async fn bench(name: &str) -> (String, String) {
 
 #[tokio::main]
 async fn main() {
-    let pg = std::env::var("TILLIT_TEST_PG").ok().filter(|s| !s.is_empty());
+    let pg = std::env::var("TILLIT_TEST_PG")
+        .ok()
+        .filter(|s| !s.is_empty());
     let mut backends: Vec<(&'static str, Option<String>)> = vec![("sqlite", None)];
     if let Some(url) = pg {
         backends.push(("postgres", Some(url)));

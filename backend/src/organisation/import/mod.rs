@@ -210,10 +210,13 @@ fn prefixed(errors: Vec<FieldError>, list: Option<&str>) -> Vec<FieldError> {
     }
 }
 
-/// The plans of one import, checked against each other.
+/// The plans of one import, checked against each other, with the agency's
+/// active rows before it (for the mass-deactivation guard).
 struct Planned {
     units: Option<plan::UnitPlan>,
     employees: Option<plan::EmployeePlan>,
+    active_units: usize,
+    active_employees: usize,
 }
 
 /// Plans the request against the agency's current rows: every bad row, or
@@ -222,7 +225,7 @@ fn plan_request(
     conn: &mut crate::db::DbConn,
     agency: &str,
     req: &Request,
-) -> Result<Result<(Planned, usize, usize), Vec<FieldError>>, AppError> {
+) -> Result<Result<Planned, Vec<FieldError>>, AppError> {
     let mut gen = new_id;
     let mut ctx = Ctx {
         agency,
@@ -297,14 +300,12 @@ fn plan_request(
             .with("external_ids", ids));
         }
     }
-    Ok(Ok((
-        Planned {
-            units: unit_plan,
-            employees: employee_plan,
-        },
+    Ok(Ok(Planned {
+        units: unit_plan,
+        employees: employee_plan,
         active_units,
         active_employees,
-    )))
+    }))
 }
 
 /// Validates, plans and (unless a dry run) applies one import in one transaction.
@@ -340,7 +341,7 @@ pub async fn run(state: &AppState, who: &Identity, req: Request) -> Result<Outco
                 };
                 let planned = plan_request(conn, &agency, &req)?;
                 let check = Event::new("import.check", "import", None);
-                let (planned, active_units, active_employees) = match planned {
+                let planned = match planned {
                     Ok(p) => p,
                     Err(errors) => {
                         audit::record(conn, &agency, &actor, check)?;
@@ -363,6 +364,8 @@ pub async fn run(state: &AppState, who: &Identity, req: Request) -> Result<Outco
                     .unwrap_or_default();
                 out.units = counts(unit_n, &uc);
                 out.employees = counts(employee_n, &ec);
+                let (active_units, active_employees) =
+                    (planned.active_units, planned.active_employees);
                 let mass = MassDeactivation::needed(uc.deactivated, active_units)
                     || MassDeactivation::needed(ec.deactivated, active_employees);
                 let total = uc.deactivated + ec.deactivated;
