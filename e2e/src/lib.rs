@@ -575,3 +575,76 @@ pub async fn reflows_at_320(c: &fantoccini::Client) {
     );
     c.set_window_size(360, 740).await.expect("resize");
 }
+
+/// Browser steps the journeys share. Each waits up to 10 s and leaves a
+/// screenshot in `artifacts/failure.png` when what it waits for never comes.
+pub mod page {
+    use std::time::Duration;
+
+    use fantoccini::elements::Element;
+    use fantoccini::{Client, Locator};
+
+    use super::{artifacts, Server};
+
+    async fn fail(c: &Client, what: String) -> ! {
+        let shot = c.screenshot().await.unwrap_or_default();
+        let _ = std::fs::write(artifacts().join("failure.png"), shot);
+        panic!("{what}");
+    }
+
+    /// The first element matching `css`, once there is one.
+    pub async fn wait_for(c: &Client, css: &str) -> Element {
+        for _ in 0..100 {
+            if let Ok(el) = c.find(Locator::Css(css)).await {
+                return el;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        fail(c, format!("{css} never appeared")).await
+    }
+
+    /// The text of `css` once it contains `needle`.
+    pub async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
+        for _ in 0..100 {
+            if let Ok(el) = c.find(Locator::Css(css)).await {
+                if let Ok(text) = el.text().await {
+                    if text.contains(needle) {
+                        return text;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        fail(c, format!("'{needle}' never appeared in {css}")).await
+    }
+
+    pub async fn click(c: &Client, what: Locator<'_>) {
+        c.find(what).await.unwrap().click().await.unwrap();
+    }
+
+    pub async fn shot(c: &Client, name: &str) {
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// Fills in the login form as one of the demo's people and waits for
+    /// the overview (in Bokmål).
+    pub async fn log_in(c: &Client, s: &Server, role: &str) {
+        let (email, pw) = s.demo_login(role);
+        wait_text(c, "h1", "Logg inn").await;
+        c.find(Locator::Id("email"))
+            .await
+            .unwrap()
+            .send_keys(&email)
+            .await
+            .unwrap();
+        c.find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys(&pw)
+            .await
+            .unwrap();
+        click(c, Locator::Css("button[type=submit]")).await;
+        wait_text(c, "h1", "Oversikt").await;
+    }
+}

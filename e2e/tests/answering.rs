@@ -7,39 +7,8 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
+use tillit_e2e::page::{wait_for, wait_text};
 use tillit_e2e::{artifacts, axe, link_token, reflows_at_320, Browser, Server};
-
-async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
-    for _ in 0..100 {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            return el;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let _ = std::fs::write(
-        artifacts().join("answering-failure.png"),
-        c.screenshot().await.unwrap_or_default(),
-    );
-    panic!("{css} never appeared");
-}
-
-async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
-    for _ in 0..100 {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            if let Ok(t) = el.text().await {
-                if t.contains(needle) {
-                    return t;
-                }
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let _ = std::fs::write(
-        artifacts().join("answering-failure.png"),
-        c.screenshot().await.unwrap_or_default(),
-    );
-    panic!("'{needle}' never appeared in {css}");
-}
 
 async fn heading(c: &Client) -> String {
     wait_for(c, "#step-heading").await.text().await.unwrap()

@@ -4,56 +4,12 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
+use tillit_e2e::page::{click, log_in, shot, wait_text};
 use tillit_e2e::{artifacts, axe, reflows_at_320, Browser, Server};
-
-async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
-    for _ in 0..100 {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            if let Ok(text) = el.text().await {
-                if text.contains(needle) {
-                    return text;
-                }
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let shot = c.screenshot().await.unwrap_or_default();
-    let _ = std::fs::write(artifacts().join("failure.png"), shot);
-    panic!("'{needle}' never appeared in {css}");
-}
 
 /// Fills in the login form as the demo agency's admin and waits for the overview.
 async fn log_in_as_admin(c: &Client, s: &Server) {
     log_in(c, s, "controller_admin").await;
-}
-
-/// Fills in the login form as one of the demo's people and waits for the overview.
-async fn log_in(c: &Client, s: &Server, role: &str) {
-    let (email, pw) = s.demo_login(role);
-    wait_text(c, "h1", "Logg inn").await;
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(&email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(&pw)
-        .await
-        .unwrap();
-    click(c, Locator::Css("button[type=submit]")).await;
-    wait_text(c, "h1", "Oversikt").await;
-}
-
-async fn click(c: &Client, what: Locator<'_>) {
-    c.find(what).await.unwrap().click().await.unwrap();
-}
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.unwrap();
-    std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
 }
 
 #[tokio::test]

@@ -230,20 +230,42 @@ impl TestApp {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// The answer to a login, whatever it is.
+    pub async fn try_login(&self, email: &str, password: &str) -> Response {
+        self.call(
+            Method::POST,
+            "/api/auth/login",
+            None,
+            Some(json!({"email": email, "password": password})),
+        )
+        .await
+    }
+
+    /// Logs in; returns the access token.
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let res = self
-            .call(
-                Method::POST,
-                "/api/auth/login",
-                None,
-                Some(json!({"email": email, "password": password})),
-            )
-            .await;
+        self.login_session(email, password).await.0
+    }
+
+    /// Logs in; returns the access token and the refresh cookie.
+    pub async fn login_session(&self, email: &str, password: &str) -> (String, String) {
+        let res = self.try_login(email, password).await;
         assert_eq!(res.status(), StatusCode::OK, "login as {email}");
-        res.json::<Value>().await.unwrap()["access_token"]
+        let cookie = refresh_cookie(&res);
+        let token = res.json::<Value>().await.unwrap()["access_token"]
             .as_str()
             .unwrap()
-            .to_string()
+            .to_string();
+        (token, cookie)
+    }
+
+    /// Swaps a refresh cookie (`tillit_refresh=...`) for a new session answer.
+    pub async fn refresh(&self, cookie: &str) -> Response {
+        Client::new()
+            .post(self.url("/api/auth/refresh"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Sends what the mail queues hold, into `.eml` files in the data folder.
@@ -617,6 +639,22 @@ impl SentMail {
             .collect();
         (!token.is_empty()).then_some(token)
     }
+}
+
+/// The refresh cookie an answer sets, checked for its attributes, as
+/// `name=value` to send back.
+pub fn refresh_cookie(res: &Response) -> String {
+    let set = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("tillit_refresh="))
+        .expect("a refresh cookie");
+    for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/auth"] {
+        assert!(set.contains(attr), "refresh cookie lacks {attr}: {set}");
+    }
+    set.split(';').next().unwrap().to_string()
 }
 
 pub async fn problem(res: Response) -> (StatusCode, Value) {

@@ -1,30 +1,11 @@
 //! Auth, terms, organisation CRUD, errors and the audit trail over HTTP.
 
-use crate::common::{problem, TestApp, PASSWORD};
+use crate::common::{problem, refresh_cookie, TestApp, PASSWORD};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-fn refresh_cookie(res: &reqwest::Response) -> String {
-    let set = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("tillit_refresh="))
-        .expect("a refresh cookie");
-    for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/auth"] {
-        assert!(set.contains(attr), "refresh cookie lacks {attr}: {set}");
-    }
-    set.split(';').next().unwrap().to_string()
-}
-
 async fn refresh(app: &TestApp, cookie: &str) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(app.url("/api/auth/refresh"))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
+    app.refresh(cookie).await
 }
 
 #[tokio::test]

@@ -9,30 +9,11 @@ use serde_json::{json, Value};
 use crate::common::{problem, TestApp, PASSWORD};
 
 async fn login_status(app: &TestApp, email: &str, password: &str) -> StatusCode {
-    app.call(
-        Method::POST,
-        "/api/auth/login",
-        None,
-        Some(json!({"email": email, "password": password})),
-    )
-    .await
-    .status()
+    app.try_login(email, password).await.status()
 }
 
 async fn login(app: &TestApp, email: &str, password: &str) -> String {
-    let res = app
-        .call(
-            Method::POST,
-            "/api/auth/login",
-            None,
-            Some(json!({"email": email, "password": password})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    app.login(email, password).await
 }
 
 const NEW: &str = "kaffekopp fjellvann solsikke 77";

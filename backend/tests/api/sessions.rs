@@ -9,37 +9,11 @@ use serde_json::{json, Value};
 use crate::common::{problem, TestApp, PASSWORD};
 
 async fn login(app: &TestApp, email: &str, password: &str) -> (String, String) {
-    let res = app
-        .call(
-            Method::POST,
-            "/api/auth/login",
-            None,
-            Some(json!({"email": email, "password": password})),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK, "login as {email}");
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("tillit_refresh="))
-        .unwrap();
-    let token = res.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    (token, cookie.split(';').next().unwrap().to_string())
+    app.login_session(email, password).await
 }
 
 async fn refresh(app: &TestApp, cookie: &str) -> StatusCode {
-    reqwest::Client::new()
-        .post(app.url("/api/auth/refresh"))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
-        .status()
+    app.refresh(cookie).await.status()
 }
 
 async fn refused(res: reqwest::Response) -> bool {

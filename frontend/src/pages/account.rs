@@ -13,9 +13,10 @@ use crate::client::{self, ApiError};
 use crate::components::ErrorBox;
 use crate::i18n::{t, K};
 
-/// A new password typed twice; `None` while the two differ.
+/// A new password typed twice, with the policy explained; `mismatch` shows
+/// when the two differ.
 #[component]
-fn NewPassword(
+pub fn NewPassword(
     password: RwSignal<String>,
     repeat: RwSignal<String>,
     mismatch: RwSignal<bool>,

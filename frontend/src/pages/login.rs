@@ -108,17 +108,7 @@ pub fn Invitation() -> impl IntoView {
         <h1>{t(K::SetPassword)}</h1>
         <p>{t(K::InvitationIntro)}</p>
         <form class="card narrow" on:submit=submit>
-            <label for="new-password">{t(K::Password)}</label>
-            <p class="hint" id="pw-hint">{t(K::PasswordHint)}</p>
-            <input id="new-password" type="password" autocomplete="new-password" minlength="12" required
-                aria-describedby="pw-hint"
-                prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
-            <label for="new-password2">{t(K::PasswordRepeat)}</label>
-            <input id="new-password2" type="password" autocomplete="new-password" minlength="12" required
-                prop:value=repeat on:input=move |ev| repeat.set(event_target_value(&ev))/>
-            <Show when=move || mismatch.get()>
-                <p class="error" role="alert">{t(K::PasswordsDiffer)}</p>
-            </Show>
+            <crate::pages::account::NewPassword password=password repeat=repeat mismatch=mismatch/>
             <button type="submit" disabled=move || busy.get()>{t(K::SetPassword)}</button>
         </form>
         {move || error.get().map(|e| {
