@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::AppError;
+use crate::startup::StartupError;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -45,7 +45,7 @@ fn var(name: &str) -> Option<String> {
 }
 
 impl Config {
-    pub fn from_env() -> Result<Config, AppError> {
+    pub fn from_env() -> Result<Config, StartupError> {
         let data_dir = PathBuf::from(var("TILLIT_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = var("DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("tillit.db").display()));
@@ -57,9 +57,9 @@ impl Config {
             None => (data_dir.join("signing.key"), true),
         };
         let db_pool_size = match var("TILLIT_DB_POOL_SIZE") {
-            Some(v) => v
-                .parse()
-                .map_err(|_| AppError::internal("TILLIT_DB_POOL_SIZE must be a positive number"))?,
+            Some(v) => v.parse().map_err(|_| {
+                StartupError::Config("TILLIT_DB_POOL_SIZE must be a positive number".into())
+            })?,
             None => 8,
         };
         Ok(Config {
@@ -82,9 +82,9 @@ impl Config {
             mail_sender: var("TILLIT_MAIL_SENDER").is_none_or(|v| v != "off"),
             ticker: var("TILLIT_TICKER").is_none_or(|v| v != "off"),
             mail_lease_secs: match var("TILLIT_MAIL_LEASE_SECS") {
-                Some(v) => v
-                    .parse()
-                    .map_err(|_| AppError::internal("TILLIT_MAIL_LEASE_SECS must be a number"))?,
+                Some(v) => v.parse().map_err(|_| {
+                    StartupError::Config("TILLIT_MAIL_LEASE_SECS must be a number".into())
+                })?,
                 None => crate::mail::outbox::LEASE_SECS,
             },
             access_ttl_secs: match var("TILLIT_ACCESS_TTL_SECS") {
@@ -93,13 +93,15 @@ impl Config {
                     .ok()
                     .filter(|n| (1..=3600).contains(n))
                     .ok_or_else(|| {
-                        AppError::internal("TILLIT_ACCESS_TTL_SECS must be 1 to 3600 seconds")
+                        StartupError::Config(
+                            "TILLIT_ACCESS_TTL_SECS must be 1 to 3600 seconds".into(),
+                        )
                     })?,
                 None => crate::auth::jwt::ACCESS_TTL_SECS,
             },
             trusted_proxies: match var("TILLIT_TRUSTED_PROXIES") {
                 Some(v) => crate::net::parse_proxies(&v)
-                    .map_err(|e| AppError::internal(format!("TILLIT_TRUSTED_PROXIES: {e}")))?,
+                    .map_err(|e| StartupError::Config(format!("TILLIT_TRUSTED_PROXIES: {e}")))?,
                 None => Vec::new(),
             },
         })

@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 
 use tillit_backend::config::Config;
-use tillit_backend::error::AppError;
+use tillit_backend::StartupError;
 
 fn main() {
     restrict_new_files();
@@ -13,12 +13,12 @@ fn main() {
     }
 }
 
-fn run() -> Result<(), AppError> {
+fn run() -> Result<(), StartupError> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("openapi") {
         let spec = tillit_backend::openapi()
             .to_pretty_json()
-            .map_err(AppError::internal)?;
+            .map_err(|e| StartupError::Other(e.to_string()))?;
         println!("{spec}");
         return Ok(());
     }
@@ -33,9 +33,14 @@ fn run() -> Result<(), AppError> {
         )
         .init();
     tracing::info!(config = %config.describe(), "starting");
-    let listener = TcpListener::bind(&config.bind)
-        .map_err(|e| AppError::internal(format!("cannot bind {}: {e}", config.bind)))?;
-    let addr = listener.local_addr().map_err(AppError::internal)?;
+    let listener = TcpListener::bind(&config.bind).map_err(|cause| StartupError::Io {
+        what: format!("cannot listen on {}", config.bind),
+        cause,
+    })?;
+    let addr = listener.local_addr().map_err(|cause| StartupError::Io {
+        what: "no local address".into(),
+        cause,
+    })?;
     let public_url = config.public_url.clone();
     let state = tillit_backend::prepare(config)?;
     if demo {
@@ -56,12 +61,18 @@ fn run() -> Result<(), AppError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(AppError::internal)?;
+        .map_err(|cause| StartupError::Io {
+            what: "cannot start the runtime".into(),
+            cause,
+        })?;
     rt.block_on(async move {
         let server = tillit_backend::start(state, listener)?;
         println!("Tillit is running: {public_url} (API docs: {public_url}/api/docs)");
         println!("Listening on http://{addr}");
-        server.await.map_err(AppError::internal)
+        server.await.map_err(|cause| StartupError::Io {
+            what: "the server stopped".into(),
+            cause,
+        })
     })
 }
 

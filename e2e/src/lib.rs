@@ -42,25 +42,6 @@ pub fn static_dir() -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist"))
 }
 
-fn database_url(dir: &std::path::Path) -> String {
-    match std::env::var("TILLIT_TEST_PG") {
-        Ok(admin) if !admin.is_empty() => {
-            let name = format!("e2e_{}", uuid::Uuid::new_v4().simple());
-            let status = std::process::Command::new("psql")
-                .args([&admin, "-qc", &format!("CREATE DATABASE {name}")])
-                .status()
-                .expect("psql");
-            assert!(status.success(), "could not create the test database");
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .expect("url");
-            format!("{base}/{name}")
-        }
-        _ => format!("sqlite://{}", dir.join("tillit.db").display()),
-    }
-}
-
 /// Where a server keeps its data, so a killed one can be started again.
 #[derive(Clone)]
 pub struct Place {
@@ -72,7 +53,7 @@ impl Place {
     pub fn fresh() -> Place {
         let data_dir = std::env::temp_dir().join(format!("tillit-e2e-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&data_dir).expect("data dir");
-        let database_url = database_url(&data_dir);
+        let database_url = tillit_backend::testing::fresh_database(&data_dir);
         Place {
             data_dir,
             database_url,

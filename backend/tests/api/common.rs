@@ -92,30 +92,10 @@ pub mod tempdir {
     }
 }
 
-fn fresh_database(dir: &std::path::Path) -> String {
-    match std::env::var("TILLIT_TEST_PG") {
-        Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let mut c =
-                diesel::PgConnection::establish(&admin_url).expect("connect to TILLIT_TEST_PG");
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut c)
-                .unwrap();
-            let base = admin_url
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap();
-            format!("{base}/{name}")
-        }
-        _ => format!("sqlite://{}", dir.join("test.db").display()),
-    }
-}
+use tillit_backend::testing::fresh_database;
 
 pub fn backend_name() -> &'static str {
-    match std::env::var("TILLIT_TEST_PG") {
-        Ok(u) if !u.is_empty() => "postgres",
-        _ => "sqlite",
-    }
+    tillit_backend::testing::backend_name()
 }
 
 pub const PASSWORD: &str = "a long test password";
