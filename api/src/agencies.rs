@@ -5,7 +5,7 @@ use validator::Validate;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Agency {
-    pub id: String,
+    pub id: crate::AgencyId,
     pub name: String,
     pub org_number: Option<String>,
     pub active: bool,
@@ -46,7 +46,7 @@ pub struct AgencyCreated {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TermsVersion {
-    pub id: String,
+    pub id: crate::TermsVersionId,
     pub version: i32,
     pub title: String,
     pub body_nb: String,
@@ -72,7 +72,7 @@ pub struct PublishTerms {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AcceptTerms {
-    pub terms_version_id: String,
+    pub terms_version_id: crate::TermsVersionId,
     /// I am the responsible leader, or have been delegated the responsibility.
     pub confirm_responsible: bool,
     /// I can bind the agency.
@@ -82,8 +82,8 @@ pub struct AcceptTerms {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct TermsAcceptance {
-    pub id: String,
-    pub terms_version_id: String,
+    pub id: crate::TermsAcceptanceId,
+    pub terms_version_id: crate::TermsVersionId,
     pub version: i32,
     pub accepted_by_name: String,
     pub accepted_by_email: String,

@@ -1,9 +1,20 @@
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
+#[cfg(feature = "server")]
+crate::text_sql!(Role, Role::parse);
+
 /// The roles of DOMAIN.md; the JWT `role` claim.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "server",
+    derive(
+        utoipa::ToSchema,
+        diesel::expression::AsExpression,
+        diesel::deserialize::FromSqlRow
+    )
+)]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     ProcessorAdmin,
@@ -82,7 +93,7 @@ pub struct TokenResponse {
 pub struct Me {
     pub id: String,
     pub role: Role,
-    pub agency_id: Option<String>,
+    pub agency_id: Option<crate::AgencyId>,
     pub agency_name: Option<String>,
     pub name: String,
     pub email: Option<String>,

@@ -5,6 +5,7 @@
 
 pub mod agencies;
 pub mod auth;
+pub mod ids;
 pub mod organisation;
 pub mod problem;
 pub mod respond;
@@ -12,6 +13,7 @@ pub mod surveys;
 
 pub use agencies::*;
 pub use auth::*;
+pub use ids::*;
 pub use organisation::*;
 pub use problem::*;
 pub use respond::*;
@@ -46,7 +48,15 @@ pub struct ListQuery {
 
 /// The three languages of the product.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "server",
+    derive(
+        utoipa::ToSchema,
+        diesel::expression::AsExpression,
+        diesel::deserialize::FromSqlRow
+    )
+)]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     #[default]
@@ -71,4 +81,11 @@ impl Language {
             _ => None,
         }
     }
+    pub fn as_str(self) -> &'static str {
+        self.code()
+    }
+    pub const ALL: [Language; 3] = [Language::Nb, Language::Nn, Language::En];
 }
+
+#[cfg(feature = "server")]
+crate::text_sql!(Language, Language::parse);

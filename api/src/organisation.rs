@@ -7,10 +7,10 @@ use crate::{FieldError, Language, Role};
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Unit {
-    pub id: String,
+    pub id: crate::UnitId,
     pub external_id: String,
     pub name: String,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<crate::UnitId>,
     pub active: bool,
     /// Active employees directly in this unit.
     pub employee_count: i64,
@@ -24,23 +24,23 @@ pub struct CreateUnit {
     pub external_id: String,
     pub name: String,
     /// None for a root unit.
-    pub parent_id: Option<String>,
+    pub parent_id: Option<crate::UnitId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateUnit {
     pub name: String,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<crate::UnitId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Employee {
-    pub id: String,
+    pub id: crate::EmployeeId,
     pub external_id: String,
     pub email: String,
-    pub unit_id: String,
+    pub unit_id: crate::UnitId,
     pub unit_name: String,
     pub language: Language,
     pub active: bool,
@@ -51,7 +51,7 @@ pub struct Employee {
 pub struct CreateEmployee {
     pub external_id: String,
     pub email: String,
-    pub unit_id: String,
+    pub unit_id: crate::UnitId,
     #[serde(default)]
     pub language: Language,
 }
@@ -60,7 +60,7 @@ pub struct CreateEmployee {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateEmployee {
     pub email: String,
-    pub unit_id: String,
+    pub unit_id: crate::UnitId,
     pub language: Language,
 }
 
@@ -68,7 +68,7 @@ pub struct UpdateEmployee {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct User {
-    pub id: String,
+    pub id: crate::UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -77,7 +77,7 @@ pub struct User {
     pub activated: bool,
     pub language: Language,
     /// For leaders: the units they lead (with their sub-units).
-    pub unit_ids: Vec<String>,
+    pub unit_ids: Vec<crate::UnitId>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
@@ -88,7 +88,7 @@ pub struct CreateUser {
     /// `controller_admin` or `leader`.
     pub role: Role,
     #[serde(default)]
-    pub unit_ids: Vec<String>,
+    pub unit_ids: Vec<crate::UnitId>,
     /// The language of the invitation mail (default `nb`).
     #[serde(default)]
     pub language: Language,
@@ -101,7 +101,7 @@ pub struct CreateUser {
 pub struct UpdateUser {
     pub name: String,
     #[serde(default)]
-    pub unit_ids: Vec<String>,
+    pub unit_ids: Vec<crate::UnitId>,
     /// `controller_admin` or `leader`; unchanged when absent.
     #[serde(default)]
     pub role: Option<Role>,
@@ -111,7 +111,7 @@ pub struct UpdateUser {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct IntegrationClient {
-    pub id: String,
+    pub id: crate::ClientId,
     pub name: String,
     pub client_id: String,
     pub active: bool,
@@ -135,7 +135,15 @@ pub struct IntegrationClientCreated {
 /// ORG-2: `upsert` creates and updates; `full_sync` also deactivates every
 /// active row that the payload leaves out.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "server",
+    derive(
+        utoipa::ToSchema,
+        diesel::expression::AsExpression,
+        diesel::deserialize::FromSqlRow
+    )
+)]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportMode {
     #[default]
@@ -150,7 +158,15 @@ impl ImportMode {
             ImportMode::FullSync => "full_sync",
         }
     }
+    pub fn parse(s: &str) -> Option<ImportMode> {
+        [ImportMode::Upsert, ImportMode::FullSync]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
 }
+
+#[cfg(feature = "server")]
+crate::text_sql!(ImportMode, ImportMode::parse);
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -274,7 +290,15 @@ pub struct CsvImportQuery {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "server",
+    derive(
+        utoipa::ToSchema,
+        diesel::expression::AsExpression,
+        diesel::deserialize::FromSqlRow
+    )
+)]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     Units,
@@ -282,6 +306,28 @@ pub enum ImportKind {
     /// Units and employees together.
     Organisation,
 }
+
+impl ImportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Units => "units",
+            ImportKind::Employees => "employees",
+            ImportKind::Organisation => "organisation",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ImportKind> {
+        [
+            ImportKind::Units,
+            ImportKind::Employees,
+            ImportKind::Organisation,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+#[cfg(feature = "server")]
+crate::text_sql!(ImportKind, ImportKind::parse);
 
 /// A full sync that deactivates more than [`MassDeactivation::SHARE_PERCENT`]
 /// percent of the active rows (and more than
@@ -320,7 +366,7 @@ pub struct ImportCounts {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OrganisationImportSummary {
-    pub import_id: Option<String>,
+    pub import_id: Option<crate::ImportId>,
     pub mode: ImportMode,
     pub dry_run: bool,
     pub applied: bool,
@@ -337,7 +383,7 @@ pub struct OrganisationImportSummary {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ImportSummary {
     /// The import record, when the import was applied.
-    pub import_id: Option<String>,
+    pub import_id: Option<crate::ImportId>,
     pub kind: ImportKind,
     pub mode: ImportMode,
     pub dry_run: bool,
@@ -357,7 +403,7 @@ pub struct ImportSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ImportRecord {
-    pub id: String,
+    pub id: crate::ImportId,
     pub kind: ImportKind,
     pub mode: ImportMode,
     /// `json` or `csv`.
@@ -376,8 +422,11 @@ pub struct ImportRecord {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AuditVerification {
+    /// Entries in the chain (sealed).
     pub entries: i64,
     pub valid: bool,
-    /// The first entry whose hash does not match, if any.
+    /// The first position whose seal does not match, if any.
     pub broken_at: Option<i64>,
+    /// Entries appended and still waiting for their seal (seconds at most).
+    pub unsealed: i64,
 }

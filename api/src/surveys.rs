@@ -123,18 +123,43 @@ impl Questionnaire {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "server",
+    derive(
+        utoipa::ToSchema,
+        diesel::expression::AsExpression,
+        diesel::deserialize::FromSqlRow
+    )
+)]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum VersionStatus {
     Draft,
     Published,
 }
 
+impl VersionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionStatus::Draft => "draft",
+            VersionStatus::Published => "published",
+        }
+    }
+    pub fn parse(s: &str) -> Option<VersionStatus> {
+        [VersionStatus::Draft, VersionStatus::Published]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+#[cfg(feature = "server")]
+crate::text_sql!(VersionStatus, VersionStatus::parse);
+
 /// A questionnaire version without its content.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct QuestionnaireSummary {
-    pub id: String,
+    pub id: crate::QuestionnaireId,
     pub version: i32,
     pub title: String,
     pub status: VersionStatus,
@@ -161,7 +186,15 @@ pub struct QuestionnaireDraft {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "server",
+    derive(
+        utoipa::ToSchema,
+        diesel::expression::AsExpression,
+        diesel::deserialize::FromSqlRow
+    )
+)]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum SurveyState {
     Draft,
@@ -170,12 +203,36 @@ pub enum SurveyState {
     Reported,
 }
 
+impl SurveyState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurveyState::Draft => "draft",
+            SurveyState::Open => "open",
+            SurveyState::Closed => "closed",
+            SurveyState::Reported => "reported",
+        }
+    }
+    pub fn parse(s: &str) -> Option<SurveyState> {
+        [
+            SurveyState::Draft,
+            SurveyState::Open,
+            SurveyState::Closed,
+            SurveyState::Reported,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+#[cfg(feature = "server")]
+crate::text_sql!(SurveyState, SurveyState::parse);
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Survey {
-    pub id: String,
+    pub id: crate::SurveyId,
     pub title: String,
-    pub questionnaire_version_id: String,
+    pub questionnaire_version_id: crate::QuestionnaireId,
     /// Optional modules picked for this survey (core is always in).
     pub modules: Vec<String>,
     pub languages: Vec<crate::Language>,
@@ -194,7 +251,7 @@ pub struct Survey {
 pub struct CreateSurvey {
     #[validate(length(min = 2, max = 200))]
     pub title: String,
-    pub questionnaire_version_id: String,
+    pub questionnaire_version_id: crate::QuestionnaireId,
     #[serde(default)]
     pub modules: Vec<String>,
     pub languages: Vec<crate::Language>,
@@ -237,9 +294,9 @@ pub enum HiddenReason {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct RateRow {
     /// None for the whole agency.
-    pub unit_id: Option<String>,
+    pub unit_id: Option<crate::UnitId>,
     pub name: String,
-    pub parent_id: Option<String>,
+    pub parent_id: Option<crate::UnitId>,
     /// 0 for top-level units, 1 for their sub-units, and so on.
     pub depth: u32,
     /// Invitations in the group; None when hidden.
@@ -254,7 +311,7 @@ pub struct RateRow {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ResponseRates {
-    pub survey_id: String,
+    pub survey_id: crate::SurveyId,
     /// The survey's title, so a table of rates names its survey.
     pub title: String,
     pub state: SurveyState,

@@ -9,7 +9,7 @@ use actix_web::web;
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::{answering, mail, surveys};
+use crate::{answering, audit, mail, surveys};
 
 /// Runs a background task for as long as the server runs: when it panics,
 /// the panic is logged and the task starts again after a pause, so one bad
@@ -75,6 +75,26 @@ pub fn spawn_ticker(state: web::Data<AppState>) {
                         ),
                         Err(e) => tracing::warn!(error = %e, "rewriting recent responses failed"),
                     }
+                }
+            }
+        }
+    });
+}
+
+/// Seals new audit entries into their chains about once a second
+/// (GDPR-1). Actions only append their entry, so they never wait for one
+/// another on a chain's head; the sealer orders and hashes them after.
+pub fn spawn_sealer(state: web::Data<AppState>) {
+    supervise("audit sealer", move || {
+        let state = state.clone();
+        async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(
+                audit::SEAL_EVERY_SECS,
+            ));
+            loop {
+                every.tick().await;
+                if let Err(e) = state.db(audit::seal).await {
+                    tracing::warn!(error = %e, "sealing audit entries failed");
                 }
             }
         }

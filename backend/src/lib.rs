@@ -27,5 +27,6 @@ pub mod state;
 pub mod surveys;
 pub mod testing;
 pub mod util;
+pub mod work;
 
 pub use startup::{api_config, openapi, prepare, route_table, start, StartupError};

@@ -6,20 +6,24 @@
 use std::path::Path;
 
 use diesel::prelude::*;
-use tillit_api::{EmployeeRow as EmployeeIn, ImportMode, PublishTerms, Role, UnitRow as UnitIn};
+use tillit_api::{
+    AgencyId, ClientId, EmployeeRow as EmployeeIn, ImportMode, InvitationId, Language,
+    PublishTerms, Role, SurveyId, SurveyState, TermsVersionId, UnitRow as UnitIn, UserId,
+};
 
 use crate::agencies::store::AgencyRow;
 use crate::agencies::{store as agencies, terms};
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Action, Actor};
 use crate::auth::password;
 use crate::auth::store::{ClientRow, UserRow};
+use crate::db::db_run;
 use crate::db::schema::{integration_clients, leader_units, users};
 use crate::db::{write_tx, DbConn};
-use crate::db_run;
 use crate::error::AppError;
 use crate::organisation::import::{plan, store as import_store};
 use crate::organisation::units;
 use crate::util::{new_id, now, random_token, sha256_hex};
+use crate::work::Tx;
 
 pub const PROCESSOR_EMAIL: &str = "prosessor@tillit.demo";
 pub const FILE: &str = "demo-logins.txt";
@@ -68,22 +72,22 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
     let system = Actor::system();
     let mut logins = Vec::new();
     let mut person = |conn: &mut DbConn,
-                      agency: Option<&str>,
+                      agency: Option<&AgencyId>,
                       email: &str,
                       name: &str,
                       role: Role|
-     -> Result<String, AppError> {
+     -> Result<UserId, AppError> {
         let pw = random_token(12)?;
         let row = UserRow {
-            id: new_id(),
-            agency_id: agency.map(str::to_string),
+            id: UserId(new_id()),
+            agency_id: agency.cloned(),
             email: email.into(),
             name: name.into(),
-            role: role.as_str().into(),
+            role,
             password_hash: Some(password::hash_blocking(&pw)?),
             active: true,
             created_at: now(),
-            language: "nb".into(),
+            language: Language::Nb,
         };
         db_run!(conn, |c| diesel::insert_into(users::table)
             .values(&row)
@@ -119,11 +123,13 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
         conn,
         audit::PROCESSOR_CHAIN,
         &system,
-        Event::new("terms.publish", "terms_version", Some(&terms.id)),
+        Action::TermsPublish,
+        Some(terms.id.as_str()),
+        None,
     )?;
 
     let agency = AgencyRow {
-        id: new_id(),
+        id: AgencyId(new_id()),
         name: "Direktoratet for demonstrasjon".into(),
         org_number: Some("999888777".into()),
         active: true,
@@ -132,9 +138,11 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
     agencies::insert(conn, &agency)?;
     audit::record(
         conn,
-        &agency.id,
+        agency.id.as_str(),
         &system,
-        Event::new("agency.create", "agency", Some(&agency.id)),
+        Action::AgencyCreate,
+        Some(agency.id.as_str()),
+        None,
     )?;
     let admin = person(
         conn,
@@ -160,19 +168,15 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
         now: now(),
         new_id: &mut gen,
     };
+    let mut tx = Tx::new(conn, agency.id.clone(), system.clone());
     let unit_plan = plan::plan_units(&mut ctx, &unit_rows, &[])
         .map_err(|e| AppError::internal(format!("demo units invalid: {e:?}")))?;
-    import_store::apply_units(conn, &unit_plan)?;
-    let all_units = units::all(conn, &agency.id)?;
+    import_store::apply_units(&mut tx, &unit_plan)?;
+    let all_units = units::all(&mut tx)?;
     let emp_plan = plan::plan_employees(&mut ctx, &employee_rows, &[], &all_units)
         .map_err(|e| AppError::internal(format!("demo employees invalid: {e:?}")))?;
-    import_store::apply_employees(conn, &emp_plan)?;
-    audit::record(
-        conn,
-        &agency.id,
-        &system,
-        Event::new("import.apply", "import", None),
-    )?;
+    import_store::apply_employees(&mut tx, &emp_plan)?;
+    tx.audit(Action::ImportApply, None)?;
     if let Some(it) = all_units.iter().find(|u| u.external_id == "IT") {
         db_run!(conn, |c| diesel::insert_into(leader_units::table)
             .values((
@@ -183,7 +187,7 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
     }
     let secret = random_token(32)?;
     let client = ClientRow {
-        id: new_id(),
+        id: ClientId(new_id()),
         agency_id: agency.id.clone(),
         name: "Demo HR system".into(),
         client_id: "hr-demo".into(),
@@ -198,7 +202,8 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
         "  {:<17} {:<32} {}",
         "integration", "client_id=hr-demo", secret
     ));
-    let link = demo_survey(conn, &agency.id, &admin, &terms.id)?;
+    let mut tx = Tx::new(conn, agency.id.clone(), system);
+    let link = demo_survey(&mut tx, &admin, &terms.id)?;
     Ok(format!(
         "Demo logins (role, email, password), saved in {FILE} in the data folder:\n{}\n\n\
          A respondent's link to the open demo survey (one use):\n  {public_url}/s#t={link}\n\
@@ -210,40 +215,41 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
 /// The agency accepts the terms and launches a survey open for 30 days;
 /// returns a link token for one of its invitations.
 fn demo_survey(
-    conn: &mut DbConn,
-    agency: &str,
-    admin: &str,
-    terms_id: &str,
+    tx: &mut Tx<'_>,
+    admin: &UserId,
+    terms_id: &TermsVersionId,
 ) -> Result<String, AppError> {
+    use crate::db::types::TextList;
     use crate::surveys::store::{self as surveys, SurveyRow};
-    terms::accept(conn, agency, admin, terms_id, true, true)?;
-    let version = crate::questionnaire::store::all(conn)?
+    let agency = tx.agency().clone();
+    terms::accept(tx.conn(), &agency, admin, terms_id, true, true)?;
+    let version = crate::questionnaire::store::all(tx.conn())?
         .into_iter()
         .find(|v| v.is_published())
         .ok_or_else(|| AppError::internal("no published questionnaire"))?;
     let row = SurveyRow {
-        id: new_id(),
-        agency_id: agency.to_string(),
+        id: SurveyId(new_id()),
+        agency_id: agency,
         questionnaire_version_id: version.id,
         title: "Medarbeiderundersøkelsen 2026".into(),
-        modules: "change".into(),
-        languages: "nb,nn,en".into(),
+        modules: TextList(vec!["change".into()]),
+        languages: TextList(Language::ALL.to_vec()),
         opens_at: now(),
         closes_at: now() + chrono::Duration::days(30),
-        reminder_days: "7,14".into(),
-        state: "open".into(),
+        reminder_days: TextList(vec![7, 14]),
+        state: SurveyState::Open,
         created_at: now(),
         launched_at: Some(now()),
         closed_at: None,
     };
-    surveys::insert(conn, &row)?;
-    surveys::snapshot_roster(conn, &row)?;
-    crate::mail::outbox::queue_invitations(conn, &row.id, row.opens_at)?;
-    let first: String = db_run!(conn, |c| crate::db::schema::invitations::table
+    surveys::insert(tx, &row)?;
+    surveys::snapshot_roster(tx, &row)?;
+    crate::mail::outbox::queue_invitations(tx.conn(), &row.id, row.opens_at)?;
+    let first: InvitationId = db_run!(tx.conn(), |c| crate::db::schema::invitations::table
         .filter(crate::db::schema::invitations::survey_id.eq(&row.id))
         .select(crate::db::schema::invitations::id)
         .first(c))?;
-    crate::answering::store::issue_token(conn, &first)
+    crate::answering::store::issue_token(tx.conn(), &first)
 }
 
 /// A plausible directorate: 5 departments, 5 sections each, ~10 people a section.
@@ -317,15 +323,15 @@ pub fn demo_org() -> (Vec<UnitIn>, Vec<EmployeeIn>) {
 /// The processor's first administrator, as an installation creates it.
 pub fn processor_admin(conn: &mut DbConn, email: &str, pw: &str) -> Result<(), AppError> {
     let row = UserRow {
-        id: new_id(),
+        id: UserId(new_id()),
         agency_id: None,
         email: email.to_lowercase(),
         name: "Processor admin".into(),
-        role: Role::ProcessorAdmin.as_str().into(),
+        role: Role::ProcessorAdmin,
         password_hash: Some(password::hash_blocking(pw)?),
         active: true,
         created_at: now(),
-        language: "nb".into(),
+        language: Language::Nb,
     };
     db_run!(conn, |c| diesel::insert_into(users::table)
         .values(&row)

@@ -123,6 +123,7 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
     let state = web::Data::new(state);
     if state.config.ticker {
         background::spawn_ticker(state.clone());
+        background::spawn_sealer(state.clone());
     }
     if state.config.mail_sender {
         background::spawn_mail_sender(state.clone())?;

@@ -56,7 +56,7 @@ fn count_responses(database_url: &str) -> i64 {
     use tillit_backend::db::schema::responses;
     let pool = tillit_backend::db::connect(database_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    tillit_backend::db_run!(&mut *conn, |c| responses::table.count().get_result(c)).unwrap()
+    tillit_backend::db::db_run!(&mut *conn, |c| responses::table.count().get_result(c)).unwrap()
 }
 
 /// Whether `line` holds something shaped like an email address (a user

@@ -147,7 +147,7 @@ fn outbox_count(database_url: &str, status: &str, attempts: i32) -> i64 {
     use tillit_backend::db::schema::mail_outbox;
     let pool = tillit_backend::db::connect(database_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    tillit_backend::db_run!(&mut *conn, |c| mail_outbox::table
+    tillit_backend::db::db_run!(&mut *conn, |c| mail_outbox::table
         .filter(mail_outbox::status.eq(status))
         .filter(mail_outbox::attempts.ge(attempts))
         .count()

@@ -1,14 +1,14 @@
 use actix_web::{get, post, web, HttpResponse};
 use tillit_api::{
-    AcceptTerms, AgencyCreated, CreateAgency, FieldCode, FieldError, ListQuery, Page, ProblemCode,
-    PublishTerms, Role, TermsAcceptance, TermsStatus, TermsVersion,
+    AcceptTerms, AgencyCreated, AgencyId, CreateAgency, FieldCode, FieldError, ListQuery, Page,
+    ProblemCode, PublishTerms, Role, TermsAcceptance, TermsStatus, TermsVersion,
 };
 
 use super::store::{self, AgencyRow};
 use super::terms;
-use crate::audit::{self, Event};
+use crate::audit::Action;
 use crate::auth::identity::{Admins, Auth, ControllerAdmin, ProcessorAdmin};
-use crate::db::{paging, write_tx};
+use crate::db::paging;
 use crate::domain::{parse_name, EmailAddress};
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -16,6 +16,7 @@ use crate::openapi::ProblemResponse;
 use crate::organisation::users;
 use crate::state::AppState;
 use crate::util::{new_id, now};
+use crate::work::Tx;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_agencies)
@@ -101,40 +102,29 @@ async fn create_agency(
         (Some(e), Some(n), Some(a)) if errors.is_empty() => (e, n, a),
         _ => return Err(AppError::Invalid(errors)),
     };
-    let actor = auth.actor();
     let (agency, admin) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let row = AgencyRow {
-                    id: new_id(),
-                    name: name.clone(),
-                    org_number: body.org_number.clone(),
-                    active: true,
-                    created_at: now(),
-                };
-                store::insert(conn, &row)?;
-                audit::record(
-                    conn,
-                    &row.id,
-                    &actor,
-                    Event::new("agency.create", "agency", Some(&row.id)),
-                )?;
-                let admin = users::invite(
-                    conn,
-                    &row.id,
-                    &email,
-                    &admin_name,
-                    Role::ControllerAdmin,
-                    body.admin_language,
-                )?;
-                audit::record(
-                    conn,
-                    &row.id,
-                    &actor,
-                    Event::new("user.create", "user", Some(&admin.id)),
-                )?;
-                Ok((store::to_api(row, false, true), admin))
-            })
+        .as_processor(&auth, move |tx| {
+            let row = AgencyRow {
+                id: AgencyId(new_id()),
+                name,
+                org_number: body.org_number.clone(),
+                active: true,
+                created_at: now(),
+            };
+            store::insert(tx.conn(), &row)?;
+            // From here on the work is the new agency's, in its own chain.
+            let actor = tx.actor().clone();
+            let mut atx = Tx::new(tx.conn(), row.id.clone(), actor);
+            atx.audit(Action::AgencyCreate, Some(row.id.as_str()))?;
+            let admin = users::invite(
+                &mut atx,
+                &email,
+                &admin_name,
+                Role::ControllerAdmin,
+                body.admin_language,
+            )?;
+            atx.audit(Action::UserCreate, Some(admin.id.as_str()))?;
+            Ok((store::to_api(row, false, true), admin))
         })
         .await?;
     Ok(HttpResponse::Created().json(AgencyCreated {
@@ -147,7 +137,7 @@ async fn create_agency(
 /// not chosen a password yet (processor). Their old links stop working.
 #[utoipa::path(
     tag = "agencies",
-    params(("agency_id" = String, Path, description = "Agency id")),
+    params(("agency_id" = AgencyId, Path, description = "Agency id")),
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 202, description = "New invitation mails are on their way"),
@@ -161,32 +151,26 @@ async fn create_agency(
 async fn resend_admin_invitation(
     state: web::Data<AppState>,
     auth: Auth<ProcessorAdmin>,
-    path: web::Path<String>,
+    path: web::Path<AgencyId>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let actor = auth.actor();
     state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                store::get(conn, &id)?;
-                let waiting = store::admins_awaiting_activation(conn, &id)?;
-                if waiting.is_empty() {
-                    return Err(AppError::conflict(
-                        ProblemCode::AlreadyActivated,
-                        "Every admin of the agency has chosen a password.",
-                    ));
-                }
-                for admin in &waiting {
-                    users::reinvite(conn, admin)?;
-                    audit::record(
-                        conn,
-                        &id,
-                        &actor,
-                        Event::new("user.reinvite", "user", Some(&admin.id)),
-                    )?;
-                }
-                Ok(())
-            })
+        .as_processor(&auth, move |tx| {
+            store::get(tx.conn(), &id)?;
+            let waiting = store::admins_awaiting_activation(tx.conn(), &id)?;
+            if waiting.is_empty() {
+                return Err(AppError::conflict(
+                    ProblemCode::AlreadyActivated,
+                    "Every admin of the agency has chosen a password.",
+                ));
+            }
+            let actor = tx.actor().clone();
+            let mut atx = Tx::new(tx.conn(), id, actor);
+            for admin in &waiting {
+                users::reinvite(&mut atx, admin)?;
+                atx.audit(Action::UserReinvite, Some(admin.id.as_str()))?;
+            }
+            Ok(())
         })
         .await?;
     Ok(HttpResponse::Accepted().finish())
@@ -195,7 +179,7 @@ async fn resend_admin_invitation(
 /// One agency (processor).
 #[utoipa::path(
     tag = "agencies",
-    params(("agency_id" = String, Path, description = "Agency id")),
+    params(("agency_id" = AgencyId, Path, description = "Agency id")),
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 200, description = "The agency", body = tillit_api::Agency),
@@ -208,7 +192,7 @@ async fn resend_admin_invitation(
 async fn get_agency(
     state: web::Data<AppState>,
     _auth: Auth<ProcessorAdmin>,
-    path: web::Path<String>,
+    path: web::Path<AgencyId>,
 ) -> Result<web::Json<tillit_api::Agency>, AppError> {
     let id = path.into_inner();
     let agency = state
@@ -261,19 +245,12 @@ async fn publish_terms(
     body: ApiJson<PublishTerms>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.0;
-    let actor = auth.actor();
     let row = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let row = terms::publish(conn, &b, &actor.id)?;
-                audit::record(
-                    conn,
-                    audit::PROCESSOR_CHAIN,
-                    &actor,
-                    Event::new("terms.publish", "terms_version", Some(&row.id)),
-                )?;
-                Ok(row)
-            })
+        .as_processor(&auth, move |tx| {
+            let by = tx.actor().id.clone();
+            let row = terms::publish(tx.conn(), &b, &by)?;
+            tx.audit(Action::TermsPublish, Some(row.id.as_str()))?;
+            Ok(row)
         })
         .await?;
     Ok(HttpResponse::Created().json(TermsVersion::from(row)))
@@ -294,26 +271,18 @@ async fn terms_status(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
 ) -> Result<web::Json<TermsStatus>, AppError> {
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
     let status = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let current = terms::current(conn)?;
-                let accepted_current = terms::has_accepted_current(conn, &agency)?;
-                // The history names people: reading it is recorded.
-                let history = terms::history(conn, &agency)?;
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new("terms_acceptance.list", "terms_acceptance", None),
-                )?;
-                Ok(TermsStatus {
-                    current: current.map(Into::into),
-                    accepted_current,
-                    history,
-                })
+        .in_agency(&auth, move |tx| {
+            let agency = tx.agency().clone();
+            let current = terms::current(tx.conn())?;
+            let accepted_current = terms::has_accepted_current(tx.conn(), &agency)?;
+            // The history names people: reading it is recorded.
+            let history = terms::history(tx.conn(), &agency)?;
+            tx.audit(Action::TermsAcceptanceList, None)?;
+            Ok(TermsStatus {
+                current: current.map(Into::into),
+                accepted_current,
+                history,
             })
         })
         .await?;
@@ -361,44 +330,37 @@ async fn accept_terms(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
+    let me = auth.user_id();
     let accepted = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let current = terms::current(conn)?.ok_or_else(|| {
-                    AppError::conflict(
-                        ProblemCode::TermsNotPublished,
-                        "No terms have been published yet.",
-                    )
-                })?;
-                if current.id != b.terms_version_id {
-                    return Err(AppError::conflict(
-                        ProblemCode::TermsNotCurrent,
-                        format!(
-                            "Only the current terms version (version {}) can be accepted.",
-                            current.version
-                        ),
-                    ));
-                }
-                if terms::has_accepted_current(conn, &agency)? {
-                    return Err(AppError::conflict(
-                        ProblemCode::TermsAlreadyAccepted,
-                        "The agency has already accepted this version.",
-                    ));
-                }
-                let id = terms::accept(conn, &agency, &actor.id, &current.id, true, true)?;
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new("terms.accept", "terms_acceptance", Some(&id)),
-                )?;
-                let all = terms::history(conn, &agency)?;
-                all.into_iter()
-                    .find(|a| a.id == id)
-                    .ok_or(AppError::NotFound)
-            })
+        .in_agency(&auth, move |tx| {
+            let agency = tx.agency().clone();
+            let current = terms::current(tx.conn())?.ok_or_else(|| {
+                AppError::conflict(
+                    ProblemCode::TermsNotPublished,
+                    "No terms have been published yet.",
+                )
+            })?;
+            if current.id != b.terms_version_id {
+                return Err(AppError::conflict(
+                    ProblemCode::TermsNotCurrent,
+                    format!(
+                        "Only the current terms version (version {}) can be accepted.",
+                        current.version
+                    ),
+                ));
+            }
+            if terms::has_accepted_current(tx.conn(), &agency)? {
+                return Err(AppError::conflict(
+                    ProblemCode::TermsAlreadyAccepted,
+                    "The agency has already accepted this version.",
+                ));
+            }
+            let id = terms::accept(tx.conn(), &agency, &me, &current.id, true, true)?;
+            tx.audit(Action::TermsAccept, Some(id.as_str()))?;
+            terms::history(tx.conn(), &agency)?
+                .into_iter()
+                .find(|a| a.id == id)
+                .ok_or(AppError::NotFound)
         })
         .await?;
     Ok(HttpResponse::Created().json(accepted))

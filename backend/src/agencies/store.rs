@@ -1,19 +1,19 @@
 use std::collections::HashSet;
 
 use diesel::prelude::*;
-use tillit_api::{Agency, Page, Role};
+use tillit_api::{Agency, AgencyId, Page, Role};
 
 use crate::auth::store::UserRow;
+use crate::db::db_run;
 use crate::db::schema::{agencies, terms_acceptances, users};
 use crate::db::{like_pattern, lower, DbConn};
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::utc;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = agencies)]
 pub struct AgencyRow {
-    pub id: String,
+    pub id: AgencyId,
     pub name: String,
     pub org_number: Option<String>,
     pub active: bool,
@@ -35,11 +35,11 @@ pub fn to_api(row: AgencyRow, terms_accepted: bool, awaiting_admin: bool) -> Age
 /// The agency's active controller admins who have not chosen a password.
 pub fn admins_awaiting_activation(
     conn: &mut DbConn,
-    agency: &str,
+    agency: &AgencyId,
 ) -> Result<Vec<UserRow>, AppError> {
     Ok(db_run!(conn, |c| users::table
         .filter(users::agency_id.eq(agency))
-        .filter(users::role.eq(Role::ControllerAdmin.as_str()))
+        .filter(users::role.eq(Role::ControllerAdmin))
         .filter(users::active.eq(true))
         .filter(users::password_hash.is_null())
         .select(UserRow::as_select())
@@ -53,7 +53,7 @@ pub fn insert(conn: &mut DbConn, row: &AgencyRow) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn get(conn: &mut DbConn, id: &str) -> Result<AgencyRow, AppError> {
+pub fn get(conn: &mut DbConn, id: &AgencyId) -> Result<AgencyRow, AppError> {
     Ok(db_run!(conn, |c| agencies::table
         .find(id)
         .select(AgencyRow::as_select())
@@ -84,24 +84,24 @@ pub fn list(
         Ok::<_, diesel::result::Error>((rows, total))
     })?;
     // Two queries for the page, not two per row.
-    let ids: Vec<&String> = rows.iter().map(|r| &r.id).collect();
-    let accepted: HashSet<String> = match super::terms::current(conn)? {
+    let ids: Vec<&AgencyId> = rows.iter().map(|r| &r.id).collect();
+    let accepted: HashSet<AgencyId> = match super::terms::current(conn)? {
         Some(cur) => db_run!(conn, |c| terms_acceptances::table
             .filter(terms_acceptances::terms_version_id.eq(&cur.id))
             .filter(terms_acceptances::agency_id.eq_any(&ids))
             .select(terms_acceptances::agency_id)
-            .load::<String>(c))?
+            .load::<AgencyId>(c))?
         .into_iter()
         .collect(),
         None => HashSet::new(),
     };
-    let awaiting: HashSet<String> = db_run!(conn, |c| users::table
+    let awaiting: HashSet<AgencyId> = db_run!(conn, |c| users::table
         .filter(users::agency_id.eq_any(&ids))
-        .filter(users::role.eq(Role::ControllerAdmin.as_str()))
+        .filter(users::role.eq(Role::ControllerAdmin))
         .filter(users::active.eq(true))
         .filter(users::password_hash.is_null())
         .select(users::agency_id.assume_not_null())
-        .load::<String>(c))?
+        .load::<AgencyId>(c))?
     .into_iter()
     .collect();
     let items = rows

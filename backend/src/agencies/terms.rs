@@ -1,18 +1,21 @@
 //! TERMS-1, TERMS-2: versioned terms, their acceptance, and the launch guard.
 
 use diesel::prelude::*;
-use tillit_api::{ProblemCode, PublishTerms, TermsAcceptance, TermsVersion};
+use tillit_api::{
+    AgencyId, ProblemCode, PublishTerms, TermsAcceptance, TermsAcceptanceId, TermsVersion,
+    TermsVersionId, UserId,
+};
 
+use crate::db::db_run;
 use crate::db::schema::{terms_acceptances, terms_versions, users};
 use crate::db::DbConn;
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::{new_id, now, utc};
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = terms_versions)]
 pub struct TermsRow {
-    pub id: String,
+    pub id: TermsVersionId,
     pub version: i32,
     pub title: String,
     pub body_nb: String,
@@ -54,7 +57,7 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<TermsRow>, AppError> {
 pub fn publish(conn: &mut DbConn, t: &PublishTerms, by: &str) -> Result<TermsRow, AppError> {
     let next = current(conn)?.map_or(1, |t| t.version + 1);
     let row = TermsRow {
-        id: new_id(),
+        id: TermsVersionId(new_id()),
         version: next,
         title: t.title.trim().to_string(),
         body_nb: t.body_nb.clone(),
@@ -69,7 +72,7 @@ pub fn publish(conn: &mut DbConn, t: &PublishTerms, by: &str) -> Result<TermsRow
     Ok(row)
 }
 
-pub fn has_accepted_current(conn: &mut DbConn, agency_id: &str) -> Result<bool, AppError> {
+pub fn has_accepted_current(conn: &mut DbConn, agency_id: &AgencyId) -> Result<bool, AppError> {
     let Some(cur) = current(conn)? else {
         return Ok(false);
     };
@@ -83,7 +86,7 @@ pub fn has_accepted_current(conn: &mut DbConn, agency_id: &str) -> Result<bool, 
 
 /// The guard every launch calls first (TERMS-1, TERMS-2): refuses with a
 /// clear conflict unless the agency has accepted the current terms version.
-pub fn require_current_accepted(conn: &mut DbConn, agency_id: &str) -> Result<(), AppError> {
+pub fn require_current_accepted(conn: &mut DbConn, agency_id: &AgencyId) -> Result<(), AppError> {
     if has_accepted_current(conn, agency_id)? {
         Ok(())
     } else {
@@ -95,13 +98,13 @@ pub fn require_current_accepted(conn: &mut DbConn, agency_id: &str) -> Result<()
 
 pub fn accept(
     conn: &mut DbConn,
-    agency_id: &str,
-    user_id: &str,
-    version_id: &str,
+    agency_id: &AgencyId,
+    user_id: &UserId,
+    version_id: &TermsVersionId,
     confirm_responsible: bool,
     confirm_authority: bool,
-) -> Result<String, AppError> {
-    let id = new_id();
+) -> Result<TermsAcceptanceId, AppError> {
+    let id = TermsAcceptanceId(new_id());
     let row = (
         terms_acceptances::id.eq(&id),
         terms_acceptances::agency_id.eq(agency_id),
@@ -117,10 +120,10 @@ pub fn accept(
     Ok(id)
 }
 
-pub fn history(conn: &mut DbConn, agency_id: &str) -> Result<Vec<TermsAcceptance>, AppError> {
+pub fn history(conn: &mut DbConn, agency_id: &AgencyId) -> Result<Vec<TermsAcceptance>, AppError> {
     type Row = (
-        String,
-        String,
+        TermsAcceptanceId,
+        TermsVersionId,
         i32,
         String,
         String,

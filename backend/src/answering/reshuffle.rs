@@ -11,9 +11,9 @@
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use crate::db::db_run;
 use crate::db::schema::{responses, surveys};
 use crate::db::{write_tx, DbConn, INSERT_CHUNK};
-use crate::db_run;
 use crate::error::AppError;
 
 /// Responses of surveys that are open, or closed this many days back, are

@@ -1,13 +1,13 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use tillit_api::{
-    FieldCode, Language, OptOut, OptOutQuery, ProblemCode, Receipt, RespondentSession,
-    RespondentSurvey, StartSession, Submission, WithdrawConsent,
+    AgencyId, FieldCode, OptOut, OptOutQuery, ProblemCode, Receipt, RespondentSession,
+    RespondentSurvey, StartSession, Submission, SurveyId, SurveyState, UnitId, WithdrawConsent,
 };
 
 use super::store::{self, NewResponse, Submitted};
 use super::tally::respondent_actor;
 use super::{check, notice};
-use crate::audit::{self, Event};
+use crate::audit::{self, Action};
 use crate::auth::identity::{self, Auth};
 use crate::auth::jwt::RESPONDENT_TTL_SECS;
 use crate::auth::throttle::{self, Budget};
@@ -18,6 +18,7 @@ use crate::openapi::ProblemResponse;
 use crate::questionnaire::store::Frozen;
 use crate::state::AppState;
 use crate::surveys::store::{self as surveys, SurveyRow};
+use crate::work::Tx;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(start_session)
@@ -56,9 +57,9 @@ fn guarded<T>(
 const CLOSED: &str = "The survey has closed. Thank you for your interest.";
 
 fn require_open(s: &SurveyRow) -> Result<(), AppError> {
-    match s.state.as_str() {
-        "open" if s.closes_at > crate::util::now() => Ok(()),
-        "draft" => Err(AppError::NotFound),
+    match s.state {
+        SurveyState::Open if s.closes_at > crate::util::now() => Ok(()),
+        SurveyState::Draft => Err(AppError::NotFound),
         _ => Err(AppError::Gone(ProblemCode::SurveyClosed, CLOSED.into())),
     }
 }
@@ -70,14 +71,14 @@ fn survey_for(
     processor: &str,
 ) -> Result<RespondentSurvey, AppError> {
     let q = frozen.content(conn, &s.questionnaire_version_id)?;
-    let modules = s.module_list();
+    let modules = &s.modules.0;
     let agency = crate::agencies::store::get(conn, &s.agency_id)?;
     Ok(RespondentSurvey {
         title: s.title.clone(),
-        languages: surveys::languages_of(&s.languages),
+        languages: s.languages.0.clone(),
         closes_at: crate::util::utc(s.closes_at),
         notice: notice::notice(&agency.name, processor),
-        topics: check::topics_of(&q, &modules),
+        topics: check::topics_of(&q, modules),
         scales: q.scales.clone(),
     })
 }
@@ -127,18 +128,20 @@ async fn start_session(
             Ok((inv, s, content))
         })
         .await?;
-    let access_token = state
-        .keys
-        .issue_respondent(&survey.agency_id, &survey.id, &inv.unit_id)?;
+    let access_token = state.keys.issue_respondent(
+        survey.agency_id.as_str(),
+        survey.id.as_str(),
+        inv.unit_id.as_str(),
+    )?;
     Ok(web::Json(RespondentSession {
         access_token,
         expires_in: RESPONDENT_TTL_SECS,
-        language: Language::parse(&inv.language).unwrap_or_default(),
+        language: inv.language,
         survey: content,
     }))
 }
 
-fn respondent_scope(who: &identity::Identity) -> Result<(String, String, String), AppError> {
+fn respondent_scope(who: &identity::Identity) -> Result<(AgencyId, SurveyId, UnitId), AppError> {
     match (&who.agency_id, &who.survey_id, &who.unit_id) {
         (Some(a), Some(s), Some(u)) => Ok((a.clone(), s.clone(), u.clone())),
         _ => Err(AppError::Unauthorized(ProblemCode::TokenInvalid)),
@@ -166,7 +169,7 @@ async fn respondent_survey(
     let frozen = state.questionnaires.clone();
     let s = state
         .db(move |conn| {
-            let s = surveys::get(conn, &agency, &survey)?;
+            let s = surveys::get(&mut Tx::reading(conn, agency), &survey)?;
             require_open(&s)?;
             survey_for(conn, &frozen, &s, &processor)
         })
@@ -224,10 +227,10 @@ async fn submit(
             if inv.survey_id != survey_id || inv.unit_id != unit {
                 return Err(AppError::NotFound);
             }
-            let s = surveys::get(conn, &agency, &survey_id)?;
+            let s = surveys::get(&mut Tx::reading(conn, agency), &survey_id)?;
             require_open(&s)?;
             let q = frozen.content(conn, &s.questionnaire_version_id)?;
-            let errors = check::answers(&q, &check::topics_of(&q, &s.module_list()), &sub.answers);
+            let errors = check::answers(&q, &check::topics_of(&q, &s.modules.0), &sub.answers);
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
@@ -270,9 +273,11 @@ fn opt_out_by(conn: &mut DbConn, budget: &[Budget], token: &str) -> Result<(), A
         store::opt_out(conn, &inv.id)?;
         audit::record(
             conn,
-            &s.agency_id,
+            s.agency_id.as_str(),
             &respondent_actor(),
-            Event::new("invitation.opt_out", "invitation", Some(&inv.id)),
+            Action::InvitationOptOut,
+            Some(inv.id.as_str()),
+            None,
         )
     })
 }

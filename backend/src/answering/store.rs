@@ -1,27 +1,28 @@
 use diesel::prelude::*;
+use tillit_api::{EmployeeId, InvitationId, Language, SurveyId, SurveyState, UnitId};
 
+use crate::db::db_run;
 use crate::db::schema::{
     invitation_tokens, invitations, opt_out_tokens, respondent_sessions, responses, surveys,
 };
 use crate::db::DbConn;
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::{new_id, now, random_token, sha256_hex};
 
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = invitations)]
 pub struct InvitationRow {
-    pub id: String,
-    pub survey_id: String,
-    pub employee_id: Option<String>,
-    pub unit_id: String,
-    pub language: String,
+    pub id: InvitationId,
+    pub survey_id: SurveyId,
+    pub employee_id: Option<EmployeeId>,
+    pub unit_id: UnitId,
+    pub language: Language,
     pub answered: bool,
     pub opted_out: bool,
 }
 
 /// A fresh link token for one mail (SURV-2): 256 random bits, kept only as a hash.
-pub fn issue_token(conn: &mut DbConn, invitation_id: &str) -> Result<String, AppError> {
+pub fn issue_token(conn: &mut DbConn, invitation_id: &InvitationId) -> Result<String, AppError> {
     let token = random_token(32)?;
     let row = (
         invitation_tokens::token_hash.eq(sha256_hex(token.as_bytes())),
@@ -34,7 +35,10 @@ pub fn issue_token(conn: &mut DbConn, invitation_id: &str) -> Result<String, App
 }
 
 /// The opt-out link's own token (DSR-4): it opts out, and nothing else.
-pub fn issue_opt_out_token(conn: &mut DbConn, invitation_id: &str) -> Result<String, AppError> {
+pub fn issue_opt_out_token(
+    conn: &mut DbConn,
+    invitation_id: &InvitationId,
+) -> Result<String, AppError> {
     let token = random_token(32)?;
     db_run!(conn, |c| diesel::insert_into(opt_out_tokens::table)
         .values((
@@ -61,7 +65,7 @@ pub fn invitation_by_opt_out_token(
 /// Notes that a respondent session started, for the audit trail's count
 /// (see `tally`): a row naming the survey only, counted and removed within
 /// the hour.
-pub fn note_session(conn: &mut DbConn, survey_id: &str) -> Result<(), AppError> {
+pub fn note_session(conn: &mut DbConn, survey_id: &SurveyId) -> Result<(), AppError> {
     db_run!(conn, |c| diesel::insert_into(respondent_sessions::table)
         .values((
             respondent_sessions::id.eq(new_id()),
@@ -96,8 +100,8 @@ pub enum Submitted {
 }
 
 pub struct NewResponse<'a> {
-    pub survey_id: &'a str,
-    pub unit_id: &'a str,
+    pub survey_id: &'a SurveyId,
+    pub unit_id: &'a UnitId,
     pub answers_json: &'a str,
     pub research_consent: bool,
     pub receipt: &'a str,
@@ -108,14 +112,14 @@ pub struct NewResponse<'a> {
 /// and counts nothing once the survey has closed.
 pub fn submit(
     conn: &mut DbConn,
-    invitation_id: &str,
+    invitation_id: &InvitationId,
     r: &NewResponse<'_>,
 ) -> Result<Submitted, AppError> {
     let receipt_hash = sha256_hex(r.receipt.as_bytes());
     let t = now();
     let open = surveys::table
         .filter(surveys::id.eq(r.survey_id))
-        .filter(surveys::state.eq("open"))
+        .filter(surveys::state.eq(SurveyState::Open))
         .filter(surveys::closes_at.gt(t))
         .select(surveys::id);
     let marked = db_run!(conn, |c| diesel::update(
@@ -169,7 +173,7 @@ pub fn withdraw_consent(conn: &mut DbConn, receipt: &str) -> Result<bool, AppErr
 }
 
 /// DSR-4: no reminders or further processing for this invitation.
-pub fn opt_out(conn: &mut DbConn, invitation_id: &str) -> Result<(), AppError> {
+pub fn opt_out(conn: &mut DbConn, invitation_id: &InvitationId) -> Result<(), AppError> {
     db_run!(conn, |c| diesel::update(
         invitations::table.find(invitation_id)
     )

@@ -12,10 +12,10 @@
 use chrono::{Duration, Timelike};
 use diesel::prelude::*;
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Action, Actor};
+use crate::db::db_run;
 use crate::db::schema::{answering_tally, respondent_sessions, responses, surveys};
 use crate::db::{write_tx, DbConn};
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::now;
 
@@ -102,7 +102,9 @@ fn record_one(
                 conn,
                 agency,
                 &actor,
-                Event::new("respondent.session", "survey", Some(survey)).times(sessions),
+                Action::RespondentSessions,
+                Some(survey),
+                Some(sessions),
             )?;
         }
         if arrived > 0 {
@@ -110,7 +112,9 @@ fn record_one(
                 conn,
                 agency,
                 &actor,
-                Event::new("response.submit", "survey", Some(survey)).times(arrived),
+                Action::ResponsesReceived,
+                Some(survey),
+                Some(arrived),
             )?;
         }
         db_run!(conn, |c| diesel::update(

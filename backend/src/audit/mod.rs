@@ -1,23 +1,39 @@
-//! GDPR-1: the audit trail. Every action on an agency's personal data, reads
-//! included, goes through [`record`] inside the same transaction as the
-//! action itself. Entries name who, role, action, object and time — never
-//! the personal data — and each carries the hash of the one before it, so
-//! any edit or deletion breaks the chain that [`verify`] recomputes.
+//! GDPR-1: the audit trail. Every action on an agency's personal data,
+//! reads included, is appended inside the transaction of the action itself.
+//! Entries name who, role, action, object and time — never the personal
+//! data.
+//!
+//! Appending takes no shared lock: an entry is one insert (and a row on the
+//! sealer's work list), so an agency's writers never queue on each other.
+//! The sealer ([`seal`]) then links each chain's new entries into its hash
+//! chain in batches, as transparency logs integrate queued entries: each
+//! seal holds the entry's position, the previous hash and a hash over both
+//! and the entry. [`verify`] recomputes every hash, so an edited, removed
+//! or reordered sealed entry is found; an entry waits for its seal at most
+//! a few seconds (the sealer runs every [`SEAL_EVERY_SECS`] on every
+//! instance), and verification reports entries that waited longer.
 
+pub mod action;
 pub mod routes;
 
 use diesel::prelude::*;
 use tillit_api::{AuditVerification, Role};
 
-use crate::db::schema::{audit_heads, audit_log};
-use crate::db::DbConn;
-use crate::db_run;
+pub use self::action::Action;
+use crate::db::schema::{audit_entries, audit_heads, audit_seals, audit_unsealed};
+use crate::db::{db_run, write_tx, DbConn};
 use crate::error::AppError;
 use crate::util::{now, sha256_hex};
 
 /// The chain of the processor's own actions that belong to no agency.
 pub const PROCESSOR_CHAIN: &str = "processor";
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// How often each instance seals what has been appended.
+pub const SEAL_EVERY_SECS: u64 = 1;
+/// An entry still unsealed after this long means no sealer is running.
+pub const SEAL_OVERDUE_SECS: i64 = 60;
+/// Entries one sealing pass links, per chain.
+const SEAL_BATCH: i64 = 5000;
 
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -34,57 +50,40 @@ impl Actor {
     }
 }
 
-/// What was done: `<object>.<verb>`, e.g. `employee.list`, `employee.update`.
-pub struct Event<'a> {
-    pub action: &'a str,
-    pub object_type: &'a str,
-    pub object_id: Option<&'a str>,
-    /// How many like actions the entry stands for (answering is recorded as
-    /// counts per period, never one entry per respondent).
-    pub quantity: Option<i64>,
-}
-
-impl<'a> Event<'a> {
-    pub fn new(action: &'a str, object_type: &'a str, object_id: Option<&'a str>) -> Self {
-        Event {
-            action,
-            object_type,
-            object_id,
-            quantity: None,
-        }
-    }
-    pub fn times(mut self, n: i64) -> Self {
-        self.quantity = Some(n);
-        self
-    }
-}
-
-#[derive(Queryable, Insertable, Debug, Clone)]
-#[diesel(table_name = audit_log)]
-pub struct AuditRow {
+/// One entry as appended, before its seal.
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = audit_entries)]
+pub struct Entry {
+    pub id: i64,
     pub chain: String,
-    pub seq: i64,
     pub at: chrono::NaiveDateTime,
     pub actor_id: String,
     pub actor_role: String,
     pub action: String,
     pub object_type: String,
     pub object_id: Option<String>,
-    pub prev_hash: String,
-    pub hash: String,
     pub quantity: Option<i64>,
 }
 
-fn entry_hash(e: &AuditRow) -> String {
-    // Unit separators keep field boundaries unambiguous. A quantity is
-    // hashed only when there is one, so entries from before it existed
-    // keep their hashes.
+/// An entry in its place in the chain.
+#[derive(Debug, Clone)]
+pub struct Sealed {
+    pub seq: i64,
+    pub prev_hash: String,
+    pub hash: String,
+    pub entry: Entry,
+}
+
+/// The hash of an entry at `seq` after `prev`. Unit separators keep field
+/// boundaries unambiguous; a quantity is hashed only when there is one, so
+/// entries from before it existed keep their hashes.
+pub fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
     let quantity = e.quantity.map(|q| format!("\u{1f}{q}")).unwrap_or_default();
     let text = format!(
         "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}{quantity}",
-        e.prev_hash,
+        prev,
         e.chain,
-        e.seq,
+        seq,
         e.at.format("%Y-%m-%dT%H:%M:%S%.6f"),
         e.actor_id,
         e.actor_role,
@@ -101,121 +100,187 @@ pub fn record(
     conn: &mut DbConn,
     chain: &str,
     actor: &Actor,
-    ev: Event<'_>,
+    action: Action,
+    object_id: Option<&str>,
+    quantity: Option<i64>,
 ) -> Result<(), AppError> {
-    db_run!(conn, |c| append(c, chain, actor, &ev))
-}
-
-/// The chain's head, read with `$read`; its row is made on the chain's first
-/// entry (racing first entries on PostgreSQL both insert, one does nothing).
-macro_rules! head_or_start {
-    ($c:ident, $chain:ident, $read:expr) => {{
-        let read = $read;
-        match read(&mut *$c)? {
-            Some(head) => head,
-            None => {
-                diesel::insert_into(audit_heads::table)
-                    .values((
-                        audit_heads::chain.eq($chain),
-                        audit_heads::seq.eq(0i64),
-                        audit_heads::hash.eq(GENESIS),
-                    ))
-                    .on_conflict_do_nothing()
-                    .execute(&mut *$c)?;
-                read(&mut *$c)?.ok_or(diesel::result::Error::NotFound)?
-            }
-        }
-    }};
-}
-
-macro_rules! append_body {
-    ($c:ident, $head:expr, $chain:ident, $actor:ident, $ev:ident) => {{
-        let (seq, prev): (i64, String) = $head;
-        let mut row = AuditRow {
-            chain: $chain.to_string(),
-            seq: seq + 1,
-            at: now(),
-            actor_id: $actor.id.clone(),
-            actor_role: $actor.role.as_str().to_string(),
-            action: $ev.action.to_string(),
-            object_type: $ev.object_type.to_string(),
-            object_id: $ev.object_id.map(str::to_string),
-            prev_hash: prev,
-            hash: String::new(),
-            quantity: $ev.quantity,
-        };
-        row.hash = entry_hash(&row);
-        diesel::insert_into(audit_log::table)
-            .values(&row)
-            .execute($c)?;
-        diesel::update(audit_heads::table.find($chain))
-            .set((
-                audit_heads::seq.eq(row.seq),
-                audit_heads::hash.eq(&row.hash),
+    let row = (
+        audit_entries::chain.eq(chain),
+        audit_entries::at.eq(now()),
+        audit_entries::actor_id.eq(&actor.id),
+        audit_entries::actor_role.eq(actor.role.as_str()),
+        audit_entries::action.eq(action.name()),
+        audit_entries::object_type.eq(action.object()),
+        audit_entries::object_id.eq(object_id),
+        audit_entries::quantity.eq(quantity),
+    );
+    db_run!(conn, |c| {
+        let id: i64 = diesel::insert_into(audit_entries::table)
+            .values(row)
+            .returning(audit_entries::id)
+            .get_result(c)?;
+        diesel::insert_into(audit_unsealed::table)
+            .values((
+                audit_unsealed::entry_id.eq(id),
+                audit_unsealed::chain.eq(chain),
             ))
-            .execute($c)?;
-        Ok(())
-    }};
+            .execute(c)?;
+        Ok::<(), AppError>(())
+    })
 }
 
-trait Append {
-    fn append_entry(&mut self, chain: &str, actor: &Actor, ev: &Event<'_>) -> Result<(), AppError>;
-}
-
-fn append<C: Append>(
-    c: &mut C,
-    chain: &str,
-    actor: &Actor,
-    ev: &Event<'_>,
-) -> Result<(), AppError> {
-    c.append_entry(chain, actor, ev)
-}
-
-impl Append for diesel::SqliteConnection {
-    fn append_entry(&mut self, chain: &str, actor: &Actor, ev: &Event<'_>) -> Result<(), AppError> {
-        let c = self;
-        // SQLite has one writer at a time, so the head cannot move under us.
-        let head = head_or_start!(c, chain, |c: &mut Self| audit_heads::table
-            .find(chain)
-            .select((audit_heads::seq, audit_heads::hash))
-            .first::<(i64, String)>(c)
-            .optional());
-        append_body!(c, head, chain, actor, ev)
-    }
-}
-
-impl Append for diesel::PgConnection {
-    fn append_entry(&mut self, chain: &str, actor: &Actor, ev: &Event<'_>) -> Result<(), AppError> {
-        let c = self;
-        // The row lock serialises writers of one chain across server instances.
-        let head = head_or_start!(c, chain, |c: &mut Self| audit_heads::table
-            .find(chain)
-            .select((audit_heads::seq, audit_heads::hash))
-            .for_update()
-            .first::<(i64, String)>(c)
-            .optional());
-        append_body!(c, head, chain, actor, ev)
-    }
-}
-
-/// Recomputes every hash of `chain` and checks each link.
-pub fn verify(conn: &mut DbConn, chain: &str) -> Result<AuditVerification, AppError> {
-    let rows: Vec<AuditRow> = db_run!(conn, |c| audit_log::table
-        .filter(audit_log::chain.eq(chain))
-        .order(audit_log::seq.asc())
+/// Seals what every chain has appended; returns how many entries.
+pub fn seal(conn: &mut DbConn) -> Result<usize, AppError> {
+    let chains: Vec<String> = db_run!(conn, |c| audit_unsealed::table
+        .select(audit_unsealed::chain)
+        .distinct()
         .load(c))?;
-    Ok(verify_rows(&rows))
+    let mut sealed = 0;
+    for chain in chains {
+        sealed += seal_chain(conn, &chain)?;
+    }
+    Ok(sealed)
 }
 
-pub fn verify_rows(rows: &[AuditRow]) -> AuditVerification {
+/// Seals one chain's waiting entries, in the order they were appended. The
+/// chain's head row is the sealer's lock: on PostgreSQL a second sealer
+/// skips a chain that is being sealed (SKIP LOCKED), so instances never
+/// wait on each other; SQLite has one writer anyway.
+pub fn seal_chain(conn: &mut DbConn, chain: &str) -> Result<usize, AppError> {
+    write_tx(conn, |conn| {
+        let head = (
+            audit_heads::chain.eq(chain),
+            audit_heads::seq.eq(0i64),
+            audit_heads::hash.eq(GENESIS),
+        );
+        let read = audit_heads::table
+            .find(chain)
+            .select((audit_heads::seq, audit_heads::hash));
+        let head: Option<(i64, String)> = match conn {
+            DbConn::Postgresql(c) => {
+                diesel::insert_into(audit_heads::table)
+                    .values(head)
+                    .on_conflict_do_nothing()
+                    .execute(c)?;
+                read.for_update().skip_locked().first(c).optional()?
+            }
+            DbConn::Sqlite(c) => {
+                diesel::insert_or_ignore_into(audit_heads::table)
+                    .values(head)
+                    .execute(c)?;
+                read.first(c).optional()?
+            }
+        };
+        let Some((mut seq, mut prev)) = head else {
+            return Ok(0);
+        };
+        let waiting: Vec<Entry> = db_run!(conn, |c| audit_unsealed::table
+            .inner_join(audit_entries::table)
+            .filter(audit_unsealed::chain.eq(chain))
+            .order(audit_unsealed::entry_id.asc())
+            .limit(SEAL_BATCH)
+            .select(Entry::as_select())
+            .load(c))?;
+        if waiting.is_empty() {
+            return Ok(0);
+        }
+        let mut seals = Vec::with_capacity(waiting.len());
+        for e in &waiting {
+            seq += 1;
+            let hash = entry_hash(&prev, seq, e);
+            seals.push((
+                audit_seals::chain.eq(chain.to_string()),
+                audit_seals::seq.eq(seq),
+                audit_seals::entry_id.eq(e.id),
+                audit_seals::prev_hash.eq(prev.clone()),
+                audit_seals::hash.eq(hash.clone()),
+            ));
+            prev = hash;
+        }
+        let ids: Vec<i64> = waiting.iter().map(|e| e.id).collect();
+        db_run!(conn, |c| {
+            for chunk in seals.chunks(crate::db::INSERT_CHUNK / 5) {
+                diesel::insert_into(audit_seals::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+            diesel::delete(audit_unsealed::table.filter(audit_unsealed::entry_id.eq_any(&ids)))
+                .execute(c)?;
+            diesel::update(audit_heads::table.find(chain))
+                .set((audit_heads::seq.eq(seq), audit_heads::hash.eq(&prev)))
+                .execute(c)?;
+            Ok::<(), AppError>(())
+        })?;
+        Ok(waiting.len())
+    })
+}
+
+/// Recomputes every hash of `chain` and checks each link, and that every
+/// entry of the chain has its seal or is still waiting for it (briefly).
+pub fn verify(conn: &mut DbConn, chain: &str) -> Result<AuditVerification, AppError> {
+    let rows: Vec<(i64, String, String, Entry)> = db_run!(conn, |c| audit_seals::table
+        .inner_join(audit_entries::table)
+        .filter(audit_seals::chain.eq(chain))
+        .order(audit_seals::seq.asc())
+        .select((
+            audit_seals::seq,
+            audit_seals::prev_hash,
+            audit_seals::hash,
+            Entry::as_select(),
+        ))
+        .load(c))?;
+    let sealed: Vec<Sealed> = rows
+        .into_iter()
+        .map(|(seq, prev_hash, hash, entry)| Sealed {
+            seq,
+            prev_hash,
+            hash,
+            entry,
+        })
+        .collect();
+    let (entries, waiting, overdue): (i64, i64, i64) = db_run!(conn, |c| {
+        let entries = audit_entries::table
+            .filter(audit_entries::chain.eq(chain))
+            .count()
+            .get_result(c)?;
+        let waiting = audit_unsealed::table
+            .filter(audit_unsealed::chain.eq(chain))
+            .count()
+            .get_result(c)?;
+        let overdue = audit_unsealed::table
+            .inner_join(audit_entries::table)
+            .filter(audit_unsealed::chain.eq(chain))
+            .filter(audit_entries::at.lt(now() - chrono::Duration::seconds(SEAL_OVERDUE_SECS)))
+            .count()
+            .get_result(c)?;
+        Ok::<_, diesel::result::Error>((entries, waiting, overdue))
+    })?;
+    let mut v = verify_sealed(&sealed);
+    v.unsealed = waiting;
+    // An entry that is neither sealed nor waiting was taken off the list
+    // without a seal; one waiting too long means no sealer runs.
+    if v.valid && (entries != sealed.len() as i64 + waiting || overdue > 0) {
+        v.valid = false;
+        v.broken_at = Some(sealed.len() as i64 + 1);
+    }
+    Ok(v)
+}
+
+/// Checks a chain's seals, in order: positions from 1 without a gap, each
+/// previous hash the one before, each hash recomputed from its entry.
+pub fn verify_sealed(rows: &[Sealed]) -> AuditVerification {
     let mut prev = GENESIS.to_string();
     for (i, row) in rows.iter().enumerate() {
         let expected_seq = i as i64 + 1;
-        if row.seq != expected_seq || row.prev_hash != prev || entry_hash(row) != row.hash {
+        if row.seq != expected_seq
+            || row.prev_hash != prev
+            || entry_hash(&row.prev_hash, row.seq, &row.entry) != row.hash
+        {
             return AuditVerification {
                 entries: rows.len() as i64,
                 valid: false,
                 broken_at: Some(expected_seq),
+                unsealed: 0,
             };
         }
         prev = row.hash.clone();
@@ -224,6 +289,7 @@ pub fn verify_rows(rows: &[AuditRow]) -> AuditVerification {
         entries: rows.len() as i64,
         valid: true,
         broken_at: None,
+        unsealed: 0,
     }
 }
 

@@ -12,7 +12,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use tillit_api::{ProblemCode, Role};
+use tillit_api::{AgencyId, ProblemCode, Role, SurveyId, UnitId, UserId};
 
 use super::jwt::Claims;
 use crate::audit::Actor;
@@ -23,18 +23,22 @@ use crate::state::AppState;
 pub struct Identity {
     pub subject: String,
     pub role: Role,
-    pub agency_id: Option<String>,
+    pub agency_id: Option<AgencyId>,
     /// People only: the session their token belongs to.
     pub session_id: Option<String>,
     /// Respondents only: the survey and unit their token names.
-    pub survey_id: Option<String>,
-    pub unit_id: Option<String>,
+    pub survey_id: Option<SurveyId>,
+    pub unit_id: Option<UnitId>,
 }
 
 impl Identity {
     /// The caller's own agency: the only one their requests can reach (ROLE-1).
-    pub fn agency(&self) -> Result<&str, AppError> {
-        self.agency_id.as_deref().ok_or_else(AppError::forbidden)
+    pub fn agency(&self) -> Result<&AgencyId, AppError> {
+        self.agency_id.as_ref().ok_or_else(AppError::forbidden)
+    }
+    /// The person calling (for people's tokens; an HR client's id otherwise).
+    pub fn user_id(&self) -> UserId {
+        UserId(self.subject.clone())
     }
     pub fn actor(&self) -> Actor {
         Actor {
@@ -126,10 +130,10 @@ async fn identify(req: &HttpRequest) -> Result<Identity, AppError> {
     Ok(Identity {
         subject: claims.sub,
         role: claims.role,
-        agency_id: claims.agency,
+        agency_id: claims.agency.map(AgencyId),
         session_id: claims.sid,
-        survey_id: claims.survey,
-        unit_id: claims.unit,
+        survey_id: claims.survey.map(SurveyId),
+        unit_id: claims.unit.map(UnitId),
     })
 }
 

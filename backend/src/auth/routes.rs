@@ -13,7 +13,7 @@ use super::identity::{AnyPerson, Auth};
 use super::store::{self, LinkPurpose, Rotated, UserRow};
 use super::throttle::{self, Budget};
 use super::{device, password, sessions};
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Action, Actor};
 use crate::db::write_tx;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -75,13 +75,13 @@ pub fn same_origin(req: &HttpRequest, state: &AppState) -> Result<(), AppError> 
 
 fn me_of(user: &UserRow, role: Role, agency_name: Option<String>) -> Me {
     Me {
-        id: user.id.clone(),
+        id: user.id.to_string(),
         role,
         agency_id: user.agency_id.clone(),
         agency_name,
         name: user.name.clone(),
         email: Some(user.email.clone()),
-        language: Language::parse(&user.language).unwrap_or_default(),
+        language: user.language,
     }
 }
 
@@ -99,11 +99,11 @@ fn session_response(
     s: &Started,
     device: Option<Cookie<'static>>,
 ) -> Result<HttpResponse, AppError> {
-    let role = Role::parse(&s.user.role).ok_or_else(|| AppError::internal("unknown role"))?;
+    let role = s.user.role;
     let access_token = state.keys.issue(
-        &s.user.id,
+        s.user.id.as_str(),
         role,
-        s.user.agency_id.as_deref(),
+        s.user.agency_id.as_ref().map(|a| a.as_str()),
         Some(&s.session),
     )?;
     let body = TokenResponse {
@@ -135,19 +135,20 @@ fn start(conn: &mut crate::db::DbConn, user: UserRow) -> Result<Started, AppErro
 
 /// Records a person's own account action in their agency's chain (or the
 /// processor's, for the institute's people).
-fn record_self(conn: &mut crate::db::DbConn, user: &UserRow, action: &str) -> Result<(), AppError> {
-    let role = Role::parse(&user.role).unwrap_or(Role::Leader);
-    let chain = user.agency_id.as_deref().unwrap_or(audit::PROCESSOR_CHAIN);
+fn record_self(
+    conn: &mut crate::db::DbConn,
+    user: &UserRow,
+    action: Action,
+) -> Result<(), AppError> {
+    let chain = user
+        .agency_id
+        .as_ref()
+        .map_or(audit::PROCESSOR_CHAIN, |a| a.as_str());
     let actor = Actor {
-        id: user.id.clone(),
-        role,
+        id: user.id.to_string(),
+        role: user.role,
     };
-    audit::record(
-        conn,
-        chain,
-        &actor,
-        Event::new(action, "user", Some(&user.id)),
-    )
+    audit::record(conn, chain, &actor, action, Some(user.id.as_str()), None)
 }
 
 /// Log in with email and password.
@@ -294,7 +295,7 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResp
                 };
                 if let Some(user) = user {
                     sessions::end_all(conn, &user.id, None)?;
-                    record_self(conn, &user, "session.logout")?;
+                    record_self(conn, &user, Action::SessionLogout)?;
                 }
                 Ok(())
             })
@@ -352,16 +353,18 @@ async fn client_token(
             }
         })
         .await?;
-    let access_token =
-        state
-            .keys
-            .issue(&client.id, Role::Integration, Some(&client.agency_id), None)?;
+    let access_token = state.keys.issue(
+        client.id.as_str(),
+        Role::Integration,
+        Some(client.agency_id.as_str()),
+        None,
+    )?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token,
         token_type: "Bearer".into(),
         expires_in: state.keys.access_ttl,
         me: Me {
-            id: client.id,
+            id: client.id.to_string(),
             role: Role::Integration,
             agency_id: Some(client.agency_id),
             agency_name: None,
@@ -412,8 +415,8 @@ async fn set_password_by_link(
                 sessions::end_all(conn, &user.id, None)?;
                 store::void_links(conn, &user.id)?;
                 let action = match purpose {
-                    LinkPurpose::Invitation => "user.activate",
-                    LinkPurpose::Reset => "user.password_reset",
+                    LinkPurpose::Invitation => Action::UserActivate,
+                    LinkPurpose::Reset => Action::UserPasswordReset,
                 };
                 record_self(conn, &user, action)?;
                 start(conn, user)
@@ -459,7 +462,7 @@ async fn accept_invitation(
 )]
 #[get("/auth/me")]
 async fn me(state: web::Data<AppState>, auth: Auth<AnyPerson>) -> Result<web::Json<Me>, AppError> {
-    let id = auth.subject.clone();
+    let id = auth.user_id();
     let (user, agency) = state
         .db(move |conn| {
             let user = store::user_by_id(conn, &id)?
@@ -495,8 +498,8 @@ async fn change_password(
         current_password,
         new_password,
     } = body.0;
-    let id = auth.subject.clone();
-    let budget = [Budget::password_change(&id)];
+    let id = auth.user_id();
+    let budget = [Budget::password_change(id.as_str())];
     let b = budget.clone();
     let user = state
         .db(move |conn| {
@@ -534,7 +537,7 @@ async fn change_password(
                 sessions::end_all(conn, &user.id, keep.as_deref())?;
                 store::void_links(conn, &user.id)?;
                 throttle::clear(conn, &budget[0])?;
-                record_self(conn, &user, "user.password_change")
+                record_self(conn, &user, Action::UserPasswordChange)
             })
         })
         .await?;
@@ -572,7 +575,7 @@ async fn request_password_reset(
             if let Some(user) = store::user_by_email(conn, &email)? {
                 write_tx(conn, |conn| {
                     crate::mail::account::queue(conn, &user.id, crate::mail::account::Kind::Reset)?;
-                    record_self(conn, &user, "user.password_reset_request")
+                    record_self(conn, &user, Action::UserPasswordResetRequest)
                 })?;
             }
             Ok(())

@@ -9,18 +9,18 @@
 //! refuses its access tokens on their next request, not when they expire.
 
 use diesel::prelude::*;
-use tillit_api::{ProblemCode, Role};
+use tillit_api::{AgencyId, ProblemCode, Role, UserId};
 
 use super::jwt::Claims;
 use super::store::UserRow;
+use crate::db::db_run;
 use crate::db::schema::{agencies, integration_clients, sessions, users};
 use crate::db::DbConn;
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::{new_id, now};
 
 /// Starts a session for `user_id`; returns its id.
-pub fn start(conn: &mut DbConn, user_id: &str) -> Result<String, AppError> {
+pub fn start(conn: &mut DbConn, user_id: &UserId) -> Result<String, AppError> {
     let id = new_id();
     db_run!(conn, |c| diesel::insert_into(sessions::table)
         .values((
@@ -45,7 +45,7 @@ pub fn end(conn: &mut DbConn, session: &str) -> Result<(), AppError> {
 
 /// Ends every live session of `user_id`, except `keep` (the one that asked,
 /// when a person changes their own password).
-pub fn end_all(conn: &mut DbConn, user_id: &str, keep: Option<&str>) -> Result<usize, AppError> {
+pub fn end_all(conn: &mut DbConn, user_id: &UserId, keep: Option<&str>) -> Result<usize, AppError> {
     let keep = keep.unwrap_or("");
     Ok(db_run!(conn, |c| diesel::update(
         sessions::table
@@ -78,19 +78,19 @@ pub fn check(conn: &mut DbConn, claims: &Claims) -> Result<(), AppError> {
     match claims.role {
         Role::Respondent => Ok(()),
         Role::Integration => {
-            let found: Option<(bool, String)> = db_run!(conn, |c| integration_clients::table
+            let found: Option<(bool, AgencyId)> = db_run!(conn, |c| integration_clients::table
                 .find(&claims.sub)
                 .select((integration_clients::active, integration_clients::agency_id))
                 .first(c)
                 .optional())?;
             match found {
-                Some((true, agency)) if Some(&agency) == claims.agency.as_ref() => Ok(()),
+                Some((true, agency)) if Some(agency.as_str()) == claims.agency.as_deref() => Ok(()),
                 _ => Err(ended()),
             }
         }
         _ => {
             let sid = claims.sid.as_deref().ok_or_else(ended)?;
-            type Row = (String, String, Option<String>, Option<bool>);
+            type Row = (UserId, Role, Option<AgencyId>, Option<bool>);
             let found: Option<Row> = db_run!(conn, |c| sessions::table
                 .inner_join(users::table.left_join(agencies::table))
                 .filter(sessions::id.eq(sid))
@@ -107,9 +107,9 @@ pub fn check(conn: &mut DbConn, claims: &Claims) -> Result<(), AppError> {
             let Some((user, role, agency, agency_active)) = found else {
                 return Err(ended());
             };
-            let same = user == claims.sub
-                && role == claims.role.as_str()
-                && agency == claims.agency
+            let same = user.as_str() == claims.sub
+                && role == claims.role
+                && agency.as_ref().map(AgencyId::as_str) == claims.agency.as_deref()
                 && agency_active != Some(false);
             if same {
                 Ok(())

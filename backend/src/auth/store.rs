@@ -4,9 +4,11 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
+use tillit_api::{AgencyId, ClientId, Language, Role, UserId};
+
+use crate::db::db_run;
 use crate::db::schema::{agencies, integration_clients, password_links, refresh_tokens, users};
 use crate::db::DbConn;
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::{now, random_token, sha256_hex};
 
@@ -22,22 +24,22 @@ pub const ROTATION_GRACE_SECS: i64 = 30;
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: String,
-    pub agency_id: Option<String>,
+    pub id: UserId,
+    pub agency_id: Option<AgencyId>,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: Option<String>,
     pub active: bool,
     pub created_at: chrono::NaiveDateTime,
-    pub language: String,
+    pub language: Language,
 }
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = integration_clients)]
 pub struct ClientRow {
-    pub id: String,
-    pub agency_id: String,
+    pub id: ClientId,
+    pub agency_id: AgencyId,
     pub name: String,
     pub client_id: String,
     pub secret_hash: String,
@@ -55,7 +57,7 @@ pub fn user_by_email(conn: &mut DbConn, email: &str) -> Result<Option<UserRow>, 
         .optional())?)
 }
 
-pub fn user_by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserRow>, AppError> {
+pub fn user_by_id(conn: &mut DbConn, id: &UserId) -> Result<Option<UserRow>, AppError> {
     Ok(db_run!(conn, |c| users::table
         .find(id)
         .select(UserRow::as_select())
@@ -63,14 +65,14 @@ pub fn user_by_id(conn: &mut DbConn, id: &str) -> Result<Option<UserRow>, AppErr
         .optional())?)
 }
 
-pub fn set_password(conn: &mut DbConn, user_id: &str, hash: &str) -> Result<(), AppError> {
+pub fn set_password(conn: &mut DbConn, user_id: &UserId, hash: &str) -> Result<(), AppError> {
     db_run!(conn, |c| diesel::update(users::table.find(user_id))
         .set(users::password_hash.eq(hash))
         .execute(c))?;
     Ok(())
 }
 
-pub fn agency_name(conn: &mut DbConn, id: &str) -> Result<Option<String>, AppError> {
+pub fn agency_name(conn: &mut DbConn, id: &AgencyId) -> Result<Option<String>, AppError> {
     Ok(db_run!(conn, |c| agencies::table
         .find(id)
         .select(agencies::name)
@@ -188,7 +190,7 @@ impl LinkPurpose {
 /// Makes a link token for `user` (when its mail is sent); only its hash is kept.
 pub fn create_link(
     conn: &mut DbConn,
-    user_id: &str,
+    user_id: &UserId,
     purpose: LinkPurpose,
 ) -> Result<String, AppError> {
     let token = random_token(32)?;
@@ -206,7 +208,7 @@ pub fn create_link(
 
 /// Voids every unused link of `user`: a resent invitation replaces the old
 /// link, and a changed password voids pending resets.
-pub fn void_links(conn: &mut DbConn, user_id: &str) -> Result<usize, AppError> {
+pub fn void_links(conn: &mut DbConn, user_id: &UserId) -> Result<usize, AppError> {
     Ok(db_run!(conn, |c| diesel::update(
         password_links::table
             .filter(password_links::user_id.eq(user_id))
@@ -256,7 +258,7 @@ pub fn use_link(
     if used == 0 {
         return Ok(None);
     }
-    let user_id: String = db_run!(conn, |c| password_links::table
+    let user_id: UserId = db_run!(conn, |c| password_links::table
         .find(&hash)
         .select(password_links::user_id)
         .first(c))?;

@@ -22,9 +22,9 @@ use chrono::Duration;
 use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 
+use crate::db::db_run;
 use crate::db::schema::login_failures;
 use crate::db::DbConn;
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::{new_id, now, sha256_hex};
 

@@ -1,10 +1,11 @@
 //! One diesel code base over SQLite (the embedded default) and PostgreSQL.
 //!
-//! Queries are written once and expanded per backend by [`db_run!`] and
-//! [`db_tx!`], so each backend gets fully typed diesel (batch inserts,
-//! `ON CONFLICT`, ...) rather than the common subset `MultiConnection` allows.
+//! Queries are written once and expanded per backend by [`db_run!`], so
+//! each backend gets fully typed diesel (batch inserts, `ON CONFLICT`,
+//! `RETURNING`, ...) rather than the common subset `MultiConnection` allows.
 
 pub mod schema;
+pub mod types;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
@@ -26,8 +27,11 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/s
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
 /// Runs `$body` with `$c` bound to the concrete connection of either backend.
+/// Use it as `db::db_run!` (exported at the crate root only because
+/// `macro_rules!` must be; the root name is hidden).
+#[doc(hidden)]
 #[macro_export]
-macro_rules! db_run {
+macro_rules! __db_run {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {
             $crate::db::DbConn::Sqlite($c) => $body,
@@ -35,18 +39,7 @@ macro_rules! db_run {
         }
     };
 }
-
-/// Runs `$body` in one write transaction. SQLite takes its write lock up
-/// front (`BEGIN IMMEDIATE`) so two writers never deadlock on an upgrade.
-#[macro_export]
-macro_rules! db_tx {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            $crate::db::DbConn::Sqlite($c) => $c.immediate_transaction(|$c| $body),
-            $crate::db::DbConn::Postgresql($c) => diesel::Connection::transaction($c, |$c| $body),
-        }
-    };
-}
+pub use crate::__db_run as db_run;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -139,21 +132,47 @@ pub fn pending_migrations(conn: &mut DbConn) -> Result<bool, AppError> {
 /// Rows per multi-row INSERT: SQLite allows at most 32,766 bound values.
 pub const INSERT_CHUNK: usize = 2000;
 
-/// Runs `f` in one write transaction: all of it happens, or none.
+/// Runs `f` in one write transaction: all of it happens, or none. SQLite
+/// takes its write lock at the start (`BEGIN IMMEDIATE`): a transaction that
+/// read first and wrote later could otherwise fail with SQLITE_BUSY instead
+/// of waiting its turn.
 pub fn write_tx<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, AppError>,
 {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
     use diesel::Connection;
-    conn.transaction(|conn| {
-        if let DbConn::Sqlite(c) = conn {
-            // A no-op write takes SQLite's write lock at the start, as BEGIN
-            // IMMEDIATE would: a transaction that read first and wrote later
-            // could otherwise fail with SQLITE_BUSY instead of waiting.
-            c.batch_execute("UPDATE audit_heads SET seq = seq WHERE 0")?;
+    let nested = match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()
+            .map_err(AppError::from)?
+            .is_some(),
+        DbConn::Postgresql(_) => true,
+    };
+    if nested {
+        // PostgreSQL needs nothing special; a nested SQLite call already
+        // holds the lock: an ordinary (savepoint) transaction does.
+        return conn.transaction(f);
+    }
+    let DbConn::Sqlite(c) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(&mut *c, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(v) => {
+            let DbConn::Sqlite(c) = conn else {
+                return Err(AppError::internal("the connection changed kind"));
+            };
+            AnsiTransactionManager::commit_transaction(&mut *c)?;
+            Ok(v)
         }
-        f(conn)
-    })
+        Err(e) => {
+            if let DbConn::Sqlite(c) = conn {
+                AnsiTransactionManager::rollback_transaction(&mut *c)?;
+            }
+            Err(e)
+        }
+    }
 }
 
 diesel::define_sql_function! {

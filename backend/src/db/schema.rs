@@ -173,18 +173,33 @@ diesel::table! {
 }
 
 diesel::table! {
-    audit_log (chain, seq) {
+    audit_entries (id) {
+        id -> BigInt,
         chain -> Text,
-        seq -> BigInt,
         at -> Timestamp,
         actor_id -> Text,
         actor_role -> Text,
         action -> Text,
         object_type -> Text,
         object_id -> Nullable<Text>,
+        quantity -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    audit_seals (chain, seq) {
+        chain -> Text,
+        seq -> BigInt,
+        entry_id -> BigInt,
         prev_hash -> Text,
         hash -> Text,
-        quantity -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    audit_unsealed (entry_id) {
+        entry_id -> BigInt,
+        chain -> Text,
     }
 }
 
@@ -284,6 +299,8 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(audit_seals -> audit_entries (entry_id));
+diesel::joinable!(audit_unsealed -> audit_entries (entry_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(password_links -> users (user_id));
@@ -317,7 +334,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     leader_units,
     imports,
     audit_heads,
-    audit_log,
+    audit_entries,
+    audit_seals,
+    audit_unsealed,
     questionnaire_versions,
     surveys,
     invitations,

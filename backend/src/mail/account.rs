@@ -13,11 +13,12 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 
 use crate::auth::store::{self as auth_store, LinkPurpose};
+use crate::db::db_run;
 use crate::db::schema::{account_mail, agencies, users};
 use crate::db::{write_tx, DbConn};
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::{new_id, now};
+use tillit_api::UserId;
 
 const MAX_ATTEMPTS: i32 = 6;
 
@@ -52,7 +53,7 @@ impl Kind {
 /// Queues a mail for `user_id`. An earlier mail of the same kind that has
 /// not gone out yet is dropped, and earlier links of an invitation stop
 /// working at once: a resent invitation replaces the old link.
-pub fn queue(conn: &mut DbConn, user_id: &str, kind: Kind) -> Result<(), AppError> {
+pub fn queue(conn: &mut DbConn, user_id: &UserId, kind: Kind) -> Result<(), AppError> {
     let t = now();
     db_run!(conn, |c| {
         diesel::update(
@@ -85,7 +86,7 @@ pub fn queue(conn: &mut DbConn, user_id: &str, kind: Kind) -> Result<(), AppErro
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub kind: String,
     pub attempts: i32,
 }
@@ -117,7 +118,7 @@ pub fn claim(conn: &mut DbConn, limit: i64, lease_secs: i64) -> Result<Vec<Job>,
                 account_mail::kind,
                 account_mail::attempts,
             ));
-        let rows: Vec<(String, String, String, i32)> = match conn {
+        let rows: Vec<(String, UserId, String, i32)> = match conn {
             DbConn::Postgresql(c) => due.for_update().skip_locked().load(c)?,
             DbConn::Sqlite(c) => due.load(c)?,
         };

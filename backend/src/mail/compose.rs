@@ -3,6 +3,7 @@
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
+use tillit_api::Language;
 
 use super::outbox::Context;
 use crate::error::AppError;
@@ -27,8 +28,8 @@ struct Texts {
 
 fn texts(ctx: &Context, reminder: bool) -> Texts {
     let date = ctx.closes_at.format("%d.%m.%Y").to_string();
-    match ctx.language.as_str() {
-        "en" => Texts {
+    match ctx.language {
+        Language::En => Texts {
             subject: format!("{}{}", if reminder { "Reminder: " } else { "" }, ctx.survey_title),
             greeting: "Hello,",
             body: format!("{} invites you to its employee survey. It takes about 10 minutes, on your phone or a computer.", ctx.agency_name),
@@ -37,7 +38,7 @@ fn texts(ctx: &Context, reminder: bool) -> Texts {
             anonymity: "Your answers are anonymous: they are stored with nothing that links them to you, and shown only for groups of at least 6.",
             opt_out: "Don't want reminders? Opt out here:",
         },
-        "nn" => Texts {
+        Language::Nn => Texts {
             subject: format!("{}{}", if reminder { "Påminning: " } else { "" }, ctx.survey_title),
             greeting: "Hei,",
             body: format!("{} inviterer deg til medarbeidarundersøkinga. Ho tek om lag 10 minutt, på mobilen eller ei datamaskin.", ctx.agency_name),
@@ -46,7 +47,7 @@ fn texts(ctx: &Context, reminder: bool) -> Texts {
             anonymity: "Svara dine er anonyme: dei blir lagra utan noko som knyter dei til deg, og blir viste berre for grupper på minst 6.",
             opt_out: "Vil du ikkje ha påminningar? Reserver deg her:",
         },
-        _ => Texts {
+        Language::Nb => Texts {
             subject: format!("{}{}", if reminder { "Påminnelse: " } else { "" }, ctx.survey_title),
             greeting: "Hei,",
             body: format!("{} inviterer deg til medarbeiderundersøkelsen. Den tar omtrent 10 minutter, på mobilen eller en datamaskin.", ctx.agency_name),
@@ -92,7 +93,7 @@ pub fn message(
          <p>{g}</p><p>{b}</p>\
          <p><a href=\"{a}\" style=\"display:inline-block;background:#0b5394;color:#fff;padding:12px 20px;border-radius:4px;text-decoration:none\">{btn}</a></p>\
          <p>{d}</p><p>{anon}</p><p style=\"font-size:90%\">{o} <a href=\"{ol}\">{ol}</a></p></body></html>",
-        lang = html_escape(&ctx.language),
+        lang = ctx.language.code(),
         g = t.greeting,
         b = html_escape(&t.body),
         a = html_escape(&links.answer),

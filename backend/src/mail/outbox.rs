@@ -3,11 +3,13 @@ use std::collections::HashMap;
 use chrono::Duration;
 use diesel::prelude::*;
 
+use crate::db::db_run;
 use crate::db::schema::{agencies, employees, invitations, mail_outbox, surveys};
+use crate::db::types::TextList;
 use crate::db::{DbConn, INSERT_CHUNK};
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::{new_id, now};
+use tillit_api::{InvitationId, Language, SurveyId, SurveyState};
 
 /// How long a sender holds its batch, and a row may stay `sending`.
 pub const LEASE_SECS: i64 = 60;
@@ -17,7 +19,7 @@ pub const MAX_ATTEMPTS: i32 = 6;
 #[diesel(table_name = mail_outbox)]
 struct NewRow {
     id: String,
-    invitation_id: String,
+    invitation_id: InvitationId,
     round: i32,
     status: String,
     attempts: i32,
@@ -26,7 +28,7 @@ struct NewRow {
 
 fn queue(
     conn: &mut DbConn,
-    invitation_ids: &[String],
+    invitation_ids: &[InvitationId],
     round: i32,
     at: chrono::NaiveDateTime,
 ) -> Result<usize, AppError> {
@@ -60,10 +62,10 @@ fn queue(
 /// Round 0: every invitation of a survey just launched.
 pub fn queue_invitations(
     conn: &mut DbConn,
-    survey_id: &str,
+    survey_id: &SurveyId,
     opens_at: chrono::NaiveDateTime,
 ) -> Result<usize, AppError> {
-    let ids: Vec<String> = db_run!(conn, |c| invitations::table
+    let ids: Vec<InvitationId> = db_run!(conn, |c| invitations::table
         .filter(invitations::survey_id.eq(survey_id))
         .select(invitations::id)
         .load(c))?;
@@ -74,20 +76,17 @@ pub fn queue_invitations(
 /// and have not opted out (DSR-4).
 pub fn queue_reminders(conn: &mut DbConn) -> Result<usize, AppError> {
     let t = now();
-    let open: Vec<(String, chrono::NaiveDateTime, String)> = db_run!(conn, |c| surveys::table
-        .filter(surveys::state.eq("open"))
-        .filter(surveys::closes_at.gt(t))
-        .filter(surveys::reminder_days.ne(""))
-        .select((surveys::id, surveys::opens_at, surveys::reminder_days))
-        .load(c))?;
+    let open: Vec<(SurveyId, chrono::NaiveDateTime, TextList<u32>)> =
+        db_run!(conn, |c| surveys::table
+            .filter(surveys::state.eq(SurveyState::Open))
+            .filter(surveys::closes_at.gt(t))
+            .filter(surveys::reminder_days.ne(""))
+            .select((surveys::id, surveys::opens_at, surveys::reminder_days))
+            .load(c))?;
     let mut n = 0;
     for (survey, opens_at, days) in open {
-        for (i, d) in days
-            .split(',')
-            .filter_map(|d| d.trim().parse::<i64>().ok())
-            .enumerate()
-        {
-            let due = opens_at + Duration::days(d);
+        for (i, d) in days.0.into_iter().enumerate() {
+            let due = opens_at + Duration::days(i64::from(d));
             if due > t {
                 continue;
             }
@@ -101,7 +100,7 @@ pub fn queue_reminders(conn: &mut DbConn) -> Result<usize, AppError> {
             if queued > 0 {
                 continue;
             }
-            let ids: Vec<String> = db_run!(conn, |c| invitations::table
+            let ids: Vec<InvitationId> = db_run!(conn, |c| invitations::table
                 .filter(invitations::survey_id.eq(&survey))
                 .filter(invitations::answered.eq(false))
                 .filter(invitations::opted_out.eq(false))
@@ -117,7 +116,7 @@ pub fn queue_reminders(conn: &mut DbConn) -> Result<usize, AppError> {
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: String,
-    pub invitation_id: String,
+    pub invitation_id: InvitationId,
     pub round: i32,
     pub attempts: i32,
 }
@@ -153,7 +152,7 @@ pub fn claim(conn: &mut DbConn, limit: i64, lease_secs: i64) -> Result<Vec<Job>,
                 mail_outbox::round,
                 mail_outbox::attempts,
             ));
-        let rows: Vec<(String, String, i32, i32)> = match conn {
+        let rows: Vec<(String, InvitationId, i32, i32)> = match conn {
             DbConn::Postgresql(c) => due.for_update().skip_locked().load(c)?,
             // SQLite's single writer already holds the lock for this transaction.
             DbConn::Sqlite(c) => due.load(c)?,
@@ -297,7 +296,7 @@ fn retry(conn: &mut DbConn, job: &Job, error: &str) -> Result<(), AppError> {
 /// What a mail needs to say, or None when it should not go out any more.
 pub struct Context {
     pub email: String,
-    pub language: String,
+    pub language: Language,
     pub survey_title: String,
     pub agency_name: String,
     pub closes_at: chrono::NaiveDateTime,
@@ -313,20 +312,23 @@ impl Context {
 
 /// What the jobs' mails need to say, by invitation id. An invitation missing
 /// from the map gets no more mail (survey closed, employee gone or no address).
-pub fn contexts(conn: &mut DbConn, jobs: &[Job]) -> Result<HashMap<String, Context>, AppError> {
+pub fn contexts(
+    conn: &mut DbConn,
+    jobs: &[Job],
+) -> Result<HashMap<InvitationId, Context>, AppError> {
     type Row = (
-        String,
+        InvitationId,
         bool,
         bool,
-        String,
+        Language,
         Option<String>,
         Option<bool>,
-        String,
+        SurveyState,
         String,
         chrono::NaiveDateTime,
         String,
     );
-    let ids: Vec<&String> = jobs.iter().map(|j| &j.invitation_id).collect();
+    let ids: Vec<&InvitationId> = jobs.iter().map(|j| &j.invitation_id).collect();
     let mut rows: Vec<Row> = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(INSERT_CHUNK) {
         rows.extend(db_run!(conn, |c| invitations::table
@@ -351,7 +353,7 @@ pub fn contexts(conn: &mut DbConn, jobs: &[Job]) -> Result<HashMap<String, Conte
     let mut out = HashMap::new();
     for (id, answered, opted_out, language, email, active, state, title, closes_at, agency) in rows
     {
-        if state != "open" || closes_at <= t || !active.unwrap_or(false) {
+        if state != SurveyState::Open || closes_at <= t || !active.unwrap_or(false) {
             continue;
         }
         if let Some(email) = email {

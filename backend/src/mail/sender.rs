@@ -192,7 +192,7 @@ pub fn run_account_once(state: &AppState, mailer: &Mailer, batch: i64) -> Result
 /// the relay could not be reached, so that the caller pauses.
 pub fn run_once(state: &AppState, mailer: &Mailer, batch: i64) -> Result<usize, AppError> {
     let from = from_address(&state.config)?;
-    let (jobs, contexts): (Vec<Job>, HashMap<String, Context>) = {
+    let (jobs, contexts): (Vec<Job>, HashMap<tillit_api::InvitationId, Context>) = {
         let mut conn = state.pool.get()?;
         outbox::queue_reminders(&mut conn)?;
         let jobs = outbox::claim(&mut conn, batch, state.config.mail_lease_secs)?;

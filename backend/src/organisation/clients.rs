@@ -1,19 +1,19 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 use diesel::prelude::*;
-use tillit_api::{CreateIntegrationClient, IntegrationClient, IntegrationClientCreated};
+use tillit_api::{ClientId, CreateIntegrationClient, IntegrationClient, IntegrationClientCreated};
 
-use crate::audit::{self, Event};
+use crate::audit::Action;
 use crate::auth::identity::{Auth, ControllerAdmin};
 use crate::auth::store::ClientRow;
+use crate::db::db_run;
 use crate::db::schema::integration_clients;
-use crate::db::write_tx;
-use crate::db_run;
 use crate::domain::parse_name;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::openapi::ProblemResponse;
 use crate::state::AppState;
 use crate::util::{new_id, now, random_token, sha256_hex};
+use crate::work::Tx;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_clients)
@@ -31,6 +31,30 @@ fn to_api(r: ClientRow) -> IntegrationClient {
     }
 }
 
+fn all(tx: &mut Tx<'_>) -> Result<Vec<ClientRow>, AppError> {
+    let agency = tx.agency().clone();
+    Ok(db_run!(tx.conn(), |c| integration_clients::table
+        .filter(integration_clients::agency_id.eq(&agency))
+        .order(integration_clients::created_at.desc())
+        .select(ClientRow::as_select())
+        .load(c))?)
+}
+
+fn deactivate(tx: &mut Tx<'_>, id: &ClientId) -> Result<(), AppError> {
+    let agency = tx.agency().clone();
+    let n = db_run!(tx.conn(), |c| diesel::update(
+        integration_clients::table
+            .filter(integration_clients::agency_id.eq(&agency))
+            .filter(integration_clients::id.eq(id))
+    )
+    .set(integration_clients::active.eq(false))
+    .execute(c))?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
 /// The agency's HR system clients.
 #[utoipa::path(
     tag = "organisation",
@@ -46,16 +70,7 @@ async fn list_clients(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
 ) -> Result<web::Json<Vec<IntegrationClient>>, AppError> {
-    let agency = auth.agency()?.to_string();
-    let rows: Vec<ClientRow> = state
-        .db(move |conn| {
-            Ok(db_run!(conn, |c| integration_clients::table
-                .filter(integration_clients::agency_id.eq(&agency))
-                .order(integration_clients::created_at.desc())
-                .select(ClientRow::as_select())
-                .load(c))?)
-        })
-        .await?;
+    let rows = state.reading(&auth, all).await?;
     Ok(web::Json(rows.into_iter().map(to_api).collect()))
 }
 
@@ -79,36 +94,27 @@ async fn create_client(
     body: ApiJson<CreateIntegrationClient>,
 ) -> Result<HttpResponse, AppError> {
     let name = parse_name(&body.0.name, "name").map_err(|e| AppError::Invalid(vec![e]))?;
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
     let secret = random_token(32)?;
-    let row = ClientRow {
-        id: new_id(),
-        agency_id: agency.clone(),
-        name,
-        client_id: format!("hr-{}", &random_token(9)?),
-        secret_hash: sha256_hex(secret.as_bytes()),
-        active: true,
-        created_at: now(),
-    };
+    let client_id = format!("hr-{}", &random_token(9)?);
+    let secret_hash = sha256_hex(secret.as_bytes());
     let row = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                db_run!(conn, |c| diesel::insert_into(integration_clients::table)
-                    .values(&row)
-                    .execute(c))?;
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new(
-                        "integration_client.create",
-                        "integration_client",
-                        Some(&row.id),
-                    ),
-                )?;
-                Ok(row)
-            })
+        .in_agency(&auth, move |tx| {
+            let row = ClientRow {
+                id: ClientId(new_id()),
+                agency_id: tx.agency().clone(),
+                name,
+                client_id,
+                secret_hash,
+                active: true,
+                created_at: now(),
+            };
+            db_run!(tx.conn(), |c| diesel::insert_into(
+                integration_clients::table
+            )
+            .values(&row)
+            .execute(c))?;
+            tx.audit(Action::ClientCreate, Some(row.id.as_str()))?;
+            Ok(row)
         })
         .await?;
     Ok(HttpResponse::Created().json(IntegrationClientCreated {
@@ -120,7 +126,7 @@ async fn create_client(
 /// Deactivate an HR system client: its tokens stop being issued.
 #[utoipa::path(
     tag = "organisation",
-    params(("client_id" = String, Path, description = "The client's id (not its client_id)")),
+    params(("integration_client_id" = ClientId, Path, description = "The client's id (not its client_id)")),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 204, description = "Deactivated"),
@@ -129,39 +135,17 @@ async fn create_client(
         (status = 404, response = ProblemResponse),
     )
 )]
-#[delete("/integration-clients/{client_id}")]
+#[delete("/integration-clients/{integration_client_id}")]
 async fn deactivate_client(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<String>,
+    path: web::Path<ClientId>,
 ) -> Result<HttpResponse, AppError> {
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
     let id = path.into_inner();
     state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let n = db_run!(conn, |c| diesel::update(
-                    integration_clients::table
-                        .filter(integration_clients::agency_id.eq(&agency))
-                        .filter(integration_clients::id.eq(&id))
-                )
-                .set(integration_clients::active.eq(false))
-                .execute(c))?;
-                if n == 0 {
-                    return Err(AppError::NotFound);
-                }
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new(
-                        "integration_client.deactivate",
-                        "integration_client",
-                        Some(&id),
-                    ),
-                )
-            })
+        .in_agency(&auth, move |tx| {
+            deactivate(tx, &id)?;
+            tx.audit(Action::ClientDeactivate, Some(id.as_str()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,11 +1,10 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use tillit_api::ProblemCode;
-use tillit_api::{QuestionnaireDraft, QuestionnaireSummary, QuestionnaireVersion};
+use tillit_api::{QuestionnaireDraft, QuestionnaireId, QuestionnaireSummary, QuestionnaireVersion};
 
 use super::{store, validate};
-use crate::audit::{self, Event, PROCESSOR_CHAIN};
+use crate::audit::Action;
 use crate::auth::identity::{Admins, Auth, ProcessorAdmin};
-use crate::db::write_tx;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::openapi::ProblemResponse;
@@ -60,7 +59,7 @@ async fn list_versions(
 /// One version with all its topics and questions.
 #[utoipa::path(
     tag = "questionnaire",
-    params(("version_id" = String, Path, description = "Questionnaire version id")),
+    params(("version_id" = QuestionnaireId, Path, description = "Questionnaire version id")),
     security(("bearer" = ["processor_admin", "controller_admin"])),
     responses(
         (status = 200, description = "The version", body = QuestionnaireVersion),
@@ -73,7 +72,7 @@ async fn list_versions(
 async fn get_version(
     state: web::Data<AppState>,
     auth: Auth<Admins>,
-    path: web::Path<String>,
+    path: web::Path<QuestionnaireId>,
 ) -> Result<web::Json<QuestionnaireVersion>, AppError> {
     let agency_view = auth.agency_id.is_some();
     let id = path.into_inner();
@@ -113,23 +112,11 @@ async fn create_draft(
 ) -> Result<HttpResponse, AppError> {
     let draft = body.0;
     checked(&draft)?;
-    let actor = auth.actor();
     let v = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let row = store::insert(conn, &draft.title, &draft.content, false)?;
-                audit::record(
-                    conn,
-                    PROCESSOR_CHAIN,
-                    &actor,
-                    Event::new(
-                        "questionnaire.draft",
-                        "questionnaire_version",
-                        Some(&row.id),
-                    ),
-                )?;
-                store::full(conn, &row)
-            })
+        .as_processor(&auth, move |tx| {
+            let row = store::insert(tx.conn(), &draft.title, &draft.content, false)?;
+            tx.audit(Action::QuestionnaireDraft, Some(row.id.as_str()))?;
+            store::full(tx.conn(), &row)
         })
         .await?;
     Ok(HttpResponse::Created().json(v))
@@ -138,7 +125,7 @@ async fn create_draft(
 /// Replace a draft's title and content. Published versions are frozen (409).
 #[utoipa::path(
     tag = "questionnaire",
-    params(("version_id" = String, Path, description = "Questionnaire version id")),
+    params(("version_id" = QuestionnaireId, Path, description = "Questionnaire version id")),
     request_body = QuestionnaireDraft,
     security(("bearer" = ["processor_admin"])),
     responses(
@@ -155,34 +142,26 @@ async fn create_draft(
 async fn update_draft(
     state: web::Data<AppState>,
     auth: Auth<ProcessorAdmin>,
-    path: web::Path<String>,
+    path: web::Path<QuestionnaireId>,
     body: ApiJson<QuestionnaireDraft>,
 ) -> Result<web::Json<QuestionnaireVersion>, AppError> {
     let draft = body.0;
     checked(&draft)?;
-    let actor = auth.actor();
     let id = path.into_inner();
     let v = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let row = store::get(conn, &id)?;
-                if row.is_published() {
-                    // what a survey has used, or may use, never changes.
-                    return Err(AppError::conflict(
-                        ProblemCode::QuestionnaireFrozen,
-                        "This version is published and frozen. Draft a new version instead.",
-                    ));
-                }
-                store::update_draft(conn, &id, &draft.title, &draft.content)?;
-                audit::record(
-                    conn,
-                    PROCESSOR_CHAIN,
-                    &actor,
-                    Event::new("questionnaire.update", "questionnaire_version", Some(&id)),
-                )?;
-                let row = store::get(conn, &id)?;
-                store::full(conn, &row)
-            })
+        .as_processor(&auth, move |tx| {
+            let row = store::get(tx.conn(), &id)?;
+            if row.is_published() {
+                // what a survey has used, or may use, never changes.
+                return Err(AppError::conflict(
+                    ProblemCode::QuestionnaireFrozen,
+                    "This version is published and frozen. Draft a new version instead.",
+                ));
+            }
+            store::update_draft(tx.conn(), &id, &draft.title, &draft.content)?;
+            tx.audit(Action::QuestionnaireUpdate, Some(id.as_str()))?;
+            let row = store::get(tx.conn(), &id)?;
+            store::full(tx.conn(), &row)
         })
         .await?;
     Ok(web::Json(v))
@@ -191,7 +170,7 @@ async fn update_draft(
 /// Publish a draft: agencies can then choose it, and it is frozen.
 #[utoipa::path(
     tag = "questionnaire",
-    params(("version_id" = String, Path, description = "Questionnaire version id")),
+    params(("version_id" = QuestionnaireId, Path, description = "Questionnaire version id")),
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 200, description = "Published", body = QuestionnaireSummary),
@@ -205,30 +184,22 @@ async fn update_draft(
 async fn publish_version(
     state: web::Data<AppState>,
     auth: Auth<ProcessorAdmin>,
-    path: web::Path<String>,
+    path: web::Path<QuestionnaireId>,
 ) -> Result<web::Json<QuestionnaireSummary>, AppError> {
-    let actor = auth.actor();
     let id = path.into_inner();
     let s = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let row = store::get(conn, &id)?;
-                if row.is_published() {
-                    return Err(AppError::conflict(
-                        ProblemCode::QuestionnaireAlreadyPublished,
-                        "This version is already published.",
-                    ));
-                }
-                store::publish(conn, &id)?;
-                audit::record(
-                    conn,
-                    PROCESSOR_CHAIN,
-                    &actor,
-                    Event::new("questionnaire.publish", "questionnaire_version", Some(&id)),
-                )?;
-                let row = store::get(conn, &id)?;
-                store::summary(conn, &row)
-            })
+        .as_processor(&auth, move |tx| {
+            let row = store::get(tx.conn(), &id)?;
+            if row.is_published() {
+                return Err(AppError::conflict(
+                    ProblemCode::QuestionnaireAlreadyPublished,
+                    "This version is already published.",
+                ));
+            }
+            store::publish(tx.conn(), &id)?;
+            tx.audit(Action::QuestionnairePublish, Some(id.as_str()))?;
+            let row = store::get(tx.conn(), &id)?;
+            store::summary(tx.conn(), &row)
         })
         .await?;
     Ok(web::Json(s))

@@ -2,21 +2,23 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use diesel::prelude::*;
-use tillit_api::{Questionnaire, QuestionnaireSummary, QuestionnaireVersion, VersionStatus};
+use tillit_api::{
+    Questionnaire, QuestionnaireId, QuestionnaireSummary, QuestionnaireVersion, VersionStatus,
+};
 
+use crate::db::db_run;
 use crate::db::schema::{questionnaire_versions, surveys};
 use crate::db::DbConn;
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::{new_id, now, utc};
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = questionnaire_versions)]
 pub struct VersionRow {
-    pub id: String,
+    pub id: QuestionnaireId,
     pub version: i32,
     pub title: String,
-    pub status: String,
+    pub status: VersionStatus,
     pub content: String,
     pub created_at: chrono::NaiveDateTime,
     pub published_at: Option<chrono::NaiveDateTime>,
@@ -28,11 +30,11 @@ impl VersionRow {
             .map_err(|e| AppError::internal(format!("stored questionnaire unreadable: {e}")))
     }
     pub fn is_published(&self) -> bool {
-        self.status == "published"
+        self.status == VersionStatus::Published
     }
 }
 
-pub fn is_used(conn: &mut DbConn, id: &str) -> Result<bool, AppError> {
+pub fn is_used(conn: &mut DbConn, id: &QuestionnaireId) -> Result<bool, AppError> {
     let n: i64 = db_run!(conn, |c| surveys::table
         .filter(surveys::questionnaire_version_id.eq(id))
         .count()
@@ -45,11 +47,7 @@ pub fn summary(conn: &mut DbConn, row: &VersionRow) -> Result<QuestionnaireSumma
         id: row.id.clone(),
         version: row.version,
         title: row.title.clone(),
-        status: if row.is_published() {
-            VersionStatus::Published
-        } else {
-            VersionStatus::Draft
-        },
+        status: row.status,
         items: row.content()?.item_count(),
         used: is_used(conn, &row.id)?,
         published_at: row.published_at.map(utc),
@@ -75,10 +73,14 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<VersionRow>, AppError> {
 /// every session and submission, and parsing 60 items each time showed in
 /// the submission benchmark.
 #[derive(Default)]
-pub struct Frozen(Mutex<HashMap<String, Arc<Questionnaire>>>);
+pub struct Frozen(Mutex<HashMap<QuestionnaireId, Arc<Questionnaire>>>);
 
 impl Frozen {
-    pub fn content(&self, conn: &mut DbConn, id: &str) -> Result<Arc<Questionnaire>, AppError> {
+    pub fn content(
+        &self,
+        conn: &mut DbConn,
+        id: &QuestionnaireId,
+    ) -> Result<Arc<Questionnaire>, AppError> {
         if let Some(q) = self.0.lock().ok().and_then(|m| m.get(id).cloned()) {
             return Ok(q);
         }
@@ -93,7 +95,7 @@ impl Frozen {
     }
 }
 
-pub fn get(conn: &mut DbConn, id: &str) -> Result<VersionRow, AppError> {
+pub fn get(conn: &mut DbConn, id: &QuestionnaireId) -> Result<VersionRow, AppError> {
     Ok(db_run!(conn, |c| questionnaire_versions::table
         .find(id)
         .select(VersionRow::as_select())
@@ -110,10 +112,14 @@ pub fn insert(
         .select(diesel::dsl::max(questionnaire_versions::version))
         .first(c))?;
     let row = VersionRow {
-        id: new_id(),
+        id: QuestionnaireId(new_id()),
         version: last.unwrap_or(0) + 1,
         title: title.trim().to_string(),
-        status: if published { "published" } else { "draft" }.into(),
+        status: if published {
+            VersionStatus::Published
+        } else {
+            VersionStatus::Draft
+        },
         content: serde_json::to_string(content).map_err(AppError::internal)?,
         created_at: now(),
         published_at: published.then(now),
@@ -126,7 +132,7 @@ pub fn insert(
 
 pub fn update_draft(
     conn: &mut DbConn,
-    id: &str,
+    id: &QuestionnaireId,
     title: &str,
     content: &Questionnaire,
 ) -> Result<(), AppError> {
@@ -142,12 +148,12 @@ pub fn update_draft(
     Ok(())
 }
 
-pub fn publish(conn: &mut DbConn, id: &str) -> Result<(), AppError> {
+pub fn publish(conn: &mut DbConn, id: &QuestionnaireId) -> Result<(), AppError> {
     db_run!(conn, |c| diesel::update(
         questionnaire_versions::table.find(id)
     )
     .set((
-        questionnaire_versions::status.eq("published"),
+        questionnaire_versions::status.eq(VersionStatus::Published),
         questionnaire_versions::published_at.eq(Some(now()))
     ))
     .execute(c))?;

@@ -123,11 +123,11 @@ pub fn shown_groups(
 }
 
 /// Size of each unit's group (the unit and all its sub-units).
-pub fn group_sizes(
-    parent: &HashMap<String, Option<String>>,
-    direct: &HashMap<String, i64>,
-) -> HashMap<String, i64> {
-    let mut out: HashMap<String, i64> = HashMap::new();
+pub fn group_sizes<K: Clone + Eq + std::hash::Hash>(
+    parent: &HashMap<K, Option<K>>,
+    direct: &HashMap<K, i64>,
+) -> HashMap<K, i64> {
+    let mut out: HashMap<K, i64> = HashMap::new();
     for (u, n) in direct {
         let mut cur = Some(u.clone());
         let mut steps = 0;

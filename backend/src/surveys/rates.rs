@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use tillit_api::{HiddenReason, RateRow};
+use tillit_api::{HiddenReason, RateRow, UnitId};
 
 use crate::organisation::units::UnitRow;
 use crate::reports::suppression::{group_sizes, shown_groups, MIN_GROUP};
@@ -18,15 +18,27 @@ fn pct(answered: i64, invited: i64) -> Option<f64> {
 /// Units that had no invitations (created after launch, or empty) are left out.
 pub fn compute(
     units: &[UnitRow],
-    counts: &HashMap<String, (i64, i64)>,
-    scope: Option<&HashSet<String>>,
+    counts: &HashMap<UnitId, (i64, i64)>,
+    scope: Option<&HashSet<UnitId>>,
 ) -> (Option<RateRow>, Vec<RateRow>) {
+    // The suppression rules work on plain ids.
     let parent: HashMap<String, Option<String>> = units
         .iter()
-        .map(|u| (u.id.clone(), u.parent_id.clone()))
+        .map(|u| {
+            (
+                u.id.to_string(),
+                u.parent_id.as_ref().map(UnitId::to_string),
+            )
+        })
         .collect();
-    let invited: HashMap<String, i64> = counts.iter().map(|(u, (i, _))| (u.clone(), *i)).collect();
-    let answered: HashMap<String, i64> = counts.iter().map(|(u, (_, a))| (u.clone(), *a)).collect();
+    let invited: HashMap<String, i64> = counts
+        .iter()
+        .map(|(u, (i, _))| (u.to_string(), *i))
+        .collect();
+    let answered: HashMap<String, i64> = counts
+        .iter()
+        .map(|(u, (_, a))| (u.to_string(), *a))
+        .collect();
     let (agency_ok, shown) = shown_groups(&parent, &invited);
     let group_invited = group_sizes(&parent, &invited);
     let group_answered = group_sizes(&parent, &answered);
@@ -35,7 +47,7 @@ pub fn compute(
         let mut cur = Some(id.to_string());
         let mut steps = 0;
         while let Some(c) = cur {
-            if led.contains(&c) {
+            if led.contains(c.as_str()) {
                 return true;
             }
             steps += 1;
@@ -69,7 +81,11 @@ pub fn compute(
     let mut children: HashMap<Option<&str>, Vec<&UnitRow>> = HashMap::new();
     let ids: HashSet<&str> = units.iter().map(|u| u.id.as_str()).collect();
     for u in units {
-        let p = u.parent_id.as_deref().filter(|p| ids.contains(p));
+        let p = u
+            .parent_id
+            .as_ref()
+            .map(UnitId::as_str)
+            .filter(|p| ids.contains(p));
         children.entry(p).or_default().push(u);
     }
     for list in children.values_mut() {
@@ -85,10 +101,10 @@ pub fn compute(
         if !visited.insert(u.id.as_str()) {
             continue;
         }
-        let i = group_invited.get(&u.id).copied().unwrap_or(0);
-        if i > 0 && in_scope(&u.id) {
-            let a = group_answered.get(&u.id).copied().unwrap_or(0);
-            rows.push(row(Some(u), depth, i, a, shown.contains(&u.id)));
+        let i = group_invited.get(u.id.as_str()).copied().unwrap_or(0);
+        if i > 0 && in_scope(u.id.as_str()) {
+            let a = group_answered.get(u.id.as_str()).copied().unwrap_or(0);
+            rows.push(row(Some(u), depth, i, a, shown.contains(u.id.as_str())));
         }
         if let Some(kids) = children.get(&Some(u.id.as_str())) {
             stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));

@@ -1,19 +1,22 @@
 use std::collections::HashSet;
-use tillit_api::{FieldCode, ProblemCode};
 
 use actix_web::{get, post, put, web, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
-use tillit_api::{CreateSurvey, ListQuery, Page, ResponseRates, Role, Survey, UpdateSurvey};
+use tillit_api::{
+    CreateSurvey, FieldCode, ListQuery, Page, ProblemCode, QuestionnaireId, ResponseRates, Role,
+    Survey, SurveyId, SurveyState, UnitId, UpdateSurvey,
+};
 
 use super::plan::{self, Settings};
 use super::{rates, store};
 use crate::agencies::terms;
-use crate::audit::{self, Event};
+use crate::audit::Action;
 use crate::auth::identity::{AgencyStaff, Auth, ControllerAdmin};
+use crate::db::db_run;
+use crate::db::paging;
 use crate::db::schema::leader_units;
-use crate::db::{paging, write_tx};
-use crate::db_run;
+use crate::db::types::TextList;
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::openapi::ProblemResponse;
@@ -34,7 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 fn settings_errors(
     conn: &mut crate::db::DbConn,
-    version_id: &str,
+    version_id: &QuestionnaireId,
     s: &Settings<'_>,
 ) -> Result<Vec<tillit_api::FieldError>, AppError> {
     let version = questionnaires::get(conn, version_id)
@@ -69,12 +72,11 @@ async fn list_surveys(
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<Survey>>, AppError> {
     let (page, per_page) = paging(&q, 200)?;
-    let agency = auth.agency()?.to_string();
     let out = state
-        .db(move |conn| {
-            let (rows, total) = store::page(conn, &agency, page, per_page)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            let counts = store::invitation_counts(conn, &ids)?;
+        .reading(&auth, move |tx| {
+            let (rows, total) = store::page(tx, page, per_page)?;
+            let ids: Vec<SurveyId> = rows.iter().map(|r| r.id.clone()).collect();
+            let counts = store::invitation_counts(tx, &ids)?;
             let items = rows
                 .into_iter()
                 .map(|r| {
@@ -113,10 +115,8 @@ async fn create_survey(
     body: ApiJson<CreateSurvey>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.0;
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
     let survey = state
-        .db(move |conn| {
+        .in_agency(&auth, move |tx| {
             let settings = Settings {
                 title: &b.title,
                 modules: &b.modules,
@@ -125,38 +125,29 @@ async fn create_survey(
                 closes_at: b.closes_at,
                 reminder_days: &b.reminder_days,
             };
-            let errors = settings_errors(conn, &b.questionnaire_version_id, &settings)?;
+            let errors = settings_errors(tx.conn(), &b.questionnaire_version_id, &settings)?;
             if !errors.is_empty() {
                 return Err(AppError::Invalid(errors));
             }
-            write_tx(conn, |conn| {
-                let row = store::SurveyRow {
-                    id: new_id(),
-                    agency_id: agency.clone(),
-                    questionnaire_version_id: b.questionnaire_version_id.clone(),
-                    title: b.title.trim().to_string(),
-                    modules: store::join(&b.modules),
-                    languages: store::join(
-                        &b.languages.iter().map(|l| l.code()).collect::<Vec<_>>(),
-                    ),
-                    opens_at: db_time(b.opens_at),
-                    closes_at: db_time(b.closes_at),
-                    reminder_days: store::join(&b.reminder_days),
-                    state: "draft".into(),
-                    created_at: now(),
-                    launched_at: None,
-                    closed_at: None,
-                };
-                store::insert(conn, &row)?;
-                // GDPR-2: survey settings are the agency's instructions.
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new("survey.create", "survey", Some(&row.id)),
-                )?;
-                Ok(store::to_api(row, 0))
-            })
+            let row = store::SurveyRow {
+                id: SurveyId(new_id()),
+                agency_id: tx.agency().clone(),
+                questionnaire_version_id: b.questionnaire_version_id,
+                title: b.title.trim().to_string(),
+                modules: TextList(b.modules),
+                languages: TextList(b.languages),
+                opens_at: db_time(b.opens_at),
+                closes_at: db_time(b.closes_at),
+                reminder_days: TextList(b.reminder_days),
+                state: SurveyState::Draft,
+                created_at: now(),
+                launched_at: None,
+                closed_at: None,
+            };
+            store::insert(tx, &row)?;
+            // GDPR-2: survey settings are the agency's instructions.
+            tx.audit(Action::SurveyCreate, Some(row.id.as_str()))?;
+            Ok(store::to_api(row, 0))
         })
         .await?;
     Ok(HttpResponse::Created().json(survey))
@@ -165,7 +156,7 @@ async fn create_survey(
 /// One survey.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = String, Path, description = "Survey id")),
+    params(("survey_id" = SurveyId, Path, description = "Survey id")),
     security(("bearer" = ["controller_admin", "leader"])),
     responses(
         (status = 200, description = "The survey", body = Survey),
@@ -178,14 +169,13 @@ async fn create_survey(
 async fn get_survey(
     state: web::Data<AppState>,
     auth: Auth<AgencyStaff>,
-    path: web::Path<String>,
+    path: web::Path<SurveyId>,
 ) -> Result<web::Json<Survey>, AppError> {
-    let agency = auth.agency()?.to_string();
     let id = path.into_inner();
     let s = state
-        .db(move |conn| {
-            let row = store::get(conn, &agency, &id)?;
-            let n = store::invitation_count(conn, &id)?;
+        .reading(&auth, move |tx| {
+            let row = store::get(tx, &id)?;
+            let n = store::invitation_count(tx, &id)?;
             Ok(store::to_api(row, n))
         })
         .await?;
@@ -196,7 +186,7 @@ async fn get_survey(
 /// later closing time; a closed one not at all.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = String, Path, description = "Survey id")),
+    params(("survey_id" = SurveyId, Path, description = "Survey id")),
     request_body = UpdateSurvey,
     security(("bearer" = ["controller_admin"])),
     responses(
@@ -213,61 +203,67 @@ async fn get_survey(
 async fn update_survey(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<String>,
+    path: web::Path<SurveyId>,
     body: ApiJson<UpdateSurvey>,
 ) -> Result<web::Json<Survey>, AppError> {
     let b = body.0;
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
     let id = path.into_inner();
     let s = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let mut row = store::get(conn, &agency, &id)?;
-                let settings = Settings {
-                    title: &b.title,
-                    modules: &b.modules,
-                    languages: &b.languages,
-                    opens_at: b.opens_at,
-                    closes_at: b.closes_at,
-                    reminder_days: &b.reminder_days,
-                };
-                match row.effective_state() {
-                    tillit_api::SurveyState::Draft => {
-                        let errors = settings_errors(conn, &row.questionnaire_version_id, &settings)?;
-                        if !errors.is_empty() {
-                            return Err(AppError::Invalid(errors));
-                        }
-                        row.title = b.title.trim().to_string();
-                        row.modules = store::join(&b.modules);
-                        row.languages = store::join(&b.languages.iter().map(|l| l.code()).collect::<Vec<_>>());
-                        row.opens_at = db_time(b.opens_at);
-                        row.reminder_days = store::join(&b.reminder_days);
+        .in_agency(&auth, move |tx| {
+            let mut row = store::get(tx, &id)?;
+            let settings = Settings {
+                title: &b.title,
+                modules: &b.modules,
+                languages: &b.languages,
+                opens_at: b.opens_at,
+                closes_at: b.closes_at,
+                reminder_days: &b.reminder_days,
+            };
+            match row.effective_state() {
+                SurveyState::Draft => {
+                    let errors =
+                        settings_errors(tx.conn(), &row.questionnaire_version_id, &settings)?;
+                    if !errors.is_empty() {
+                        return Err(AppError::Invalid(errors));
                     }
-                    tillit_api::SurveyState::Open => {
-                        let current = store::to_api(row.clone(), 0);
-                        let unchanged = current.title == b.title.trim()
-                            && current.modules == b.modules
-                            && current.languages == b.languages
-                            && current.opens_at == utc(db_time(b.opens_at))
-                            && current.reminder_days == b.reminder_days;
-                        if !unchanged || utc(db_time(b.closes_at)) < current.closes_at {
-                            return Err(AppError::conflict(
-                                ProblemCode::SurveyOpenExtendOnly, "The survey is open: only its closing time can change, and only to a later time.",
-                            ));
-                        }
+                    row.title = b.title.trim().to_string();
+                    row.modules = TextList(b.modules.clone());
+                    row.languages = TextList(b.languages.clone());
+                    row.opens_at = db_time(b.opens_at);
+                    row.reminder_days = TextList(b.reminder_days.clone());
+                }
+                SurveyState::Open => {
+                    let unchanged = row.title == b.title.trim()
+                        && row.modules.0 == b.modules
+                        && row.languages.0 == b.languages
+                        && utc(row.opens_at) == utc(db_time(b.opens_at))
+                        && row.reminder_days.0 == b.reminder_days;
+                    if !unchanged || db_time(b.closes_at) < row.closes_at {
+                        return Err(AppError::conflict(
+                            ProblemCode::SurveyOpenExtendOnly,
+                            "The survey is open: only its closing time can change, and only to a later time.",
+                        ));
                     }
-                    _ => return Err(AppError::conflict(ProblemCode::SurveyClosed, "The survey has closed and can no longer change.")),
                 }
-                if b.closes_at <= Utc::now() {
-                    return Err(AppError::invalid("closes_at", FieldCode::InThePast, "must be in the future"));
+                _ => {
+                    return Err(AppError::conflict(
+                        ProblemCode::SurveyClosed,
+                        "The survey has closed and can no longer change.",
+                    ))
                 }
-                row.closes_at = db_time(b.closes_at);
-                store::save(conn, &row)?;
-                audit::record(conn, &agency, &actor, Event::new("survey.update", "survey", Some(&id)))?;
-                let n = store::invitation_count(conn, &id)?;
-                Ok(store::to_api(row, n))
-            })
+            }
+            if b.closes_at <= Utc::now() {
+                return Err(AppError::invalid(
+                    "closes_at",
+                    FieldCode::InThePast,
+                    "must be in the future",
+                ));
+            }
+            row.closes_at = db_time(b.closes_at);
+            store::save(tx, &row)?;
+            tx.audit(Action::SurveyUpdate, Some(id.as_str()))?;
+            let n = store::invitation_count(tx, &id)?;
+            Ok(store::to_api(row, n))
         })
         .await?;
     Ok(web::Json(s))
@@ -278,7 +274,7 @@ async fn update_survey(
 /// invitations and opens the survey.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = String, Path, description = "Survey id")),
+    params(("survey_id" = SurveyId, Path, description = "Survey id")),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Launched", body = Survey),
@@ -292,47 +288,39 @@ async fn update_survey(
 async fn launch_survey(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<String>,
+    path: web::Path<SurveyId>,
 ) -> Result<web::Json<Survey>, AppError> {
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
     let id = path.into_inner();
     let s = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let mut row = store::get(conn, &agency, &id)?;
-                if row.state != "draft" {
-                    return Err(AppError::conflict(
-                        ProblemCode::SurveyAlreadyLaunched,
-                        "The survey has already been launched.",
-                    ));
-                }
-                terms::require_current_accepted(conn, &agency)?;
-                if row.closes_at <= now() {
-                    return Err(AppError::conflict(
-                        ProblemCode::SurveyClosingPassed,
-                        "The closing time has passed: extend it before launching.",
-                    ));
-                }
-                let n = store::snapshot_roster(conn, &row)?;
-                if n == 0 {
-                    return Err(AppError::conflict(
-                        ProblemCode::NoEmployees,
-                        "The agency has no active employees to invite: import them first.",
-                    ));
-                }
-                row.state = "open".into();
-                row.launched_at = Some(now());
-                store::save(conn, &row)?;
-                crate::mail::outbox::queue_invitations(conn, &row.id, row.opens_at)?;
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new("survey.launch", "survey", Some(&id)),
-                )?;
-                Ok(store::to_api(row, n as i64))
-            })
+        .in_agency(&auth, move |tx| {
+            let mut row = store::get(tx, &id)?;
+            if row.state != SurveyState::Draft {
+                return Err(AppError::conflict(
+                    ProblemCode::SurveyAlreadyLaunched,
+                    "The survey has already been launched.",
+                ));
+            }
+            let agency = tx.agency().clone();
+            terms::require_current_accepted(tx.conn(), &agency)?;
+            if row.closes_at <= now() {
+                return Err(AppError::conflict(
+                    ProblemCode::SurveyClosingPassed,
+                    "The closing time has passed: extend it before launching.",
+                ));
+            }
+            let n = store::snapshot_roster(tx, &row)?;
+            if n == 0 {
+                return Err(AppError::conflict(
+                    ProblemCode::NoEmployees,
+                    "The agency has no active employees to invite: import them first.",
+                ));
+            }
+            row.state = SurveyState::Open;
+            row.launched_at = Some(now());
+            store::save(tx, &row)?;
+            crate::mail::outbox::queue_invitations(tx.conn(), &row.id, row.opens_at)?;
+            tx.audit(Action::SurveyLaunch, Some(id.as_str()))?;
+            Ok(store::to_api(row, n as i64))
         })
         .await?;
     Ok(web::Json(s))
@@ -341,7 +329,7 @@ async fn launch_survey(
 /// Close an open survey now, before its closing time.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = String, Path, description = "Survey id")),
+    params(("survey_id" = SurveyId, Path, description = "Survey id")),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Closed", body = Survey),
@@ -355,33 +343,24 @@ async fn launch_survey(
 async fn close_survey(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<String>,
+    path: web::Path<SurveyId>,
 ) -> Result<web::Json<Survey>, AppError> {
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
     let id = path.into_inner();
     let s = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let mut row = store::get(conn, &agency, &id)?;
-                if row.effective_state() != tillit_api::SurveyState::Open {
-                    return Err(AppError::conflict(
-                        ProblemCode::SurveyNotOpen,
-                        "Only an open survey can be closed.",
-                    ));
-                }
-                row.state = "closed".into();
-                row.closed_at = Some(now());
-                store::save(conn, &row)?;
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new("survey.close", "survey", Some(&id)),
-                )?;
-                let n = store::invitation_count(conn, &id)?;
-                Ok(store::to_api(row, n))
-            })
+        .in_agency(&auth, move |tx| {
+            let mut row = store::get(tx, &id)?;
+            if row.effective_state() != SurveyState::Open {
+                return Err(AppError::conflict(
+                    ProblemCode::SurveyNotOpen,
+                    "Only an open survey can be closed.",
+                ));
+            }
+            row.state = SurveyState::Closed;
+            row.closed_at = Some(now());
+            store::save(tx, &row)?;
+            tx.audit(Action::SurveyClose, Some(id.as_str()))?;
+            let n = store::invitation_count(tx, &id)?;
+            Ok(store::to_api(row, n))
         })
         .await?;
     Ok(web::Json(s))
@@ -393,7 +372,7 @@ async fn close_survey(
 /// shows no rate of its own; it counts in its parent's.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = String, Path, description = "Survey id")),
+    params(("survey_id" = SurveyId, Path, description = "Survey id")),
     security(("bearer" = ["controller_admin", "leader"])),
     responses(
         (status = 200, description = "Rates", body = ResponseRates),
@@ -406,22 +385,21 @@ async fn close_survey(
 async fn response_rates(
     state: web::Data<AppState>,
     auth: Auth<AgencyStaff>,
-    path: web::Path<String>,
+    path: web::Path<SurveyId>,
 ) -> Result<web::Json<ResponseRates>, AppError> {
-    let agency = auth.agency()?.to_string();
-    let leader = (auth.role == Role::Leader).then(|| auth.subject.clone());
+    let leader = (auth.role == Role::Leader).then(|| auth.user_id());
     let id = path.into_inner();
     let out = state
-        .db(move |conn| {
-            let row = store::get(conn, &agency, &id)?;
-            let all_units = units::all(conn, &agency)?;
-            let counts = store::counts_by_unit(conn, &id)?;
-            let scope: Option<HashSet<String>> = match leader {
+        .reading(&auth, move |tx| {
+            let row = store::get(tx, &id)?;
+            let all_units = units::all(tx)?;
+            let counts = store::counts_by_unit(tx, &id)?;
+            let scope: Option<HashSet<UnitId>> = match leader {
                 Some(user) => Some(
-                    db_run!(conn, |c| leader_units::table
+                    db_run!(tx.conn(), |c| leader_units::table
                         .filter(leader_units::user_id.eq(&user))
                         .select(leader_units::unit_id)
-                        .load::<String>(c))?
+                        .load::<UnitId>(c))?
                     .into_iter()
                     .collect(),
                 ),
@@ -429,9 +407,9 @@ async fn response_rates(
             };
             let (agency_row, unit_rows) = rates::compute(&all_units, &counts, scope.as_ref());
             Ok(ResponseRates {
-                survey_id: row.id.clone(),
-                title: row.title.clone(),
                 state: row.effective_state(),
+                survey_id: row.id,
+                title: row.title,
                 agency: agency_row,
                 units: unit_rows,
             })

@@ -1,55 +1,35 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use tillit_api::{Language, Survey, SurveyState};
+use tillit_api::{
+    AgencyId, EmployeeId, InvitationId, Language, QuestionnaireId, Survey, SurveyId, SurveyState,
+    UnitId,
+};
 
+use crate::db::db_run;
 use crate::db::schema::{employees, invitations, surveys, units};
+use crate::db::types::TextList;
 use crate::db::{DbConn, INSERT_CHUNK};
-use crate::db_run;
 use crate::error::AppError;
 use crate::util::{new_id, now, utc};
+use crate::work::Tx;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = surveys)]
 pub struct SurveyRow {
-    pub id: String,
-    pub agency_id: String,
-    pub questionnaire_version_id: String,
+    pub id: SurveyId,
+    pub agency_id: AgencyId,
+    pub questionnaire_version_id: QuestionnaireId,
     pub title: String,
-    pub modules: String,
-    pub languages: String,
+    pub modules: TextList<String>,
+    pub languages: TextList<Language>,
     pub opens_at: chrono::NaiveDateTime,
     pub closes_at: chrono::NaiveDateTime,
-    pub reminder_days: String,
-    pub state: String,
+    pub reminder_days: TextList<u32>,
+    pub state: SurveyState,
     pub created_at: chrono::NaiveDateTime,
     pub launched_at: Option<chrono::NaiveDateTime>,
     pub closed_at: Option<chrono::NaiveDateTime>,
-}
-
-pub fn join<T: ToString>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn split(s: &str) -> impl Iterator<Item = &str> {
-    s.split(',').map(str::trim).filter(|x| !x.is_empty())
-}
-
-pub fn languages_of(s: &str) -> Vec<Language> {
-    split(s).filter_map(Language::parse).collect()
-}
-
-pub fn state_of(s: &str) -> SurveyState {
-    match s {
-        "open" => SurveyState::Open,
-        "closed" => SurveyState::Closed,
-        "reported" => SurveyState::Reported,
-        _ => SurveyState::Draft,
-    }
 }
 
 impl SurveyRow {
@@ -57,33 +37,29 @@ impl SurveyRow {
     /// time is closed, whether or not the ticker has written that yet (reads
     /// never write).
     pub fn effective_state(&self) -> SurveyState {
-        match state_of(&self.state) {
+        match self.state {
             SurveyState::Open if self.closes_at <= now() => SurveyState::Closed,
             s => s,
         }
-    }
-
-    /// The optional modules the agency chose.
-    pub fn module_list(&self) -> Vec<String> {
-        split(&self.modules).map(str::to_string).collect()
     }
 }
 
 pub fn to_api(r: SurveyRow, invitations: i64) -> Survey {
     let state = r.effective_state();
     Survey {
-        modules: r.module_list(),
-        languages: languages_of(&r.languages),
-        reminder_days: split(&r.reminder_days)
-            .filter_map(|d| d.parse().ok())
-            .collect(),
+        modules: r.modules.0,
+        languages: r.languages.0,
+        reminder_days: r.reminder_days.0,
         state,
         opens_at: utc(r.opens_at),
         closes_at: utc(r.closes_at),
         launched_at: r.launched_at.map(utc),
         closed_at: r
             .closed_at
-            .or_else(|| (state == SurveyState::Closed && r.state == "open").then_some(r.closes_at))
+            .or_else(|| {
+                (state == SurveyState::Closed && r.state == SurveyState::Open)
+                    .then_some(r.closes_at)
+            })
             .map(utc),
         id: r.id,
         title: r.title,
@@ -92,24 +68,27 @@ pub fn to_api(r: SurveyRow, invitations: i64) -> Survey {
     }
 }
 
-pub fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<SurveyRow, AppError> {
-    Ok(db_run!(conn, |c| surveys::table
-        .filter(surveys::agency_id.eq(agency))
+/// One of the agency's surveys.
+pub fn get(tx: &mut Tx<'_>, id: &SurveyId) -> Result<SurveyRow, AppError> {
+    let agency = tx.agency().clone();
+    Ok(db_run!(tx.conn(), |c| surveys::table
+        .filter(surveys::agency_id.eq(&agency))
         .filter(surveys::id.eq(id))
         .select(SurveyRow::as_select())
         .first(c))?)
 }
 
 /// A survey by id alone, for respondents' links (which carry no agency).
-pub fn get_any(conn: &mut DbConn, id: &str) -> Result<SurveyRow, AppError> {
+pub fn get_any(conn: &mut DbConn, id: &SurveyId) -> Result<SurveyRow, AppError> {
     Ok(db_run!(conn, |c| surveys::table
         .find(id)
         .select(SurveyRow::as_select())
         .first(c))?)
 }
 
-pub fn invitation_count(conn: &mut DbConn, survey: &str) -> Result<i64, AppError> {
-    Ok(db_run!(conn, |c| invitations::table
+/// Invitations of a survey the caller got from `get`.
+pub fn invitation_count(tx: &mut Tx<'_>, survey: &SurveyId) -> Result<i64, AppError> {
+    Ok(db_run!(tx.conn(), |c| invitations::table
         .filter(invitations::survey_id.eq(survey))
         .count()
         .get_result(c))?)
@@ -117,11 +96,11 @@ pub fn invitation_count(conn: &mut DbConn, survey: &str) -> Result<i64, AppError
 
 /// Invitations per survey, for a page of surveys in one query.
 pub fn invitation_counts(
-    conn: &mut DbConn,
-    ids: &[String],
-) -> Result<HashMap<String, i64>, AppError> {
+    tx: &mut Tx<'_>,
+    ids: &[SurveyId],
+) -> Result<HashMap<SurveyId, i64>, AppError> {
     use diesel::dsl::count_star;
-    let rows: Vec<(String, i64)> = db_run!(conn, |c| invitations::table
+    let rows: Vec<(SurveyId, i64)> = db_run!(tx.conn(), |c| invitations::table
         .filter(invitations::survey_id.eq_any(ids))
         .group_by(invitations::survey_id)
         .select((invitations::survey_id, count_star()))
@@ -129,49 +108,53 @@ pub fn invitation_counts(
     Ok(rows.into_iter().collect())
 }
 
-pub fn page(
-    conn: &mut DbConn,
-    agency: &str,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<SurveyRow>, i64), AppError> {
-    Ok(db_run!(conn, |c| {
+pub fn page(tx: &mut Tx<'_>, page: i64, per_page: i64) -> Result<(Vec<SurveyRow>, i64), AppError> {
+    let agency = tx.agency().clone();
+    Ok(db_run!(tx.conn(), |c| {
         let rows = surveys::table
-            .filter(surveys::agency_id.eq(agency))
+            .filter(surveys::agency_id.eq(&agency))
             .order((surveys::created_at.desc(), surveys::id.asc()))
             .limit(per_page)
             .offset((page - 1) * per_page)
             .select(SurveyRow::as_select())
             .load(c)?;
         let total = surveys::table
-            .filter(surveys::agency_id.eq(agency))
+            .filter(surveys::agency_id.eq(&agency))
             .count()
             .get_result(c)?;
         Ok::<_, diesel::result::Error>((rows, total))
     })?)
 }
 
-pub fn insert(conn: &mut DbConn, row: &SurveyRow) -> Result<(), AppError> {
-    db_run!(conn, |c| diesel::insert_into(surveys::table)
+pub fn insert(tx: &mut Tx<'_>, row: &SurveyRow) -> Result<(), AppError> {
+    if &row.agency_id != tx.agency() {
+        return Err(AppError::forbidden());
+    }
+    db_run!(tx.conn(), |c| diesel::insert_into(surveys::table)
         .values(row)
         .execute(c))?;
     Ok(())
 }
 
-pub fn save(conn: &mut DbConn, row: &SurveyRow) -> Result<(), AppError> {
-    db_run!(conn, |c| diesel::update(surveys::table.find(&row.id))
-        .set((
-            surveys::title.eq(&row.title),
-            surveys::modules.eq(&row.modules),
-            surveys::languages.eq(&row.languages),
-            surveys::opens_at.eq(row.opens_at),
-            surveys::closes_at.eq(row.closes_at),
-            surveys::reminder_days.eq(&row.reminder_days),
-            surveys::state.eq(&row.state),
-            surveys::launched_at.eq(row.launched_at),
-            surveys::closed_at.eq(row.closed_at),
-        ))
-        .execute(c))?;
+pub fn save(tx: &mut Tx<'_>, row: &SurveyRow) -> Result<(), AppError> {
+    let agency = tx.agency().clone();
+    db_run!(tx.conn(), |c| diesel::update(
+        surveys::table
+            .filter(surveys::agency_id.eq(&agency))
+            .filter(surveys::id.eq(&row.id))
+    )
+    .set((
+        surveys::title.eq(&row.title),
+        surveys::modules.eq(&row.modules),
+        surveys::languages.eq(&row.languages),
+        surveys::opens_at.eq(row.opens_at),
+        surveys::closes_at.eq(row.closes_at),
+        surveys::reminder_days.eq(&row.reminder_days),
+        surveys::state.eq(row.state),
+        surveys::launched_at.eq(row.launched_at),
+        surveys::closed_at.eq(row.closed_at),
+    ))
+    .execute(c))?;
     Ok(())
 }
 
@@ -181,18 +164,24 @@ pub fn close_due(conn: &mut DbConn) -> Result<usize, AppError> {
     let t = now();
     Ok(db_run!(conn, |c| diesel::update(
         surveys::table
-            .filter(surveys::state.eq("open"))
+            .filter(surveys::state.eq(SurveyState::Open))
             .filter(surveys::closes_at.le(t))
     )
-    .set((surveys::state.eq("closed"), surveys::closed_at.eq(Some(t))))
+    .set((
+        surveys::state.eq(SurveyState::Closed),
+        surveys::closed_at.eq(Some(t)),
+    ))
     .execute(c))?)
 }
 
 /// SURV-1: the invitations are a snapshot of the active roster at launch.
 /// Returns how many were created.
-pub fn snapshot_roster(conn: &mut DbConn, survey: &SurveyRow) -> Result<usize, AppError> {
-    let offered = languages_of(&survey.languages);
-    let roster: Vec<(String, String, String)> = db_run!(conn, |c| employees::table
+pub fn snapshot_roster(tx: &mut Tx<'_>, survey: &SurveyRow) -> Result<usize, AppError> {
+    if &survey.agency_id != tx.agency() {
+        return Err(AppError::forbidden());
+    }
+    let offered = &survey.languages.0;
+    let roster: Vec<(EmployeeId, UnitId, Language)> = db_run!(tx.conn(), |c| employees::table
         .inner_join(units::table)
         .filter(employees::agency_id.eq(&survey.agency_id))
         .filter(employees::active.eq(true))
@@ -202,28 +191,23 @@ pub fn snapshot_roster(conn: &mut DbConn, survey: &SurveyRow) -> Result<usize, A
     #[derive(Insertable)]
     #[diesel(table_name = invitations)]
     struct NewInvitation {
-        id: String,
-        survey_id: String,
-        employee_id: Option<String>,
-        unit_id: String,
-        language: String,
+        id: InvitationId,
+        survey_id: SurveyId,
+        employee_id: Option<EmployeeId>,
+        unit_id: UnitId,
+        language: Language,
     }
     let rows: Vec<NewInvitation> = roster
         .into_iter()
         .map(|(employee, unit, lang)| NewInvitation {
-            id: new_id(),
+            id: InvitationId(new_id()),
             survey_id: survey.id.clone(),
             employee_id: Some(employee),
             unit_id: unit,
-            language: super::plan::invitation_language(
-                Language::parse(&lang).unwrap_or_default(),
-                &offered,
-            )
-            .code()
-            .to_string(),
+            language: super::plan::invitation_language(lang, offered),
         })
         .collect();
-    db_run!(conn, |c| {
+    db_run!(tx.conn(), |c| {
         for chunk in rows.chunks(INSERT_CHUNK) {
             diesel::insert_into(invitations::table)
                 .values(chunk)
@@ -236,14 +220,14 @@ pub fn snapshot_roster(conn: &mut DbConn, survey: &SurveyRow) -> Result<usize, A
 
 /// Invited and answered, per unit (the unit the employee had at launch).
 pub fn counts_by_unit(
-    conn: &mut DbConn,
-    survey: &str,
-) -> Result<HashMap<String, (i64, i64)>, AppError> {
-    let rows: Vec<(String, bool)> = db_run!(conn, |c| invitations::table
+    tx: &mut Tx<'_>,
+    survey: &SurveyId,
+) -> Result<HashMap<UnitId, (i64, i64)>, AppError> {
+    let rows: Vec<(UnitId, bool)> = db_run!(tx.conn(), |c| invitations::table
         .filter(invitations::survey_id.eq(survey))
         .select((invitations::unit_id, invitations::answered))
         .load(c))?;
-    let mut out: HashMap<String, (i64, i64)> = HashMap::new();
+    let mut out: HashMap<UnitId, (i64, i64)> = HashMap::new();
     for (unit, answered) in rows {
         let e = out.entry(unit).or_default();
         e.0 += 1;

@@ -41,7 +41,7 @@ async fn launched(app: &TestApp) -> Launched {
     assert_eq!(res.status(), StatusCode::OK);
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    let ids: Vec<String> = tillit_backend::db_run!(&mut *conn, |c| invitations::table
+    let ids: Vec<tillit_api::InvitationId> = tillit_backend::db::db_run!(&mut *conn, |c| invitations::table
         .filter(invitations::survey_id.eq(&survey_id))
         .select(invitations::id)
         .load(c))
@@ -120,7 +120,7 @@ async fn role_2_the_respondent_token_names_survey_and_unit_not_a_person() {
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
     let people: Vec<(String, Option<String>)> =
-        tillit_backend::db_run!(&mut *conn, |c| invitations::table
+        tillit_backend::db::db_run!(&mut *conn, |c| invitations::table
             .select((invitations::id, invitations::employee_id))
             .load(c))
         .unwrap();
@@ -225,7 +225,7 @@ fn response_count(app: &TestApp) -> i64 {
     use tillit_backend::db::schema::responses;
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    tillit_backend::db_run!(&mut *conn, |c| responses::table.count().get_result(c)).unwrap()
+    tillit_backend::db::db_run!(&mut *conn, |c| responses::table.count().get_result(c)).unwrap()
 }
 
 #[tokio::test]
@@ -331,7 +331,7 @@ async fn anon_1_anon_2_no_response_row_carries_an_invitation_employee_token_or_t
     let mut conn = pool.get().unwrap();
     use tillit_backend::db::schema::{invitation_tokens, responses};
     type Row = (String, String, String, String, bool, String);
-    let rows: Vec<Row> = tillit_backend::db_run!(&mut *conn, |c| responses::table
+    let rows: Vec<Row> = tillit_backend::db::db_run!(&mut *conn, |c| responses::table
         .select((
             responses::id,
             responses::survey_id,
@@ -343,7 +343,7 @@ async fn anon_1_anon_2_no_response_row_carries_an_invitation_employee_token_or_t
         .load(c))
     .unwrap();
     assert_eq!(rows.len(), 6);
-    let secrets: Vec<String> = tillit_backend::db_run!(&mut *conn, |c| {
+    let secrets: Vec<String> = tillit_backend::db::db_run!(&mut *conn, |c| {
         let mut v: Vec<String> = invitations::table.select(invitations::id).load(c).unwrap();
         v.extend(
             employees::table
@@ -377,16 +377,16 @@ async fn anon_1_anon_2_no_response_row_carries_an_invitation_employee_token_or_t
 /// The answering entries of the audit trail: (action, object type, object
 /// id, quantity), in chain order.
 fn answering_entries(app: &TestApp) -> Vec<(String, String, Option<String>, Option<i64>)> {
-    use tillit_backend::db::schema::audit_log;
+    use tillit_backend::db::schema::audit_entries;
     let mut conn = app.state.pool.get().unwrap();
-    tillit_backend::db_run!(&mut *conn, |c| audit_log::table
-        .filter(audit_log::action.eq_any(["respondent.session", "response.submit"]))
-        .order(audit_log::seq.asc())
+    tillit_backend::db::db_run!(&mut *conn, |c| audit_entries::table
+        .filter(audit_entries::action.eq_any(["respondent.session", "response.submit"]))
+        .order(audit_entries::id.asc())
         .select((
-            audit_log::action,
-            audit_log::object_type,
-            audit_log::object_id,
-            audit_log::quantity,
+            audit_entries::action,
+            audit_entries::object_type,
+            audit_entries::object_id,
+            audit_entries::quantity,
         ))
         .load(c))
     .unwrap()
@@ -471,7 +471,7 @@ async fn anon_1_a_reminder_cannot_date_the_responses_of_a_small_unit() {
     }
     let mut conn = app.state.pool.get().unwrap();
     use tillit_backend::db::schema::mail_outbox;
-    tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query(
+    tillit_backend::db::db_run!(&mut *conn, |c| diesel::sql_query(
         "UPDATE surveys SET opens_at = opens_at - INTERVAL '4 days'"
     )
     .execute(c)
@@ -481,7 +481,7 @@ async fn anon_1_a_reminder_cannot_date_the_responses_of_a_small_unit() {
     .execute(c)))
     .unwrap();
     tillit_backend::mail::outbox::queue_reminders(&mut conn).unwrap();
-    let reminded: i64 = tillit_backend::db_run!(&mut *conn, |c| mail_outbox::table
+    let reminded: i64 = tillit_backend::db::db_run!(&mut *conn, |c| mail_outbox::table
         .filter(mail_outbox::round.eq(1))
         .count()
         .get_result(c))
@@ -581,7 +581,7 @@ async fn res_3_the_receipt_alone_withdraws_research_consent() {
 
 fn opted_out(app: &TestApp) -> i64 {
     let mut conn = app.state.pool.get().unwrap();
-    tillit_backend::db_run!(&mut *conn, |c| invitations::table
+    tillit_backend::db::db_run!(&mut *conn, |c| invitations::table
         .filter(invitations::opted_out.eq(true))
         .count()
         .get_result(c))

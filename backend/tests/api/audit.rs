@@ -127,7 +127,7 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
         ("unit_id", org.unit_id.clone()),
         ("employee_id", org.employee_id.clone()),
         ("user_id", org.user_id.clone()),
-        ("client_id", org.client_row_id.clone()),
+        ("integration_client_id", org.client_row_id.clone()),
         ("import_id", org.import_id.clone()),
         ("survey_id", org.survey_id.clone()),
     ]
@@ -213,7 +213,7 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
             Some(json!({"name": "HR 2"})),
             None,
         ),
-        ("DELETE", "/api/integration-clients/{client_id}", None, None),
+        ("DELETE", "/api/integration-clients/{integration_client_id}", None, None),
         (
             "PUT",
             "/api/surveys/{survey_id}",
@@ -354,16 +354,16 @@ async fn gdpr_1_audit_entries_hold_no_personal_data() {
     let a = app.agency("Etat").await;
     app.small_org(&a).await;
     use diesel::prelude::*;
-    use tillit_backend::db::schema::audit_log;
+    use tillit_backend::db::schema::audit_entries;
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
     let rows: Vec<(String, String, String, Option<String>)> =
-        tillit_backend::db_run!(&mut *conn, |c| audit_log::table
+        tillit_backend::db::db_run!(&mut *conn, |c| audit_entries::table
             .select((
-                audit_log::actor_id,
-                audit_log::action,
-                audit_log::object_type,
-                audit_log::object_id
+                audit_entries::actor_id,
+                audit_entries::action,
+                audit_entries::object_type,
+                audit_entries::object_id
             ))
             .load(c))
         .unwrap();

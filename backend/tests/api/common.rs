@@ -346,7 +346,7 @@ impl TestApp {
             Role::Respondent => self.keys.issue(&id, role, agency, None).unwrap(),
             Role::Integration => {
                 let agency = agency.expect("an HR client belongs to an agency");
-                tillit_backend::db_run!(&mut *conn, |c| diesel::insert_into(
+                tillit_backend::db::db_run!(&mut *conn, |c| diesel::insert_into(
                     integration_clients::table
                 )
                 .values((
@@ -363,7 +363,7 @@ impl TestApp {
                 self.keys.issue(&id, role, Some(agency), None).unwrap()
             }
             _ => {
-                tillit_backend::db_run!(&mut *conn, |c| diesel::insert_into(users::table)
+                tillit_backend::db::db_run!(&mut *conn, |c| diesel::insert_into(users::table)
                     .values((
                         users::id.eq(&id),
                         users::agency_id.eq(agency),
@@ -375,7 +375,9 @@ impl TestApp {
                     ))
                     .execute(c))
                 .unwrap();
-                let sid = tillit_backend::auth::sessions::start(&mut conn, &id).unwrap();
+                let sid =
+                    tillit_backend::auth::sessions::start(&mut conn, &tillit_api::UserId::from(id.as_str()))
+                        .unwrap();
                 self.keys.issue(&id, role, agency, Some(&sid)).unwrap()
             }
         }
@@ -481,11 +483,11 @@ impl TestApp {
 
     /// Audit entries in an agency's chain.
     pub fn audit_count(&self, chain: &str) -> i64 {
-        use tillit_backend::db::schema::audit_log;
+        use tillit_backend::db::schema::audit_entries;
         let pool = tillit_backend::db::connect(&self.db_url, 1).unwrap();
         let mut conn = pool.get().unwrap();
-        tillit_backend::db_run!(&mut *conn, |c| audit_log::table
-            .filter(audit_log::chain.eq(chain))
+        tillit_backend::db::db_run!(&mut *conn, |c| audit_entries::table
+            .filter(audit_entries::chain.eq(chain))
             .count()
             .get_result::<i64>(c))
         .unwrap()

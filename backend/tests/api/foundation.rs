@@ -38,7 +38,7 @@ async fn auth_refresh_rotates_and_a_replayed_token_ends_the_session() {
     // Later than the grace: a replay. The whole session ends.
     let mut conn = app.state.pool.get().unwrap();
     use diesel::RunQueryDsl;
-    tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query(
+    tillit_backend::db::db_run!(&mut *conn, |c| diesel::sql_query(
         "UPDATE refresh_tokens SET rotated_at = '2000-01-01 00:00:00' WHERE rotated_at IS NOT NULL"
     )
     .execute(c))
@@ -163,7 +163,7 @@ async fn terms_2_a_new_version_blocks_launch_until_accepted_again() {
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let guard = |agency: &str| {
         let mut conn = pool.get().unwrap();
-        tillit_backend::agencies::terms::require_current_accepted(&mut conn, agency)
+        tillit_backend::agencies::terms::require_current_accepted(&mut conn, &agency.into())
     };
     assert!(guard(&a.id).is_err(), "no terms accepted yet");
     let v1 = app.publish_terms().await;
@@ -394,12 +394,13 @@ async fn gdpr_1_audit_chain_verifies_and_rejects_edits() {
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
     use diesel::RunQueryDsl;
-    let upd = tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query(
-        "UPDATE audit_log SET actor_id = 'x'"
+    let upd = tillit_backend::db::db_run!(&mut *conn, |c| diesel::sql_query(
+        "UPDATE audit_entries SET actor_id = 'x'"
     )
     .execute(c));
-    assert!(upd.is_err(), "audit_log must be append-only");
-    let del = tillit_backend::db_run!(&mut *conn, |c| diesel::sql_query("DELETE FROM audit_log")
-        .execute(c));
-    assert!(del.is_err(), "audit_log must be append-only");
+    assert!(upd.is_err(), "audit_entries must be append-only");
+    let del =
+        tillit_backend::db::db_run!(&mut *conn, |c| diesel::sql_query("DELETE FROM audit_entries")
+            .execute(c));
+    assert!(del.is_err(), "audit_entries must be append-only");
 }

@@ -88,7 +88,7 @@ async fn role_1_every_route_refuses_missing_tokens_and_other_roles() {
         ("unit_id", "x".into()),
         ("employee_id", "x".into()),
         ("user_id", "x".into()),
-        ("client_id", "x".into()),
+        ("integration_client_id", "x".into()),
         ("import_id", "x".into()),
         ("version_id", "x".into()),
         ("survey_id", "x".into()),
@@ -169,7 +169,7 @@ async fn role_1_no_id_of_another_agency_reaches_its_data() {
         ("unit_id", org_b.unit_id.clone()),
         ("employee_id", org_b.employee_id.clone()),
         ("user_id", org_b.user_id.clone()),
-        ("client_id", org_b.client_row_id.clone()),
+        ("integration_client_id", org_b.client_row_id.clone()),
         ("import_id", org_b.import_id.clone()),
         ("survey_id", org_b.survey_id.clone()),
     ]

@@ -258,7 +258,7 @@ async fn reading_a_survey_past_its_closing_time_writes_nothing() {
     use diesel::prelude::*;
     use tillit_backend::db::schema::surveys;
     let mut conn = app.state.pool.get().unwrap();
-    let stored: String = tillit_backend::db_run!(&mut *conn, |c| surveys::table
+    let stored: String = tillit_backend::db::db_run!(&mut *conn, |c| surveys::table
         .find(&id)
         .select(surveys::state)
         .first(c))

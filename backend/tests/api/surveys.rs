@@ -320,7 +320,7 @@ fn answer(app: &TestApp, survey: &str, unit_ext: &str, n: i64) {
     use tillit_backend::db::schema::{invitations, units};
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    tillit_backend::db_run!(&mut *conn, |c| {
+    tillit_backend::db::db_run!(&mut *conn, |c| {
         let unit: String = units::table
             .filter(units::external_id.eq(unit_ext))
             .select(units::id)
@@ -463,14 +463,15 @@ async fn gdpr_2_the_agencys_instructions_are_recorded() {
     let s = app.draft_survey(&a).await;
     let id = s["id"].as_str().unwrap();
     launch(&app, &a, id).await;
-    use tillit_backend::db::schema::audit_log;
+    use tillit_backend::db::schema::audit_entries;
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    let actions: Vec<(String, String)> = tillit_backend::db_run!(&mut *conn, |c| audit_log::table
-        .filter(audit_log::chain.eq(&a.id))
-        .select((audit_log::action, audit_log::actor_id))
-        .load(c))
-    .unwrap();
+    let actions: Vec<(String, String)> =
+        tillit_backend::db::db_run!(&mut *conn, |c| audit_entries::table
+            .filter(audit_entries::chain.eq(&a.id))
+            .select((audit_entries::action, audit_entries::actor_id))
+            .load(c))
+        .unwrap();
     for wanted in [
         "terms.accept",
         "survey.create",

@@ -244,7 +244,7 @@ fn sent(database_url: &str) -> i64 {
         return 0;
     };
     let Ok(mut conn) = pool.get() else { return 0 };
-    tillit_backend::db_run!(&mut *conn, |c| mail_outbox::table
+    tillit_backend::db::db_run!(&mut *conn, |c| mail_outbox::table
         .filter(mail_outbox::status.eq("sent"))
         .count()
         .get_result(c))

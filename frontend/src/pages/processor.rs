@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tillit_api::{Agency, AgencyCreated, CreateAgency, Language, Page, PublishTerms, TermsVersion};
+use tillit_api::{
+    Agency, AgencyCreated, AgencyId, CreateAgency, Language, Page, PublishTerms, TermsVersion,
+};
 
 use crate::app::require_login;
 use crate::client::{self, ApiError};
@@ -48,7 +50,7 @@ pub fn Agencies() -> impl IntoView {
             busy.set(false);
         });
     };
-    let resend = move |id: String, name: String| {
+    let resend = move |id: AgencyId, name: String| {
         error.set(None);
         resent.set(None);
         spawn_local(async move {

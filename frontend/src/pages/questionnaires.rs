@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tillit_api::{
+    QuestionnaireId,
     Questionnaire, QuestionnaireDraft, QuestionnaireSummary, QuestionnaireVersion, TopicFlag,
     VersionStatus,
 };
@@ -21,9 +22,9 @@ pub fn Questionnaires() -> impl IntoView {
     let current: Loaded<QuestionnaireVersion> = RwSignal::new(None);
     let reload = move || fetch_into(list, "/api/questionnaires".into());
     reload();
-    let open = move |id: String| {
+    let open = move |id: QuestionnaireId| {
         current.set(None);
-        fetch_into(current, format!("/api/questionnaires/{}", client::enc(&id)));
+        fetch_into(current, format!("/api/questionnaires/{}", client::enc(id.as_str())));
     };
     view! {
         <Show when=logged_in>
@@ -87,7 +88,7 @@ fn status(v: &QuestionnaireSummary) -> impl Fn() -> String + Send + Sync + 'stat
 fn Version(
     v: QuestionnaireVersion,
     reload: impl Fn() + Copy + Send + Sync + 'static,
-    open: impl Fn(String) + Copy + Send + Sync + 'static,
+    open: impl Fn(QuestionnaireId) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let json = serde_json::to_string_pretty(&v.content).unwrap_or_default();
     let download = format!("data:application/json;charset=utf-8,{}", client::enc(&json));
@@ -139,11 +140,11 @@ fn Version(
 /// A draft's title and content, saved and published.
 #[component]
 fn Editor(
-    id: String,
+    id: QuestionnaireId,
     title: String,
     json: String,
     reload: impl Fn() + Copy + Send + Sync + 'static,
-    open: impl Fn(String) + Copy + Send + Sync + 'static,
+    open: impl Fn(QuestionnaireId) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let title = RwSignal::new(title);
@@ -189,7 +190,7 @@ fn Editor(
         };
         busy.set(true);
         spawn_local(async move {
-            let path = format!("/api/questionnaires/{}", client::enc(&id.get_value()));
+            let path = format!("/api/questionnaires/{}", client::enc(id.get_value().as_str()));
             match client::put::<_, QuestionnaireVersion>(&path, &body).await {
                 Ok(_) => {
                     saved.set(true);
@@ -206,7 +207,7 @@ fn Editor(
         spawn_local(async move {
             let path = format!(
                 "/api/questionnaires/{}/publish",
-                client::enc(&id.get_value())
+                client::enc(id.get_value().as_str())
             );
             match client::post_empty(&path).await {
                 Ok(()) => {

@@ -5,6 +5,7 @@ use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tillit_api::{
+    SurveyId,
     CreateSurvey, HiddenReason, Language, Page, QuestionnaireSummary, QuestionnaireVersion,
     RateRow, ResponseRates, Role, Survey, SurveyState,
 };
@@ -48,11 +49,11 @@ pub fn Surveys() -> impl IntoView {
     let reload = move || fetch_into(list, "/api/surveys?per_page=50".into());
     reload();
     let rates: Loaded<ResponseRates> = RwSignal::new(None);
-    let rates_for = RwSignal::new(None::<String>);
-    let confirm = RwSignal::new(None::<(String, &'static str)>);
+    let rates_for = RwSignal::new(None::<SurveyId>);
+    let confirm = RwSignal::new(None::<(SurveyId, &'static str)>);
     let error = RwSignal::new(None::<ApiError>);
 
-    let act = move |id: String, action: &'static str| {
+    let act = move |id: SurveyId, action: &'static str| {
         confirm.set(None);
         error.set(None);
         spawn_local(async move {
@@ -63,7 +64,7 @@ pub fn Surveys() -> impl IntoView {
             }
         });
     };
-    let show_rates = move |id: String| {
+    let show_rates = move |id: SurveyId| {
         rates_for.set(Some(id.clone()));
         rates.set(None);
         fetch_into(rates, format!("/api/surveys/{id}/rates"));

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tillit_api::{AcceptTerms, TermsAcceptance, TermsStatus};
+use tillit_api::{AcceptTerms, TermsAcceptance, TermsStatus, TermsVersionId};
 
 use crate::app::require_login;
 use crate::client::{self, ApiError};
@@ -18,7 +18,7 @@ pub fn AgencyTerms() -> impl IntoView {
     let authority = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
-    let accept = move |version_id: String| {
+    let accept = move |version_id: TermsVersionId| {
         busy.set(true);
         error.set(None);
         let body = AcceptTerms {

@@ -1,13 +1,13 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use tillit_api::{Page, Unit};
+use tillit_api::{Page, Unit, UnitId};
 
 use crate::app::require_login;
 use crate::components::{fetch_into, show, Loaded};
 use crate::i18n::{t, Lang, K};
 
-fn branch(id: Option<String>, kids: &HashMap<Option<String>, Vec<Unit>>, depth: usize) -> AnyView {
+fn branch(id: Option<UnitId>, kids: &HashMap<Option<UnitId>, Vec<Unit>>, depth: usize) -> AnyView {
     let Some(list) = kids.get(&id) else {
         return ().into_any();
     };
@@ -78,7 +78,7 @@ pub fn Units() -> impl IntoView {
                         }.into_any();
                     }
                     let ids: std::collections::HashSet<&str> = page.items.iter().map(|u| u.id.as_str()).collect();
-                    let mut kids: HashMap<Option<String>, Vec<Unit>> = HashMap::new();
+                    let mut kids: HashMap<Option<UnitId>, Vec<Unit>> = HashMap::new();
                     for u in &page.items {
                         // A parent outside the list (deactivated) shows the unit at the top.
                         let parent = u.parent_id.clone().filter(|p| ids.contains(p.as_str()));

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tillit_api::{CreateUser, Language, Page, Role, Unit, UpdateUser, User};
+use tillit_api::{CreateUser, Language, Page, Role, Unit, UnitId, UpdateUser, User, UserId};
 
 use crate::app::require_login;
 use crate::client::{self, enc, ApiError};
@@ -30,7 +30,7 @@ fn role_key(r: Role) -> K {
 pub fn Users() -> impl IntoView {
     let logged_in = require_login();
     let session = client::session();
-    let me = move || session.me.get().map(|m| m.id).unwrap_or_default();
+    let me = move || UserId(session.me.get().map(|m| m.id).unwrap_or_default());
     let list = Latest::<Page<User>>::new();
     let page = RwSignal::new(1i64);
     let query = RwSignal::new(String::new());
@@ -51,7 +51,7 @@ pub fn Users() -> impl IntoView {
         notice.set(Some(k));
         reload();
     };
-    let resend = move |id: String| {
+    let resend = move |id: UserId| {
         error.set(None);
         notice.set(None);
         spawn_local(async move {
@@ -171,7 +171,7 @@ fn Invite(on_invited: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Leader);
     let language = RwSignal::new(Language::Nb);
-    let led = RwSignal::new(Vec::<String>::new());
+    let led = RwSignal::new(Vec::<UnitId>::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -233,6 +233,7 @@ fn Invite(on_invited: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
                             (0..opts.length())
                                 .filter_map(|i| opts.item(i))
                                 .filter_map(|o| o.get_attribute("value"))
+                                .map(UnitId)
                                 .collect::<Vec<_>>()
                         })
                         .unwrap_or_default();
@@ -241,7 +242,7 @@ fn Invite(on_invited: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
                     {move || units.get().and_then(|r| r.ok()).map(|p| {
                         let mut items = p.items;
                         items.sort_by(|a, b| a.name.cmp(&b.name));
-                        items.into_iter().map(|u| view! { <option value=u.id.clone()>{u.name.clone()}</option> }).collect_view()
+                        items.into_iter().map(|u| view! { <option value=u.id.to_string()>{u.name.clone()}</option> }).collect_view()
                     })}
                 </select>
             </Show>

@@ -2,37 +2,27 @@
 
 pub mod csv;
 pub mod plan;
+mod routes;
 pub mod store;
 
-use actix_web::{get, post, web, HttpRequest};
+use actix_web::HttpRequest;
 use tillit_api::{
-    CsvImportQuery, EmployeeImport, EmployeeRow as EmployeeIn, FieldCode, FieldError, ImportCounts,
-    ImportKind, ImportMode, ImportRecord, ImportSummary, ListQuery, MassDeactivation,
-    OrganisationImport, OrganisationImportSummary, Page, ProblemCode, UnitImport,
-    UnitRow as UnitIn,
+    CsvImportQuery, EmployeeRow as EmployeeIn, FieldCode, FieldError, ImportCounts, ImportId,
+    ImportKind, ImportMode, ImportSummary, MassDeactivation, OrganisationImportSummary,
+    ProblemCode, UnitRow as UnitIn,
 };
 
 use self::plan::{Counts, Ctx};
 use self::store::ImportRow;
-use crate::audit::{self, Event};
-use crate::auth::identity::{Auth, HrData, Identity};
-use crate::db::{paging, write_tx};
+use crate::audit::Action;
+use crate::auth::identity::Identity;
 use crate::error::AppError;
-use crate::extract::{BulkJson, CsvBody};
-use crate::openapi::ProblemResponse;
 use crate::organisation::{employees, units};
 use crate::state::AppState;
 use crate::util::{new_id, now, sha256_hex};
+use crate::work::Tx;
 
-pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(import_units)
-        .service(import_employees)
-        .service(import_organisation)
-        .service(import_units_csv)
-        .service(import_employees_csv)
-        .service(list_imports)
-        .service(get_import);
-}
+pub use routes::configure;
 
 pub enum Rows {
     Units(Vec<UnitIn>),
@@ -136,7 +126,7 @@ fn counts(rows: usize, c: &Counts) -> ImportCounts {
 
 /// What one import did or would do, whatever its kind.
 pub struct Outcome {
-    pub import_id: Option<String>,
+    pub import_id: Option<ImportId>,
     pub kind: ImportKind,
     pub mode: ImportMode,
     pub dry_run: bool,
@@ -222,20 +212,20 @@ struct Planned {
 /// Plans the request against the agency's current rows: every bad row, or
 /// the exact changes. Pure apart from reading the current rows.
 fn plan_request(
-    conn: &mut crate::db::DbConn,
-    agency: &str,
+    tx: &mut Tx<'_>,
     req: &Request,
 ) -> Result<Result<Planned, Vec<FieldError>>, AppError> {
+    let existing_units = units::all(tx)?;
+    let existing_employees = employees::all(tx)?;
+    let agency = tx.agency().clone();
     let mut gen = new_id;
     let mut ctx = Ctx {
-        agency,
+        agency: &agency,
         mode: req.mode,
         first_row: req.first_row,
         now: now(),
         new_id: &mut gen,
     };
-    let existing_units = units::all(conn, agency)?;
-    let existing_employees = employees::all(conn, agency)?;
     let active_units = existing_units.iter().filter(|u| u.active).count();
     let active_employees = existing_employees.iter().filter(|e| e.active).count();
     let (unit_rows, employee_rows, combined) = match &req.rows {
@@ -310,373 +300,112 @@ fn plan_request(
 
 /// Validates, plans and (unless a dry run) applies one import in one transaction.
 pub async fn run(state: &AppState, who: &Identity, req: Request) -> Result<Outcome, AppError> {
-    let agency = who.agency()?.to_string();
-    let actor = who.actor();
     let outcome = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let mut out = Outcome::empty(&req);
-                if let (Some(key), false) = (&req.idempotency_key, req.dry_run) {
-                    if let Some(prev) = store::by_idempotency_key(conn, &agency, key)? {
-                        if prev.request_hash != req.request_hash {
-                            return Err(AppError::invalid(
-                                "Idempotency-Key",
-                                FieldCode::KeyReused,
-                                "this key was used for a different request",
-                            ));
-                        }
-                        audit::record(
-                            conn,
-                            &agency,
-                            &actor,
-                            Event::new("import.replay", "import", Some(&prev.id)),
-                        )?;
-                        return Ok(Err(store::replayed(prev)));
+        .in_agency(who, move |tx| {
+            let mut out = Outcome::empty(&req);
+            if let (Some(key), false) = (&req.idempotency_key, req.dry_run) {
+                if let Some(prev) = store::by_idempotency_key(tx, key)? {
+                    if prev.request_hash != req.request_hash {
+                        return Err(AppError::invalid(
+                            "Idempotency-Key",
+                            FieldCode::KeyReused,
+                            "this key was used for a different request",
+                        ));
                     }
+                    tx.audit(Action::ImportReplay, Some(prev.id.as_str()))?;
+                    return Ok(Err(store::replayed(prev)));
                 }
-                let (unit_n, employee_n) = match &req.rows {
-                    Rows::Units(u) => (u.len(), 0),
-                    Rows::Employees(e) => (0, e.len()),
-                    Rows::Organisation(u, e) => (u.len(), e.len()),
-                };
-                let planned = plan_request(conn, &agency, &req)?;
-                let check = Event::new("import.check", "import", None);
-                let planned = match planned {
-                    Ok(p) => p,
-                    Err(errors) => {
-                        audit::record(conn, &agency, &actor, check)?;
-                        if req.dry_run {
-                            out.errors = errors;
-                            return Ok(Ok(out));
-                        }
-                        return Err(AppError::Invalid(errors));
+            }
+            let (unit_n, employee_n) = match &req.rows {
+                Rows::Units(u) => (u.len(), 0),
+                Rows::Employees(e) => (0, e.len()),
+                Rows::Organisation(u, e) => (u.len(), e.len()),
+            };
+            let planned = plan_request(tx, &req)?;
+            let check = Action::ImportCheck;
+            let planned = match planned {
+                Ok(p) => p,
+                Err(errors) => {
+                    tx.audit(check, None)?;
+                    if req.dry_run {
+                        out.errors = errors;
+                        return Ok(Ok(out));
                     }
+                    return Err(AppError::Invalid(errors));
+                }
+            };
+            let uc = planned
+                .units
+                .as_ref()
+                .map(|p| p.counts())
+                .unwrap_or_default();
+            let ec = planned
+                .employees
+                .as_ref()
+                .map(|p| p.counts())
+                .unwrap_or_default();
+            out.units = counts(unit_n, &uc);
+            out.employees = counts(employee_n, &ec);
+            let (active_units, active_employees) = (planned.active_units, planned.active_employees);
+            let mass = MassDeactivation::needed(uc.deactivated, active_units)
+                || MassDeactivation::needed(ec.deactivated, active_employees);
+            let total = uc.deactivated + ec.deactivated;
+            if mass && req.confirm != Some(total) {
+                let m = MassDeactivation {
+                    would_deactivate: total,
+                    active: active_units * usize::from(planned.units.is_some())
+                        + active_employees * usize::from(planned.employees.is_some()),
                 };
-                let uc = planned
-                    .units
-                    .as_ref()
-                    .map(|p| p.counts())
-                    .unwrap_or_default();
-                let ec = planned
-                    .employees
-                    .as_ref()
-                    .map(|p| p.counts())
-                    .unwrap_or_default();
-                out.units = counts(unit_n, &uc);
-                out.employees = counts(employee_n, &ec);
-                let (active_units, active_employees) =
-                    (planned.active_units, planned.active_employees);
-                let mass = MassDeactivation::needed(uc.deactivated, active_units)
-                    || MassDeactivation::needed(ec.deactivated, active_employees);
-                let total = uc.deactivated + ec.deactivated;
-                if mass && req.confirm != Some(total) {
-                    let m = MassDeactivation {
-                        would_deactivate: total,
-                        active: active_units * usize::from(planned.units.is_some())
-                            + active_employees * usize::from(planned.employees.is_some()),
-                    };
-                    if !req.dry_run {
-                        audit::record(conn, &agency, &actor, check)?;
-                        return Err(AppError::conflict(
-                            ProblemCode::MassDeactivation,
-                            format!(
-                                "The full sync would deactivate {} of {} active rows; send \
+                if !req.dry_run {
+                    tx.audit(check, None)?;
+                    return Err(AppError::conflict(
+                        ProblemCode::MassDeactivation,
+                        format!(
+                            "The full sync would deactivate {} of {} active rows; send \
                                  confirm_deactivations = {} if that is intended.",
-                                m.would_deactivate, m.active, m.would_deactivate
-                            ),
-                        )
-                        .with("would_deactivate", m.would_deactivate)
-                        .with("active", m.active));
-                    }
-                    out.needs_confirmation = Some(m);
+                            m.would_deactivate, m.active, m.would_deactivate
+                        ),
+                    )
+                    .with("would_deactivate", m.would_deactivate)
+                    .with("active", m.active));
                 }
-                if req.dry_run {
-                    audit::record(conn, &agency, &actor, check)?;
-                    return Ok(Ok(out));
-                }
-                if let Some(p) = &planned.units {
-                    store::apply_units(conn, p)?;
-                }
-                if let Some(p) = &planned.employees {
-                    store::apply_employees(conn, p)?;
-                }
-                let record = ImportRow {
-                    id: new_id(),
-                    agency_id: agency.clone(),
-                    kind: store::kind_name(out.kind).into(),
-                    mode: req.mode.as_str().into(),
-                    source: req.source.into(),
-                    actor_id: actor.id.clone(),
-                    actor_role: actor.role.as_str().into(),
-                    created_at: now(),
-                    rows_total: (unit_n + employee_n) as i64,
-                    created: (uc.created + ec.created) as i64,
-                    updated: (uc.updated + ec.updated) as i64,
-                    deactivated: (uc.deactivated + ec.deactivated) as i64,
-                    unchanged: (uc.unchanged + ec.unchanged) as i64,
-                    idempotency_key: req.idempotency_key.clone(),
-                    request_hash: req.request_hash.clone(),
-                };
-                store::insert_record(conn, &record)?;
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new("import.apply", "import", Some(&record.id)),
-                )?;
-                out.import_id = Some(record.id);
-                Ok(Ok(out))
-            })
+                out.needs_confirmation = Some(m);
+            }
+            if req.dry_run {
+                tx.audit(check, None)?;
+                return Ok(Ok(out));
+            }
+            if let Some(p) = &planned.units {
+                store::apply_units(tx, p)?;
+            }
+            if let Some(p) = &planned.employees {
+                store::apply_employees(tx, p)?;
+            }
+            let record = ImportRow {
+                id: ImportId(new_id()),
+                agency_id: tx.agency().clone(),
+                kind: out.kind,
+                mode: req.mode,
+                source: req.source.into(),
+                actor_id: tx.actor().id.clone(),
+                actor_role: tx.actor().role,
+                created_at: now(),
+                rows_total: (unit_n + employee_n) as i64,
+                created: (uc.created + ec.created) as i64,
+                updated: (uc.updated + ec.updated) as i64,
+                deactivated: (uc.deactivated + ec.deactivated) as i64,
+                unchanged: (uc.unchanged + ec.unchanged) as i64,
+                idempotency_key: req.idempotency_key.clone(),
+                request_hash: req.request_hash.clone(),
+            };
+            store::insert_record(tx, &record)?;
+            tx.audit(Action::ImportApply, Some(record.id.as_str()))?;
+            out.import_id = Some(record.id);
+            Ok(Ok(out))
         })
         .await?;
     // A replay answers with the first import's record.
     Ok(outcome.unwrap_or_else(|prev| prev))
-}
-
-/// Import units (ORG-2) as JSON: `upsert` or `full_sync`, optionally a dry run.
-///
-/// All rows are checked first; any bad row rejects the whole batch (422 with
-/// every bad row). A dry run answers 200 with the counts and every error and
-/// changes nothing. Send an `Idempotency-Key` to make retries safe.
-#[utoipa::path(
-    tag = "import",
-    request_body = UnitImport,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result instead of applying twice")),
-    security(("bearer" = ["controller_admin", "integration"])),
-    responses(
-        (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-    )
-)]
-#[post("/imports/units")]
-async fn import_units(
-    state: web::Data<AppState>,
-    auth: Auth<HrData>,
-    req: HttpRequest,
-    body: BulkJson<UnitImport>,
-) -> Result<web::Json<ImportSummary>, AppError> {
-    let b = body.0;
-    let rows = Rows::Units(b.units);
-    let request = Request::json(rows, b.mode, b.dry_run, b.confirm_deactivations, &req)?;
-    Ok(web::Json(run(&state, &auth, request).await?.summary()))
-}
-
-/// Import employees (ORG-2) as JSON. Units are referred to by external id.
-#[utoipa::path(
-    tag = "import",
-    request_body = EmployeeImport,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result instead of applying twice")),
-    security(("bearer" = ["controller_admin", "integration"])),
-    responses(
-        (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-    )
-)]
-#[post("/imports/employees")]
-async fn import_employees(
-    state: web::Data<AppState>,
-    auth: Auth<HrData>,
-    req: HttpRequest,
-    body: BulkJson<EmployeeImport>,
-) -> Result<web::Json<ImportSummary>, AppError> {
-    let b = body.0;
-    let rows = Rows::Employees(b.employees);
-    let request = Request::json(rows, b.mode, b.dry_run, b.confirm_deactivations, &req)?;
-    Ok(web::Json(run(&state, &auth, request).await?.summary()))
-}
-
-/// Import units and employees together (ORG-2): one check of both lists,
-/// one dry run, applied whole or not at all.
-///
-/// Employees may name units of the same batch. A units full sync may not
-/// deactivate a unit that keeps active employees (409 `unit_in_use`); a full
-/// sync that would deactivate more than the allowed share needs
-/// `confirm_deactivations` (409 `mass_deactivation`; the dry run shows the
-/// count in `needs_confirmation`).
-#[utoipa::path(
-    tag = "import",
-    request_body = OrganisationImport,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result instead of applying twice")),
-    security(("bearer" = ["controller_admin", "integration"])),
-    responses(
-        (status = 200, description = "Applied, or the dry run's report", body = OrganisationImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-    )
-)]
-#[post("/imports/organisation")]
-async fn import_organisation(
-    state: web::Data<AppState>,
-    auth: Auth<HrData>,
-    req: HttpRequest,
-    body: BulkJson<OrganisationImport>,
-) -> Result<web::Json<OrganisationImportSummary>, AppError> {
-    let b = body.0;
-    let rows = Rows::Organisation(b.units, b.employees);
-    let request = Request::json(rows, b.mode, b.dry_run, b.confirm_deactivations, &req)?;
-    Ok(web::Json(run(&state, &auth, request).await?.organisation()))
-}
-
-/// Import units from CSV: columns `external_id`, `name`, `parent_external_id`.
-///
-/// UTF-8 (byte-order mark tolerated), comma or semicolon separated, header row
-/// first; row numbers in errors count the header as row 1.
-#[utoipa::path(
-    tag = "import",
-    params(CsvImportQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
-    request_body(content = String, content_type = "text/csv"),
-    security(("bearer" = ["controller_admin", "integration"])),
-    responses(
-        (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-    )
-)]
-#[post("/imports/units/csv")]
-async fn import_units_csv(
-    state: web::Data<AppState>,
-    auth: Auth<HrData>,
-    req: HttpRequest,
-    q: web::Query<CsvImportQuery>,
-    body: CsvBody,
-) -> Result<web::Json<ImportSummary>, AppError> {
-    let rows = Rows::Units(csv::units(&body.0)?);
-    let request = Request::csv(rows, &q, &body.0, &req)?;
-    Ok(web::Json(run(&state, &auth, request).await?.summary()))
-}
-
-/// Import employees from CSV: columns `external_id`, `email`, `unit_external_id`, `language`.
-#[utoipa::path(
-    tag = "import",
-    params(CsvImportQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
-    request_body(content = String, content_type = "text/csv"),
-    security(("bearer" = ["controller_admin", "integration"])),
-    responses(
-        (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-    )
-)]
-#[post("/imports/employees/csv")]
-async fn import_employees_csv(
-    state: web::Data<AppState>,
-    auth: Auth<HrData>,
-    req: HttpRequest,
-    q: web::Query<CsvImportQuery>,
-    body: CsvBody,
-) -> Result<web::Json<ImportSummary>, AppError> {
-    let rows = Rows::Employees(csv::employees(&body.0)?);
-    let request = Request::csv(rows, &q, &body.0, &req)?;
-    Ok(web::Json(run(&state, &auth, request).await?.summary()))
-}
-
-/// The agency's import history, newest first. An HR client sees the
-/// imports it made itself.
-#[utoipa::path(
-    tag = "import",
-    params(ListQuery),
-    security(("bearer" = ["controller_admin", "integration"])),
-    responses(
-        (status = 200, description = "A page of import records", body = Page<ImportRecord>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-    )
-)]
-#[get("/imports")]
-async fn list_imports(
-    state: web::Data<AppState>,
-    auth: Auth<HrData>,
-    q: web::Query<ListQuery>,
-) -> Result<web::Json<Page<ImportRecord>>, AppError> {
-    let (page, per_page) = paging(&q, 200)?;
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
-    let own = own_only(&auth);
-    let out = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let (rows, total) = store::page(conn, &agency, own.as_deref(), page, per_page)?;
-                let items = store::to_api(conn, rows)?;
-                // Records name who imported: reading them is recorded.
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new("import.list", "import", None),
-                )?;
-                Ok(Page {
-                    items,
-                    total,
-                    page,
-                    per_page,
-                })
-            })
-        })
-        .await?;
-    Ok(web::Json(out))
-}
-
-/// One import record (an HR client's own only).
-#[utoipa::path(
-    tag = "import",
-    params(("import_id" = String, Path, description = "Import id")),
-    security(("bearer" = ["controller_admin", "integration"])),
-    responses(
-        (status = 200, description = "The import record", body = ImportRecord),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-    )
-)]
-#[get("/imports/{import_id}")]
-async fn get_import(
-    state: web::Data<AppState>,
-    auth: Auth<HrData>,
-    path: web::Path<String>,
-) -> Result<web::Json<ImportRecord>, AppError> {
-    let agency = auth.agency()?.to_string();
-    let actor = auth.actor();
-    let own = own_only(&auth);
-    let id = path.into_inner();
-    let rec = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let row = store::get(conn, &agency, &id)?;
-                if own.as_ref().is_some_and(|me| *me != row.actor_id) {
-                    return Err(AppError::NotFound);
-                }
-                audit::record(
-                    conn,
-                    &agency,
-                    &actor,
-                    Event::new("import.read", "import", Some(&id)),
-                )?;
-                store::to_api(conn, vec![row])?
-                    .pop()
-                    .ok_or(AppError::NotFound)
-            })
-        })
-        .await?;
-    Ok(web::Json(rec))
 }
 
 /// An HR client reads back only the imports it made itself.

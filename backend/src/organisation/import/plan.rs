@@ -6,9 +6,10 @@
 //! writes in one transaction, so a batch is applied whole or not at all.
 
 use std::collections::{HashMap, HashSet};
-use tillit_api::FieldCode;
-
-use tillit_api::{EmployeeRow as EmployeeIn, FieldError, ImportMode, Language, UnitRow as UnitIn};
+use tillit_api::{
+    AgencyId, EmployeeId, EmployeeRow as EmployeeIn, FieldCode, FieldError, ImportMode, Language,
+    UnitId, UnitRow as UnitIn,
+};
 
 use crate::domain::{parse_name, EmailAddress, ExternalId};
 use crate::organisation::employees::EmployeeRow;
@@ -29,7 +30,7 @@ pub struct UnitPlan {
     /// Parents before children, so foreign keys hold at every insert.
     pub create: Vec<UnitRow>,
     pub update: Vec<UnitRow>,
-    pub deactivate: Vec<String>,
+    pub deactivate: Vec<UnitId>,
     pub unchanged: usize,
 }
 
@@ -37,7 +38,7 @@ pub struct UnitPlan {
 pub struct EmployeePlan {
     pub create: Vec<EmployeeRow>,
     pub update: Vec<EmployeeRow>,
-    pub deactivate: Vec<String>,
+    pub deactivate: Vec<EmployeeId>,
     pub unchanged: usize,
 }
 
@@ -65,7 +66,7 @@ impl EmployeePlan {
 
 /// Shared context of one planning run.
 pub struct Ctx<'a> {
-    pub agency: &'a str,
+    pub agency: &'a AgencyId,
     pub mode: ImportMode,
     /// Row number of the first data row: 1 for JSON arrays, 2 for CSV under a header.
     pub first_row: usize,
@@ -158,8 +159,8 @@ pub fn plan_units(
         for u in existing.iter().filter(|u| u.active) {
             let p = u
                 .parent_id
-                .as_deref()
-                .and_then(|p| by_id.get(p))
+                .as_ref()
+                .and_then(|p| by_id.get(p.as_str()))
                 .map(|p| p.external_id.clone());
             parent_after.insert(u.external_id.clone(), p);
         }
@@ -205,13 +206,13 @@ pub fn plan_units(
 
     let mut plan = UnitPlan::default();
     // Ids for every unit after the import, new ones included.
-    let mut id_of: HashMap<String, String> = existing
+    let mut id_of: HashMap<String, UnitId> = existing
         .iter()
         .map(|u| (u.external_id.clone(), u.id.clone()))
         .collect();
     for (_, ext, _, _) in &parsed {
         if !id_of.contains_key(ext.as_str()) {
-            id_of.insert(ext.as_str().to_string(), (ctx.new_id)());
+            id_of.insert(ext.as_str().to_string(), UnitId((ctx.new_id)()));
         }
     }
     let mut creates = Vec::new();
@@ -233,7 +234,7 @@ pub fn plan_units(
             }
             None => creates.push(UnitRow {
                 id: id_of[ext.as_str()].clone(),
-                agency_id: ctx.agency.to_string(),
+                agency_id: ctx.agency.clone(),
                 external_id: ext.as_str().to_string(),
                 name: name.clone(),
                 parent_id,
@@ -285,8 +286,8 @@ fn cycle_members(parent_of: &HashMap<String, Option<String>>) -> HashSet<String>
 
 /// Orders new units so that every parent comes before its children.
 fn parents_first(units: Vec<UnitRow>) -> Vec<UnitRow> {
-    let new_ids: HashSet<String> = units.iter().map(|u| u.id.clone()).collect();
-    let mut children: HashMap<Option<String>, Vec<UnitRow>> = HashMap::new();
+    let new_ids: HashSet<UnitId> = units.iter().map(|u| u.id.clone()).collect();
+    let mut children: HashMap<Option<UnitId>, Vec<UnitRow>> = HashMap::new();
     for u in units {
         let key = u.parent_id.clone().filter(|p| new_ids.contains(p));
         children.entry(key).or_default().push(u);
@@ -311,15 +312,15 @@ pub fn plan_employees(
     if let Some(e) = too_many(rows.len(), "employees") {
         return Err(e);
     }
-    let active_unit: HashMap<&str, &str> = units
+    let active_unit: HashMap<&str, &UnitId> = units
         .iter()
         .filter(|u| u.active)
-        .map(|u| (u.external_id.as_str(), u.id.as_str()))
+        .map(|u| (u.external_id.as_str(), &u.id))
         .collect();
     let mut errors = Vec::new();
     let mut seen_ext: HashMap<ExternalId, usize> = HashMap::with_capacity(rows.len());
     let mut seen_email: HashMap<String, usize> = HashMap::with_capacity(rows.len());
-    let mut parsed: Vec<(usize, ExternalId, EmailAddress, String, Language)> =
+    let mut parsed: Vec<(usize, ExternalId, EmailAddress, UnitId, Language)> =
         Vec::with_capacity(rows.len());
     for (i, r) in rows.iter().enumerate() {
         let row = ctx.first_row + i;
@@ -331,7 +332,7 @@ pub fn plan_employees(
             .map_err(|e| errors.push(e.at_row(row)))
             .ok();
         let unit = match active_unit.get(r.unit_external_id.trim()) {
-            Some(id) => Some(id.to_string()),
+            Some(id) => Some((*id).clone()),
             None => {
                 errors.push(
                     FieldError::new(
@@ -436,7 +437,7 @@ pub fn plan_employees(
             Some(cur) => {
                 if cur.email == email.as_str()
                     && cur.unit_id == unit_id
-                    && cur.language == lang.code()
+                    && cur.language == lang
                     && cur.active
                 {
                     plan.unchanged += 1;
@@ -444,7 +445,7 @@ pub fn plan_employees(
                     plan.update.push(EmployeeRow {
                         email: email.into_string(),
                         unit_id,
-                        language: lang.code().to_string(),
+                        language: lang,
                         active: true,
                         updated_at: ctx.now,
                         ..(*cur).clone()
@@ -452,12 +453,12 @@ pub fn plan_employees(
                 }
             }
             None => plan.create.push(EmployeeRow {
-                id: (ctx.new_id)(),
-                agency_id: ctx.agency.to_string(),
+                id: EmployeeId((ctx.new_id)()),
+                agency_id: ctx.agency.clone(),
                 external_id: ext.as_str().to_string(),
                 email: email.into_string(),
                 unit_id,
-                language: lang.code().to_string(),
+                language: lang,
                 active: true,
                 updated_at: ctx.now,
             }),
@@ -479,7 +480,7 @@ impl UnitPlan {
     pub fn after(&self, existing: &[UnitRow]) -> Vec<UnitRow> {
         let changed: HashMap<&str, &UnitRow> =
             self.update.iter().map(|u| (u.id.as_str(), u)).collect();
-        let gone: HashSet<&str> = self.deactivate.iter().map(String::as_str).collect();
+        let gone: HashSet<&str> = self.deactivate.iter().map(|i| i.as_str()).collect();
         existing
             .iter()
             .map(|u| {
@@ -501,7 +502,7 @@ impl EmployeePlan {
     pub fn after(&self, existing: &[EmployeeRow]) -> Vec<EmployeeRow> {
         let changed: HashMap<&str, &EmployeeRow> =
             self.update.iter().map(|e| (e.id.as_str(), e)).collect();
-        let gone: HashSet<&str> = self.deactivate.iter().map(String::as_str).collect();
+        let gone: HashSet<&str> = self.deactivate.iter().map(|i| i.as_str()).collect();
         existing
             .iter()
             .map(|e| {
@@ -526,7 +527,7 @@ pub fn units_in_use<'a>(
     units: &'a [UnitRow],
     employees_after: &[EmployeeRow],
 ) -> (Vec<&'a UnitRow>, usize) {
-    let gone: HashSet<&str> = plan.deactivate.iter().map(String::as_str).collect();
+    let gone: HashSet<&str> = plan.deactivate.iter().map(|i| i.as_str()).collect();
     let mut held: HashMap<&str, usize> = HashMap::new();
     for e in employees_after.iter().filter(|e| e.active) {
         if gone.contains(e.unit_id.as_str()) {

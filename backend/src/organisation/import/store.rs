@@ -3,24 +3,26 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use tillit_api::{ImportKind, ImportMode, ImportRecord, Role};
+use tillit_api::{AgencyId, ImportId, ImportKind, ImportMode, ImportRecord, Role};
 
 use super::plan::{Counts, EmployeePlan, UnitPlan};
+use crate::db::db_run;
 use crate::db::schema::{employees, imports, integration_clients, units, users};
-use crate::db::{DbConn, INSERT_CHUNK};
-use crate::db_run;
+use crate::db::INSERT_CHUNK;
 use crate::error::AppError;
+use crate::work::Tx;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = imports)]
 pub struct ImportRow {
-    pub id: String,
-    pub agency_id: String,
-    pub kind: String,
-    pub mode: String,
+    pub id: ImportId,
+    pub agency_id: AgencyId,
+    pub kind: ImportKind,
+    pub mode: ImportMode,
     pub source: String,
+    /// A user's or an HR client's id.
     pub actor_id: String,
-    pub actor_role: String,
+    pub actor_role: Role,
     pub created_at: chrono::NaiveDateTime,
     pub rows_total: i64,
     pub created: i64,
@@ -40,24 +42,12 @@ impl ImportRow {
             unchanged: self.unchanged as usize,
         }
     }
-    pub fn kind(&self) -> ImportKind {
-        match self.kind.as_str() {
-            "units" => ImportKind::Units,
-            "organisation" => ImportKind::Organisation,
-            _ => ImportKind::Employees,
-        }
-    }
-    pub fn mode(&self) -> ImportMode {
-        if self.mode == "full_sync" {
-            ImportMode::FullSync
-        } else {
-            ImportMode::Upsert
-        }
-    }
 }
 
-pub fn apply_units(conn: &mut DbConn, plan: &UnitPlan) -> Result<(), AppError> {
-    db_run!(conn, |c| {
+// The plans were made from the agency's own rows (`plan_request`), so the
+// ids below are all the agency's.
+pub fn apply_units(tx: &mut Tx<'_>, plan: &UnitPlan) -> Result<(), AppError> {
+    db_run!(tx.conn(), |c| {
         for chunk in plan.create.chunks(INSERT_CHUNK) {
             diesel::insert_into(units::table).values(chunk).execute(c)?;
         }
@@ -82,8 +72,8 @@ pub fn apply_units(conn: &mut DbConn, plan: &UnitPlan) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn apply_employees(conn: &mut DbConn, plan: &EmployeePlan) -> Result<(), AppError> {
-    db_run!(conn, |c| {
+pub fn apply_employees(tx: &mut Tx<'_>, plan: &EmployeePlan) -> Result<(), AppError> {
+    db_run!(tx.conn(), |c| {
         for chunk in plan.create.chunks(INSERT_CHUNK) {
             diesel::insert_into(employees::table)
                 .values(chunk)
@@ -111,41 +101,33 @@ pub fn apply_employees(conn: &mut DbConn, plan: &EmployeePlan) -> Result<(), App
     Ok(())
 }
 
-pub fn insert_record(conn: &mut DbConn, row: &ImportRow) -> Result<(), AppError> {
-    db_run!(conn, |c| diesel::insert_into(imports::table)
+pub fn insert_record(tx: &mut Tx<'_>, row: &ImportRow) -> Result<(), AppError> {
+    if &row.agency_id != tx.agency() {
+        return Err(AppError::forbidden());
+    }
+    db_run!(tx.conn(), |c| diesel::insert_into(imports::table)
         .values(row)
         .execute(c))?;
     Ok(())
 }
 
-pub fn by_idempotency_key(
-    conn: &mut DbConn,
-    agency: &str,
-    key: &str,
-) -> Result<Option<ImportRow>, AppError> {
-    Ok(db_run!(conn, |c| imports::table
-        .filter(imports::agency_id.eq(agency))
+pub fn by_idempotency_key(tx: &mut Tx<'_>, key: &str) -> Result<Option<ImportRow>, AppError> {
+    let agency = tx.agency().clone();
+    Ok(db_run!(tx.conn(), |c| imports::table
+        .filter(imports::agency_id.eq(&agency))
         .filter(imports::idempotency_key.eq(key))
         .select(ImportRow::as_select())
         .first(c)
         .optional())?)
 }
 
-pub fn get(conn: &mut DbConn, agency: &str, id: &str) -> Result<ImportRow, AppError> {
-    Ok(db_run!(conn, |c| imports::table
-        .filter(imports::agency_id.eq(agency))
+pub fn get(tx: &mut Tx<'_>, id: &ImportId) -> Result<ImportRow, AppError> {
+    let agency = tx.agency().clone();
+    Ok(db_run!(tx.conn(), |c| imports::table
+        .filter(imports::agency_id.eq(&agency))
         .filter(imports::id.eq(id))
         .select(ImportRow::as_select())
         .first(c))?)
-}
-
-/// The stored name of an import kind.
-pub fn kind_name(kind: ImportKind) -> &'static str {
-    match kind {
-        ImportKind::Units => "units",
-        ImportKind::Employees => "employees",
-        ImportKind::Organisation => "organisation",
-    }
 }
 
 /// What a replayed request (same Idempotency-Key) answers: the first
@@ -159,10 +141,10 @@ pub fn replayed(prev: ImportRow) -> super::Outcome {
         deactivated: c.deactivated,
         unchanged: c.unchanged,
     };
-    let kind = prev.kind();
+    let kind = prev.kind;
     super::Outcome {
         kind,
-        mode: prev.mode(),
+        mode: prev.mode,
         dry_run: false,
         units: if kind == ImportKind::Employees {
             Default::default()
@@ -183,18 +165,18 @@ pub fn replayed(prev: ImportRow) -> super::Outcome {
 /// A page of the agency's imports, newest first; `actor` narrows it to
 /// one actor's (an HR client's own).
 pub fn page(
-    conn: &mut DbConn,
-    agency: &str,
+    tx: &mut Tx<'_>,
     actor: Option<&str>,
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<ImportRow>, i64), AppError> {
-    Ok(db_run!(conn, |c| {
+    let agency = tx.agency().clone();
+    Ok(db_run!(tx.conn(), |c| {
         let mut rows = imports::table
-            .filter(imports::agency_id.eq(agency))
+            .filter(imports::agency_id.eq(&agency))
             .into_boxed();
         let mut total = imports::table
-            .filter(imports::agency_id.eq(agency))
+            .filter(imports::agency_id.eq(&agency))
             .into_boxed();
         if let Some(a) = actor {
             rows = rows.filter(imports::actor_id.eq(a));
@@ -213,23 +195,23 @@ pub fn page(
 
 /// Who did them, by name (people and HR system clients), in two queries
 /// for the whole page.
-fn actor_names(conn: &mut DbConn, ids: &[&String]) -> Result<HashMap<String, String>, AppError> {
-    let mut names: HashMap<String, String> = db_run!(conn, |c| users::table
+fn actor_names(tx: &mut Tx<'_>, ids: &[&String]) -> Result<HashMap<String, String>, AppError> {
+    let mut names: HashMap<String, String> = db_run!(tx.conn(), |c| users::table
         .filter(users::id.eq_any(ids))
         .select((users::id, users::name))
         .load::<(String, String)>(c))?
     .into_iter()
     .collect();
-    names.extend(db_run!(conn, |c| integration_clients::table
+    names.extend(db_run!(tx.conn(), |c| integration_clients::table
         .filter(integration_clients::id.eq_any(ids))
         .select((integration_clients::id, integration_clients::name))
         .load::<(String, String)>(c))?);
     Ok(names)
 }
 
-pub fn to_api(conn: &mut DbConn, rows: Vec<ImportRow>) -> Result<Vec<ImportRecord>, AppError> {
+pub fn to_api(tx: &mut Tx<'_>, rows: Vec<ImportRow>) -> Result<Vec<ImportRecord>, AppError> {
     let ids: Vec<&String> = rows.iter().map(|r| &r.actor_id).collect();
-    let names = actor_names(conn, &ids)?;
+    let names = actor_names(tx, &ids)?;
     Ok(rows.into_iter().map(|r| record(r, &names)).collect())
 }
 
@@ -239,9 +221,9 @@ fn record(r: ImportRow, names: &HashMap<String, String>) -> ImportRecord {
             .get(&r.actor_id)
             .cloned()
             .unwrap_or_else(|| "unknown".into()),
-        kind: r.kind(),
-        mode: r.mode(),
-        actor_role: Role::parse(&r.actor_role).unwrap_or(Role::Integration),
+        kind: r.kind,
+        mode: r.mode,
+        actor_role: r.actor_role,
         created_at: crate::util::utc(r.created_at),
         id: r.id,
         source: r.source,

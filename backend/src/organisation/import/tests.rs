@@ -30,8 +30,9 @@ fn plan_u(
         n += 1;
         format!("id{n}")
     };
+    let agency = tillit_api::AgencyId::from("a");
     let mut ctx = Ctx {
-        agency: "a",
+        agency: &agency,
         mode,
         first_row: 1,
         now: chrono::DateTime::from_timestamp(0, 0).unwrap().naive_utc(),
@@ -156,8 +157,9 @@ fn org_2_employee_rows_report_every_bad_field() {
         },
     ];
     let mut gen = || "new".to_string();
+    let agency = tillit_api::AgencyId::from("a");
     let mut ctx = Ctx {
-        agency: "a",
+        agency: &agency,
         mode: ImportMode::Upsert,
         first_row: 2,
         now: units[0].updated_at,
