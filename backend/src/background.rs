@@ -88,9 +88,8 @@ pub fn spawn_sealer(state: web::Data<AppState>) {
     supervise("audit sealer", move || {
         let state = state.clone();
         async move {
-            let mut every = tokio::time::interval(std::time::Duration::from_secs(
-                audit::SEAL_EVERY_SECS,
-            ));
+            let mut every =
+                tokio::time::interval(std::time::Duration::from_secs(audit::SEAL_EVERY_SECS));
             loop {
                 every.tick().await;
                 if let Err(e) = state.db(audit::seal).await {

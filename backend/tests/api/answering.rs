@@ -41,11 +41,12 @@ async fn launched(app: &TestApp) -> Launched {
     assert_eq!(res.status(), StatusCode::OK);
     let pool = tillit_backend::db::connect(&app.db_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    let ids: Vec<tillit_api::InvitationId> = tillit_backend::db::db_run!(&mut *conn, |c| invitations::table
-        .filter(invitations::survey_id.eq(&survey_id))
-        .select(invitations::id)
-        .load(c))
-    .unwrap();
+    let ids: Vec<tillit_api::InvitationId> =
+        tillit_backend::db::db_run!(&mut *conn, |c| invitations::table
+            .filter(invitations::survey_id.eq(&survey_id))
+            .select(invitations::id)
+            .load(c))
+        .unwrap();
     let tokens = ids
         .iter()
         .map(|id| tillit_backend::answering::store::issue_token(&mut conn, id).unwrap())

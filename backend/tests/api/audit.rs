@@ -213,7 +213,12 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
             Some(json!({"name": "HR 2"})),
             None,
         ),
-        ("DELETE", "/api/integration-clients/{integration_client_id}", None, None),
+        (
+            "DELETE",
+            "/api/integration-clients/{integration_client_id}",
+            None,
+            None,
+        ),
         (
             "PUT",
             "/api/surveys/{survey_id}",

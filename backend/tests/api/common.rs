@@ -375,9 +375,11 @@ impl TestApp {
                     ))
                     .execute(c))
                 .unwrap();
-                let sid =
-                    tillit_backend::auth::sessions::start(&mut conn, &tillit_api::UserId::from(id.as_str()))
-                        .unwrap();
+                let sid = tillit_backend::auth::sessions::start(
+                    &mut conn,
+                    &tillit_api::UserId::from(id.as_str()),
+                )
+                .unwrap();
                 self.keys.issue(&id, role, agency, Some(&sid)).unwrap()
             }
         }

@@ -399,8 +399,9 @@ async fn gdpr_1_audit_chain_verifies_and_rejects_edits() {
     )
     .execute(c));
     assert!(upd.is_err(), "audit_entries must be append-only");
-    let del =
-        tillit_backend::db::db_run!(&mut *conn, |c| diesel::sql_query("DELETE FROM audit_entries")
-            .execute(c));
+    let del = tillit_backend::db::db_run!(&mut *conn, |c| diesel::sql_query(
+        "DELETE FROM audit_entries"
+    )
+    .execute(c));
     assert!(del.is_err(), "audit_entries must be append-only");
 }

@@ -5,9 +5,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tillit_api::{
-    QuestionnaireId,
-    Questionnaire, QuestionnaireDraft, QuestionnaireSummary, QuestionnaireVersion, TopicFlag,
-    VersionStatus,
+    Questionnaire, QuestionnaireDraft, QuestionnaireId, QuestionnaireSummary, QuestionnaireVersion,
+    TopicFlag, VersionStatus,
 };
 
 use crate::app::require_login;
@@ -24,7 +23,10 @@ pub fn Questionnaires() -> impl IntoView {
     reload();
     let open = move |id: QuestionnaireId| {
         current.set(None);
-        fetch_into(current, format!("/api/questionnaires/{}", client::enc(id.as_str())));
+        fetch_into(
+            current,
+            format!("/api/questionnaires/{}", client::enc(id.as_str())),
+        );
     };
     view! {
         <Show when=logged_in>
@@ -190,7 +192,10 @@ fn Editor(
         };
         busy.set(true);
         spawn_local(async move {
-            let path = format!("/api/questionnaires/{}", client::enc(id.get_value().as_str()));
+            let path = format!(
+                "/api/questionnaires/{}",
+                client::enc(id.get_value().as_str())
+            );
             match client::put::<_, QuestionnaireVersion>(&path, &body).await {
                 Ok(_) => {
                     saved.set(true);

@@ -5,9 +5,8 @@ use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tillit_api::{
-    SurveyId,
     CreateSurvey, HiddenReason, Language, Page, QuestionnaireSummary, QuestionnaireVersion,
-    RateRow, ResponseRates, Role, Survey, SurveyState,
+    RateRow, ResponseRates, Role, Survey, SurveyId, SurveyState,
 };
 
 use crate::app::require_login;
