@@ -35,7 +35,8 @@ async fn health() -> web::Json<Health> {
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
-        (status = 503, response = crate::openapi::ProblemResponse),
+        crate::openapi::Unavailable,
+        crate::openapi::Public,
     )
 )]
 #[get("/ready")]

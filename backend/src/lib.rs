@@ -19,6 +19,7 @@ pub mod mail;
 pub mod net;
 pub mod openapi;
 pub mod organisation;
+pub mod params;
 pub mod questionnaire;
 pub mod reports;
 pub mod seed;

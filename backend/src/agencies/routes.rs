@@ -12,8 +12,9 @@ use crate::db::paging;
 use crate::domain::{parse_name, EmailAddress};
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::openapi::ProblemResponse;
+use crate::openapi::{Authed, Body, Conflict, NotFound, Query};
 use crate::organisation::users;
+use crate::params::AgencyPath;
 use crate::state::AppState;
 use crate::util::{new_id, now};
 use crate::work::Tx;
@@ -36,9 +37,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 200, description = "A page of agencies", body = Page<tillit_api::Agency>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Query,
     )
 )]
 #[get("/agencies")]
@@ -65,11 +64,7 @@ async fn list_agencies(
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 201, description = "Agency created", body = AgencyCreated),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, Conflict,
     )
 )]
 #[post("/agencies")]
@@ -137,23 +132,20 @@ async fn create_agency(
 /// not chosen a password yet (processor). Their old links stop working.
 #[utoipa::path(
     tag = "agencies",
-    params(("agency_id" = AgencyId, Path, description = "Agency id")),
+    params(AgencyPath),
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 202, description = "New invitation mails are on their way"),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Authed, NotFound, Conflict,
     )
 )]
 #[post("/agencies/{agency_id}/invitation")]
 async fn resend_admin_invitation(
     state: web::Data<AppState>,
     auth: Auth<ProcessorAdmin>,
-    path: web::Path<AgencyId>,
+    path: web::Path<AgencyPath>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().agency_id;
     state
         .as_processor(&auth, move |tx| {
             store::get(tx.conn(), &id)?;
@@ -179,22 +171,20 @@ async fn resend_admin_invitation(
 /// One agency (processor).
 #[utoipa::path(
     tag = "agencies",
-    params(("agency_id" = AgencyId, Path, description = "Agency id")),
+    params(AgencyPath),
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 200, description = "The agency", body = tillit_api::Agency),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[get("/agencies/{agency_id}")]
 async fn get_agency(
     state: web::Data<AppState>,
     _auth: Auth<ProcessorAdmin>,
-    path: web::Path<AgencyId>,
+    path: web::Path<AgencyPath>,
 ) -> Result<web::Json<tillit_api::Agency>, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().agency_id;
     let agency = state
         .db(move |conn| {
             let row = store::get(conn, &id)?;
@@ -212,8 +202,7 @@ async fn get_agency(
     security(("bearer" = ["processor_admin", "controller_admin"])),
     responses(
         (status = 200, description = "Terms versions", body = Vec<TermsVersion>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
+        Authed,
     )
 )]
 #[get("/terms")]
@@ -232,10 +221,7 @@ async fn list_terms(
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 201, description = "Published", body = TermsVersion),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body,
     )
 )]
 #[post("/terms")]
@@ -262,8 +248,7 @@ async fn publish_terms(
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Current version and acceptance history", body = TermsStatus),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
+        Authed,
     )
 )]
 #[get("/agency/terms")]
@@ -298,11 +283,7 @@ async fn terms_status(
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 201, description = "Accepted", body = TermsAcceptance),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, Conflict,
     )
 )]
 #[post("/agency/terms/accept")]

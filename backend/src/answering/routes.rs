@@ -14,7 +14,7 @@ use crate::auth::throttle::{self, Budget};
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::openapi::ProblemResponse;
+use crate::openapi::{Authed, Body, Conflict, Gone, NotFound, Public, Throttled};
 use crate::questionnaire::store::Frozen;
 use crate::state::AppState;
 use crate::surveys::store::{self as surveys, SurveyRow};
@@ -93,11 +93,7 @@ fn survey_for(
     request_body = StartSession,
     responses(
         (status = 200, description = "A respondent session", body = RespondentSession),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 410, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
+        Public, Body, NotFound, Conflict, Gone, Throttled,
     )
 )]
 #[post("/respond/session")]
@@ -154,9 +150,7 @@ fn respondent_scope(who: &identity::Identity) -> Result<(AgencyId, SurveyId, Uni
     security(("bearer" = ["respondent"])),
     responses(
         (status = 200, description = "The survey to answer", body = RespondentSurvey),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 410, response = ProblemResponse),
+        Authed, Gone,
     )
 )]
 #[get("/respond/survey")]
@@ -188,12 +182,7 @@ async fn respondent_survey(
     security(("bearer" = ["respondent"])),
     responses(
         (status = 200, description = "Counted; keep the receipt code", body = Receipt),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 410, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, NotFound, Conflict, Gone,
     )
 )]
 #[post("/respond/submit")]
@@ -293,8 +282,7 @@ fn opt_out_by(conn: &mut DbConn, budget: &[Budget], token: &str) -> Result<(), A
     params(OptOutQuery),
     responses(
         (status = 204, description = "No more reminders for this invitation"),
-        (status = 404, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
+        Public, NotFound, Throttled,
     )
 )]
 #[post("/respond/opt-out")]
@@ -318,9 +306,7 @@ async fn opt_out(
     request_body = OptOut,
     responses(
         (status = 204, description = "No more reminders for this invitation"),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
+        Public, Body, NotFound, Throttled,
     )
 )]
 #[post("/respond/opt-out/confirm")]
@@ -343,9 +329,7 @@ async fn opt_out_confirm(
     request_body = WithdrawConsent,
     responses(
         (status = 204, description = "Consent withdrawn"),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
+        Public, Body, NotFound, Throttled,
     )
 )]
 #[post("/research/withdraw")]

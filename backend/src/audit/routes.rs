@@ -3,7 +3,7 @@ use tillit_api::AuditVerification;
 
 use crate::auth::identity::{Auth, ControllerAdmin};
 use crate::error::AppError;
-use crate::openapi::ProblemResponse;
+use crate::openapi::Authed;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -20,8 +20,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "The result of recomputing every hash", body = AuditVerification),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
+        Authed,
     )
 )]
 #[get("/audit/verify")]

@@ -17,7 +17,9 @@ use crate::audit::{self, Action, Actor};
 use crate::db::write_tx;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::openapi::ProblemResponse;
+use crate::openapi::{
+    Authed, BadCredentials, Body, NotFound, Public, Refused, Throttled, Unavailable,
+};
 use crate::state::AppState;
 use crate::util::sha256_hex;
 
@@ -162,11 +164,7 @@ fn record_self(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
-        (status = 503, response = ProblemResponse),
+        Public, BadCredentials, Refused, Body, Throttled, Unavailable,
     )
 )]
 #[post("/auth/login")]
@@ -223,9 +221,7 @@ async fn login(
     tag = "auth",
     responses(
         (status = 200, description = "A fresh access token", body = TokenResponse),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
+        Public, BadCredentials, Refused, Throttled,
     )
 )]
 #[post("/auth/refresh")]
@@ -270,8 +266,7 @@ async fn refresh_session(
     tag = "auth",
     responses(
         (status = 204, description = "Logged out everywhere"),
-        (status = 403, response = ProblemResponse),
-        (status = 503, response = ProblemResponse),
+        Refused, Public, Unavailable,
     )
 )]
 #[post("/auth/logout")]
@@ -315,9 +310,7 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResp
     request_body = ClientCredentialsRequest,
     responses(
         (status = 200, description = "An access token with role `integration`", body = TokenResponse),
-        (status = 401, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
+        Public, BadCredentials, Body, Throttled,
     )
 )]
 #[post("/auth/token")]
@@ -434,10 +427,7 @@ async fn set_password_by_link(
     request_body = AcceptInvitationRequest,
     responses(
         (status = 200, description = "Password set; logged in", body = TokenResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
+        Refused, Public, Body, NotFound, Throttled,
     )
 )]
 #[post("/auth/invitations/accept")]
@@ -456,8 +446,7 @@ async fn accept_invitation(
     security(("bearer" = ["processor_admin", "researcher", "controller_admin", "leader"])),
     responses(
         (status = 200, description = "Who the token belongs to", body = Me),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
+        Authed,
     )
 )]
 #[get("/auth/me")]
@@ -482,10 +471,7 @@ async fn me(state: web::Data<AppState>, auth: Auth<AnyPerson>) -> Result<web::Js
     security(("bearer" = ["processor_admin", "researcher", "controller_admin", "leader"])),
     responses(
         (status = 204, description = "Changed"),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
+        Authed, Body, Throttled,
     )
 )]
 #[post("/auth/password")]
@@ -554,7 +540,7 @@ async fn change_password(
     request_body = PasswordResetRequest,
     responses(
         (status = 202, description = "If the address belongs to an active account, a link is on its way"),
-        (status = 422, response = ProblemResponse),
+        Public, Body,
     )
 )]
 #[post("/auth/password-reset")]
@@ -591,10 +577,7 @@ async fn request_password_reset(
     request_body = CompletePasswordReset,
     responses(
         (status = 200, description = "Password set; logged in", body = TokenResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
-        (status = 429, response = ProblemResponse),
+        Refused, Public, Body, NotFound, Throttled,
     )
 )]
 #[post("/auth/password-reset/complete")]

@@ -10,7 +10,8 @@ use crate::db::schema::integration_clients;
 use crate::domain::parse_name;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::openapi::ProblemResponse;
+use crate::openapi::{Authed, Body, NotFound};
+use crate::params::ClientPath;
 use crate::state::AppState;
 use crate::util::{new_id, now, random_token, sha256_hex};
 use crate::work::Tx;
@@ -61,8 +62,7 @@ fn deactivate(tx: &mut Tx<'_>, id: &ClientId) -> Result<(), AppError> {
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Clients", body = Vec<IntegrationClient>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
+        Authed,
     )
 )]
 #[get("/integration-clients")]
@@ -81,10 +81,7 @@ async fn list_clients(
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 201, description = "Created", body = IntegrationClientCreated),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body,
     )
 )]
 #[post("/integration-clients")]
@@ -126,22 +123,20 @@ async fn create_client(
 /// Deactivate an HR system client: its tokens stop being issued.
 #[utoipa::path(
     tag = "organisation",
-    params(("integration_client_id" = ClientId, Path, description = "The client's id (not its client_id)")),
+    params(ClientPath),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[delete("/integration-clients/{integration_client_id}")]
 async fn deactivate_client(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<ClientId>,
+    path: web::Path<ClientPath>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().integration_client_id;
     state
         .in_agency(&auth, move |tx| {
             deactivate(tx, &id)?;

@@ -1,13 +1,14 @@
 use actix_web::{get, post, put, web, HttpResponse};
 use tillit_api::ProblemCode;
-use tillit_api::{QuestionnaireDraft, QuestionnaireId, QuestionnaireSummary, QuestionnaireVersion};
+use tillit_api::{QuestionnaireDraft, QuestionnaireSummary, QuestionnaireVersion};
 
 use super::{store, validate};
 use crate::audit::Action;
 use crate::auth::identity::{Admins, Auth, ProcessorAdmin};
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::openapi::ProblemResponse;
+use crate::openapi::{Authed, Body, Conflict, NotFound};
+use crate::params::VersionPath;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -33,8 +34,7 @@ fn checked(draft: &QuestionnaireDraft) -> Result<(), AppError> {
     security(("bearer" = ["processor_admin", "controller_admin"])),
     responses(
         (status = 200, description = "Versions", body = Vec<QuestionnaireSummary>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
+        Authed,
     )
 )]
 #[get("/questionnaires")]
@@ -59,23 +59,21 @@ async fn list_versions(
 /// One version with all its topics and questions.
 #[utoipa::path(
     tag = "questionnaire",
-    params(("version_id" = QuestionnaireId, Path, description = "Questionnaire version id")),
+    params(VersionPath),
     security(("bearer" = ["processor_admin", "controller_admin"])),
     responses(
         (status = 200, description = "The version", body = QuestionnaireVersion),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[get("/questionnaires/{version_id}")]
 async fn get_version(
     state: web::Data<AppState>,
     auth: Auth<Admins>,
-    path: web::Path<QuestionnaireId>,
+    path: web::Path<VersionPath>,
 ) -> Result<web::Json<QuestionnaireVersion>, AppError> {
     let agency_view = auth.agency_id.is_some();
-    let id = path.into_inner();
+    let id = path.into_inner().version_id;
     let v = state
         .db(move |conn| {
             let row = store::get(conn, &id)?;
@@ -98,10 +96,7 @@ async fn get_version(
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 201, description = "Drafted", body = QuestionnaireVersion),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body,
     )
 )]
 #[post("/questionnaires")]
@@ -125,29 +120,24 @@ async fn create_draft(
 /// Replace a draft's title and content. Published versions are frozen (409).
 #[utoipa::path(
     tag = "questionnaire",
-    params(("version_id" = QuestionnaireId, Path, description = "Questionnaire version id")),
+    params(VersionPath),
     request_body = QuestionnaireDraft,
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 200, description = "Updated", body = QuestionnaireVersion),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, NotFound, Conflict,
     )
 )]
 #[put("/questionnaires/{version_id}")]
 async fn update_draft(
     state: web::Data<AppState>,
     auth: Auth<ProcessorAdmin>,
-    path: web::Path<QuestionnaireId>,
+    path: web::Path<VersionPath>,
     body: ApiJson<QuestionnaireDraft>,
 ) -> Result<web::Json<QuestionnaireVersion>, AppError> {
     let draft = body.0;
     checked(&draft)?;
-    let id = path.into_inner();
+    let id = path.into_inner().version_id;
     let v = state
         .as_processor(&auth, move |tx| {
             let row = store::get(tx.conn(), &id)?;
@@ -170,23 +160,20 @@ async fn update_draft(
 /// Publish a draft: agencies can then choose it, and it is frozen.
 #[utoipa::path(
     tag = "questionnaire",
-    params(("version_id" = QuestionnaireId, Path, description = "Questionnaire version id")),
+    params(VersionPath),
     security(("bearer" = ["processor_admin"])),
     responses(
         (status = 200, description = "Published", body = QuestionnaireSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Authed, NotFound, Conflict,
     )
 )]
 #[post("/questionnaires/{version_id}/publish")]
 async fn publish_version(
     state: web::Data<AppState>,
     auth: Auth<ProcessorAdmin>,
-    path: web::Path<QuestionnaireId>,
+    path: web::Path<VersionPath>,
 ) -> Result<web::Json<QuestionnaireSummary>, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().version_id;
     let s = state
         .as_processor(&auth, move |tx| {
             let row = store::get(tx.conn(), &id)?;

@@ -19,8 +19,9 @@ use crate::db::schema::leader_units;
 use crate::db::types::TextList;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::openapi::ProblemResponse;
+use crate::openapi::{Authed, Body, Conflict, NotFound, Query};
 use crate::organisation::units;
+use crate::params::SurveyPath;
 use crate::questionnaire::store as questionnaires;
 use crate::state::AppState;
 use crate::util::{db_time, new_id, now, utc};
@@ -60,9 +61,7 @@ fn settings_errors(
     security(("bearer" = ["controller_admin", "leader"])),
     responses(
         (status = 200, description = "A page of surveys", body = Page<Survey>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Query,
     )
 )]
 #[get("/surveys")]
@@ -102,10 +101,7 @@ async fn list_surveys(
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 201, description = "Created", body = Survey),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body,
     )
 )]
 #[post("/surveys")]
@@ -156,22 +152,20 @@ async fn create_survey(
 /// One survey.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = SurveyId, Path, description = "Survey id")),
+    params(SurveyPath),
     security(("bearer" = ["controller_admin", "leader"])),
     responses(
         (status = 200, description = "The survey", body = Survey),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[get("/surveys/{survey_id}")]
 async fn get_survey(
     state: web::Data<AppState>,
     auth: Auth<AgencyStaff>,
-    path: web::Path<SurveyId>,
+    path: web::Path<SurveyPath>,
 ) -> Result<web::Json<Survey>, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().survey_id;
     let s = state
         .reading(&auth, move |tx| {
             let row = store::get(tx, &id)?;
@@ -186,28 +180,23 @@ async fn get_survey(
 /// later closing time; a closed one not at all.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = SurveyId, Path, description = "Survey id")),
+    params(SurveyPath),
     request_body = UpdateSurvey,
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Updated", body = Survey),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, NotFound, Conflict,
     )
 )]
 #[put("/surveys/{survey_id}")]
 async fn update_survey(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<SurveyId>,
+    path: web::Path<SurveyPath>,
     body: ApiJson<UpdateSurvey>,
 ) -> Result<web::Json<Survey>, AppError> {
     let b = body.0;
-    let id = path.into_inner();
+    let id = path.into_inner().survey_id;
     let s = state
         .in_agency(&auth, move |tx| {
             let mut row = store::get(tx, &id)?;
@@ -274,23 +263,20 @@ async fn update_survey(
 /// invitations and opens the survey.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = SurveyId, Path, description = "Survey id")),
+    params(SurveyPath),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Launched", body = Survey),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Authed, NotFound, Conflict,
     )
 )]
 #[post("/surveys/{survey_id}/launch")]
 async fn launch_survey(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<SurveyId>,
+    path: web::Path<SurveyPath>,
 ) -> Result<web::Json<Survey>, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().survey_id;
     let s = state
         .in_agency(&auth, move |tx| {
             let mut row = store::get(tx, &id)?;
@@ -329,23 +315,20 @@ async fn launch_survey(
 /// Close an open survey now, before its closing time.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = SurveyId, Path, description = "Survey id")),
+    params(SurveyPath),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Closed", body = Survey),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Authed, NotFound, Conflict,
     )
 )]
 #[post("/surveys/{survey_id}/close")]
 async fn close_survey(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<SurveyId>,
+    path: web::Path<SurveyPath>,
 ) -> Result<web::Json<Survey>, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().survey_id;
     let s = state
         .in_agency(&auth, move |tx| {
             let mut row = store::get(tx, &id)?;
@@ -372,23 +355,21 @@ async fn close_survey(
 /// shows no rate of its own; it counts in its parent's.
 #[utoipa::path(
     tag = "surveys",
-    params(("survey_id" = SurveyId, Path, description = "Survey id")),
+    params(SurveyPath),
     security(("bearer" = ["controller_admin", "leader"])),
     responses(
         (status = 200, description = "Rates", body = ResponseRates),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[get("/surveys/{survey_id}/rates")]
 async fn response_rates(
     state: web::Data<AppState>,
     auth: Auth<AgencyStaff>,
-    path: web::Path<SurveyId>,
+    path: web::Path<SurveyPath>,
 ) -> Result<web::Json<ResponseRates>, AppError> {
     let leader = (auth.role == Role::Leader).then(|| auth.user_id());
-    let id = path.into_inner();
+    let id = path.into_inner().survey_id;
     let out = state
         .reading(&auth, move |tx| {
             let row = store::get(tx, &id)?;

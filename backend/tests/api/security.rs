@@ -394,13 +394,26 @@ async fn openapi_every_operation_documents_errors_and_security() {
                 );
             }
             for (code, r) in responses {
-                if code.starts_with('4') || code.starts_with('5') {
+                if code.starts_with('4') || code.starts_with('5') || code == "default" {
+                    // A token's absence says how to authenticate; a
+                    // throttle says when to try again; the rest is a
+                    // plain problem document.
+                    let expected = match code.as_str() {
+                        "401" if op["security"].is_array() => "Unauthorized",
+                        "429" => "TooManyRequests",
+                        _ => "Problem",
+                    };
                     assert_eq!(
-                        r["$ref"], "#/components/responses/Problem",
+                        r["$ref"],
+                        format!("#/components/responses/{expected}"),
                         "{method} {path} {code}"
                     );
                 }
             }
+            assert!(
+                CANNOT_FAIL.iter().any(|(p, _)| p == path) || codes.contains(&"default"),
+                "{method} {path} documents no default problem"
+            );
         }
     }
 }

@@ -11,7 +11,8 @@ use crate::db::paging;
 use crate::domain::{EmailAddress, ExternalId};
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::openapi::ProblemResponse;
+use crate::openapi::{Authed, Body, Conflict, NotFound, Query};
+use crate::params::EmployeePath;
 use crate::state::AppState;
 use crate::util::{new_id, now};
 
@@ -30,9 +31,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "A page of employees", body = Page<Employee>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Query,
     )
 )]
 #[get("/employees")]
@@ -66,11 +65,7 @@ async fn list_employees(
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 201, description = "Created", body = Employee),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, Conflict,
     )
 )]
 #[post("/employees")]
@@ -113,22 +108,20 @@ async fn create_employee(
 /// One employee.
 #[utoipa::path(
     tag = "organisation",
-    params(("employee_id" = EmployeeId, Path, description = "Employee id")),
+    params(EmployeePath),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "The employee", body = Employee),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[get("/employees/{employee_id}")]
 async fn get_employee(
     state: web::Data<AppState>,
     auth: Auth<HrData>,
-    path: web::Path<EmployeeId>,
+    path: web::Path<EmployeePath>,
 ) -> Result<web::Json<Employee>, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().employee_id;
     let (row, unit) = state
         .in_agency(&auth, move |tx| {
             let found = store::get(tx, &id)?;
@@ -142,29 +135,24 @@ async fn get_employee(
 /// Correct an employee's email, unit or language.
 #[utoipa::path(
     tag = "organisation",
-    params(("employee_id" = EmployeeId, Path, description = "Employee id")),
+    params(EmployeePath),
     request_body = UpdateEmployee,
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Updated", body = Employee),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, NotFound, Conflict,
     )
 )]
 #[put("/employees/{employee_id}")]
 async fn update_employee(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<EmployeeId>,
+    path: web::Path<EmployeePath>,
     body: ApiJson<UpdateEmployee>,
 ) -> Result<web::Json<Employee>, AppError> {
     let b = body.0;
     let email = EmailAddress::parse(&b.email, "email").map_err(|e| AppError::Invalid(vec![e]))?;
-    let id = path.into_inner();
+    let id = path.into_inner().employee_id;
     let (row, unit) = state
         .in_agency(&auth, move |tx| {
             store::update(tx, &id, email.as_str(), &b.unit_id, b.language)?;
@@ -178,22 +166,20 @@ async fn update_employee(
 /// Deactivate an employee: they get no further invitations.
 #[utoipa::path(
     tag = "organisation",
-    params(("employee_id" = EmployeeId, Path, description = "Employee id")),
+    params(EmployeePath),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[delete("/employees/{employee_id}")]
 async fn deactivate_employee(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<EmployeeId>,
+    path: web::Path<EmployeePath>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().employee_id;
     state
         .in_agency(&auth, move |tx| {
             store::deactivate(tx, &id)?;

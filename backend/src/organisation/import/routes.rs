@@ -3,8 +3,8 @@
 
 use actix_web::{get, post, web, HttpRequest};
 use tillit_api::{
-    CsvImportQuery, EmployeeImport, ImportId, ImportRecord, ImportSummary, ListQuery,
-    OrganisationImport, OrganisationImportSummary, Page, UnitImport,
+    CsvImportQuery, EmployeeImport, ImportRecord, ImportSummary, ListQuery, OrganisationImport,
+    OrganisationImportSummary, Page, UnitImport,
 };
 
 use super::{csv, own_only, run, store, Request, Rows};
@@ -13,7 +13,8 @@ use crate::auth::identity::{Auth, HrData};
 use crate::db::paging;
 use crate::error::AppError;
 use crate::extract::{BulkJson, CsvBody};
-use crate::openapi::ProblemResponse;
+use crate::openapi::{Authed, Body, Conflict, NotFound, Query};
+use crate::params::ImportPath;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -38,11 +39,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body,
     )
 )]
 #[post("/imports/units")]
@@ -66,11 +63,7 @@ async fn import_units(
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body,
     )
 )]
 #[post("/imports/employees")]
@@ -101,12 +94,7 @@ async fn import_employees(
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = OrganisationImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, Conflict,
     )
 )]
 #[post("/imports/organisation")]
@@ -133,11 +121,7 @@ async fn import_organisation(
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body,
     )
 )]
 #[post("/imports/units/csv")]
@@ -161,11 +145,7 @@ async fn import_units_csv(
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body,
     )
 )]
 #[post("/imports/employees/csv")]
@@ -189,9 +169,7 @@ async fn import_employees_csv(
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "A page of import records", body = Page<ImportRecord>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Query,
     )
 )]
 #[get("/imports")]
@@ -222,23 +200,21 @@ async fn list_imports(
 /// One import record (an HR client's own only).
 #[utoipa::path(
     tag = "import",
-    params(("import_id" = ImportId, Path, description = "Import id")),
+    params(ImportPath),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "The import record", body = ImportRecord),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[get("/imports/{import_id}")]
 async fn get_import(
     state: web::Data<AppState>,
     auth: Auth<HrData>,
-    path: web::Path<ImportId>,
+    path: web::Path<ImportPath>,
 ) -> Result<web::Json<ImportRecord>, AppError> {
     let own = own_only(&auth);
-    let id = path.into_inner();
+    let id = path.into_inner().import_id;
     let rec = state
         .in_agency(&auth, move |tx| {
             let row = store::get(tx, &id)?;

@@ -10,7 +10,8 @@ use crate::db::paging;
 use crate::domain::{parse_name, ExternalId};
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::openapi::ProblemResponse;
+use crate::openapi::{Authed, Body, Conflict, NotFound, Query};
+use crate::params::UnitPath;
 use crate::state::AppState;
 use crate::util::{new_id, now};
 
@@ -29,9 +30,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     security(("bearer" = ["controller_admin", "leader", "integration"])),
     responses(
         (status = 200, description = "A page of units; per_page may be up to 5000 to load a whole tree", body = Page<Unit>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Query,
     )
 )]
 #[get("/units")]
@@ -65,11 +64,7 @@ async fn list_units(
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 201, description = "Created", body = Unit),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, Conflict,
     )
 )]
 #[post("/units")]
@@ -113,22 +108,20 @@ async fn create_unit(
 /// One unit.
 #[utoipa::path(
     tag = "organisation",
-    params(("unit_id" = UnitId, Path, description = "Unit id")),
+    params(UnitPath),
     security(("bearer" = ["controller_admin", "leader", "integration"])),
     responses(
         (status = 200, description = "The unit", body = Unit),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[get("/units/{unit_id}")]
 async fn get_unit(
     state: web::Data<AppState>,
     auth: Auth<OrgReader>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
 ) -> Result<web::Json<Unit>, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().unit_id;
     let unit = state
         .reading(&auth, move |tx| {
             let row = store::get(tx, &id)?;
@@ -142,28 +135,24 @@ async fn get_unit(
 /// Rename or move a unit. Moving it under itself or a descendant is refused.
 #[utoipa::path(
     tag = "organisation",
-    params(("unit_id" = UnitId, Path, description = "Unit id")),
+    params(UnitPath),
     request_body = UpdateUnit,
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Updated", body = Unit),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, NotFound,
     )
 )]
 #[put("/units/{unit_id}")]
 async fn update_unit(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
     body: ApiJson<UpdateUnit>,
 ) -> Result<web::Json<Unit>, AppError> {
     let b = body.0;
     let name = parse_name(&b.name, "name").map_err(|e| AppError::Invalid(vec![e]))?;
-    let id = path.into_inner();
+    let id = path.into_inner().unit_id;
     let unit = state
         .in_agency(&auth, move |tx| {
             let mut row = store::get(tx, &id)?;
@@ -199,23 +188,20 @@ async fn update_unit(
 /// Deactivate a unit. Refused while it has active sub-units or employees.
 #[utoipa::path(
     tag = "organisation",
-    params(("unit_id" = UnitId, Path, description = "Unit id")),
+    params(UnitPath),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Authed, NotFound, Conflict,
     )
 )]
 #[delete("/units/{unit_id}")]
 async fn deactivate_unit(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().unit_id;
     state
         .in_agency(&auth, move |tx| {
             store::deactivate(tx, &id)?;

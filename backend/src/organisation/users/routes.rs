@@ -14,7 +14,8 @@ use crate::db::paging;
 use crate::domain::{parse_name, EmailAddress};
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::openapi::ProblemResponse;
+use crate::openapi::{Authed, Body, Conflict, NotFound, Query};
+use crate::params::UserPath;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -46,9 +47,7 @@ fn check_role(role: Role) -> Result<(), AppError> {
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "A page of users", body = Page<User>),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Query,
     )
 )]
 #[get("/users")]
@@ -92,11 +91,7 @@ async fn list_users(
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 201, description = "Invited; the mail is on its way", body = User),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, Conflict,
     )
 )]
 #[post("/users")]
@@ -123,22 +118,20 @@ async fn invite_user(
 /// One user.
 #[utoipa::path(
     tag = "organisation",
-    params(("user_id" = UserId, Path, description = "User id")),
+    params(UserPath),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "The user", body = User),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Authed, NotFound,
     )
 )]
 #[get("/users/{user_id}")]
 async fn get_user(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<UserId>,
+    path: web::Path<UserPath>,
 ) -> Result<web::Json<User>, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().user_id;
     let user = state
         .in_agency(&auth, move |tx| {
             let row = store::get(tx, &id)?;
@@ -157,23 +150,19 @@ async fn get_user(
 /// A changed role ends every session of the user at once.
 #[utoipa::path(
     tag = "organisation",
-    params(("user_id" = UserId, Path, description = "User id")),
+    params(UserPath),
     request_body = UpdateUser,
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 200, description = "Updated", body = User),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Authed, Body, NotFound,
     )
 )]
 #[put("/users/{user_id}")]
 async fn update_user(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<UserId>,
+    path: web::Path<UserPath>,
     body: ApiJson<UpdateUser>,
 ) -> Result<web::Json<User>, AppError> {
     let b = body.0;
@@ -182,7 +171,7 @@ async fn update_user(
         check_role(r)?;
     }
     let me = auth.user_id();
-    let id = path.into_inner();
+    let id = path.into_inner().user_id;
     let user = state
         .in_agency(&auth, move |tx| {
             let row = store::get(tx, &id)?;
@@ -214,24 +203,21 @@ async fn update_user(
 /// deactivate yourself.
 #[utoipa::path(
     tag = "organisation",
-    params(("user_id" = UserId, Path, description = "User id")),
+    params(UserPath),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 204, description = "Deactivated"),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Authed, NotFound, Conflict,
     )
 )]
 #[delete("/users/{user_id}")]
 async fn deactivate_user(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<UserId>,
+    path: web::Path<UserPath>,
 ) -> Result<HttpResponse, AppError> {
     let me = auth.user_id();
-    let id = path.into_inner();
+    let id = path.into_inner().user_id;
     state
         .in_agency(&auth, move |tx| {
             store::get(tx, &id)?;
@@ -253,23 +239,20 @@ async fn deactivate_user(
 /// password.
 #[utoipa::path(
     tag = "organisation",
-    params(("user_id" = UserId, Path, description = "User id")),
+    params(UserPath),
     security(("bearer" = ["controller_admin"])),
     responses(
         (status = 202, description = "A new invitation mail is on its way"),
-        (status = 401, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Authed, NotFound, Conflict,
     )
 )]
 #[post("/users/{user_id}/invitation")]
 async fn resend_invitation(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
-    path: web::Path<UserId>,
+    path: web::Path<UserPath>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    let id = path.into_inner().user_id;
     state
         .in_agency(&auth, move |tx| {
             let row = store::get(tx, &id)?;
