@@ -32,6 +32,33 @@ pub struct Page<T> {
     pub per_page: i64,
 }
 
+impl<T> Page<T> {
+    /// The same page with other items (the rows turned into API types).
+    pub fn with<U>(self, items: Vec<U>) -> Page<U> {
+        Page {
+            items,
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        let Page {
+            items,
+            total,
+            page,
+            per_page,
+        } = self;
+        Page {
+            items: items.into_iter().map(f).collect(),
+            total,
+            page,
+            per_page,
+        }
+    }
+}
+
 /// Query parameters shared by every paged list.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams))]

@@ -46,10 +46,10 @@ async fn list_agencies(
     _auth: Auth<ProcessorAdmin>,
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<tillit_api::Agency>>, AppError> {
-    let (page, per_page) = paging(&q, 200)?;
+    let paging = paging(&q, 200)?;
     let q = q.into_inner().q;
     let out = state
-        .db(move |conn| store::list(conn, q.as_deref(), page, per_page))
+        .db(move |conn| store::list(conn, q.as_deref(), paging))
         .await?;
     Ok(web::Json(out))
 }

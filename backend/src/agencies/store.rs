@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use tillit_api::{Agency, AgencyId, Page, Role};
 
 use crate::auth::store::UserRow;
-use crate::db::db_run;
 use crate::db::schema::{agencies, terms_acceptances, users};
+use crate::db::{db_run, paged, Paging};
 use crate::db::{like_pattern, lower, DbConn};
 use crate::error::AppError;
 use crate::util::utc;
@@ -60,31 +60,23 @@ pub fn get(conn: &mut DbConn, id: &AgencyId) -> Result<AgencyRow, AppError> {
         .first(c))?)
 }
 
-pub fn list(
-    conn: &mut DbConn,
-    q: Option<&str>,
-    page: i64,
-    per_page: i64,
-) -> Result<Page<Agency>, AppError> {
+pub fn list(conn: &mut DbConn, q: Option<&str>, paging: Paging) -> Result<Page<Agency>, AppError> {
     let pattern = like_pattern(q);
-    let (rows, total): (Vec<AgencyRow>, i64) = db_run!(conn, |c| {
-        let mut query = agencies::table.into_boxed();
-        let mut count = agencies::table.into_boxed();
-        if let Some(p) = &pattern {
-            query = query.filter(lower(agencies::name).like(p.clone()));
-            count = count.filter(lower(agencies::name).like(p.clone()));
-        }
-        let rows = query
-            .order(agencies::name.asc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .select(AgencyRow::as_select())
-            .load(c)?;
-        let total = count.count().get_result(c)?;
-        Ok::<_, diesel::result::Error>((rows, total))
-    })?;
+    let page: Page<AgencyRow> = paged!(
+        conn,
+        paging,
+        {
+            let mut q = agencies::table.into_boxed();
+            if let Some(p) = &pattern {
+                q = q.filter(lower(agencies::name).like(p.clone()));
+            }
+            q
+        },
+        order = (agencies::name.asc(), agencies::id.asc()),
+        select = AgencyRow::as_select(),
+    )?;
     // Two queries for the page, not two per row.
-    let ids: Vec<&AgencyId> = rows.iter().map(|r| &r.id).collect();
+    let ids: Vec<&AgencyId> = page.items.iter().map(|r| &r.id).collect();
     let accepted: HashSet<AgencyId> = match super::terms::current(conn)? {
         Some(cur) => db_run!(conn, |c| terms_acceptances::table
             .filter(terms_acceptances::terms_version_id.eq(&cur.id))
@@ -104,17 +96,8 @@ pub fn list(
         .load::<AgencyId>(c))?
     .into_iter()
     .collect();
-    let items = rows
-        .into_iter()
-        .map(|row| {
-            let (a, w) = (accepted.contains(&row.id), awaiting.contains(&row.id));
-            to_api(row, a, w)
-        })
-        .collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    Ok(page.map(|row| {
+        let (a, w) = (accepted.contains(&row.id), awaiting.contains(&row.id));
+        to_api(row, a, w)
+    }))
 }

@@ -198,8 +198,60 @@ pub fn like_pattern(q: Option<&str>) -> Option<String> {
 /// low enough that the row offset cannot overflow.
 pub const MAX_PAGE: i64 = 1_000_000;
 
+/// A page asked for, within bounds (see [`paging`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Paging {
+    pub fn offset(self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+
+    pub fn of<T>(self, items: Vec<T>, total: i64) -> tillit_api::Page<T> {
+        tillit_api::Page {
+            items,
+            total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+}
+
+/// One page of a list and the count over all its pages, from one filtered
+/// query written once: it is expanded for the count and again for the
+/// rows, so the total can't count rows the page would not show.
+///
+/// ```ignore
+/// paged!(tx.conn(), paging, {
+///     let mut q = units::table.filter(units::agency_id.eq(&agency)).into_boxed();
+///     if !inactive { q = q.filter(units::active.eq(true)); }
+///     q
+/// }, order = (units::name.asc(), units::id.asc()), select = UnitRow::as_select())
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __paged {
+    ($conn:expr, $paging:expr, $query:block, order = $order:expr, select = $select:expr $(,)?) => {{
+        let paging: $crate::db::Paging = $paging;
+        $crate::db::db_run!($conn, |c| {
+            let total: i64 = $query.count().get_result(c)?;
+            let rows = $query
+                .order($order)
+                .limit(paging.per_page)
+                .offset(paging.offset())
+                .select($select)
+                .load(c)?;
+            Ok::<_, diesel::result::Error>(paging.of(rows, total))
+        })
+    }};
+}
+pub use crate::__paged as paged;
+
 /// Page number and size from a list query, within bounds.
-pub fn paging(q: &tillit_api::ListQuery, max_per_page: i64) -> Result<(i64, i64), AppError> {
+pub fn paging(q: &tillit_api::ListQuery, max_per_page: i64) -> Result<Paging, AppError> {
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(50);
     let mut errors = Vec::new();
@@ -226,7 +278,7 @@ pub fn paging(q: &tillit_api::ListQuery, max_per_page: i64) -> Result<(i64, i64)
         );
     }
     if errors.is_empty() {
-        Ok((page, per_page))
+        Ok(Paging { page, per_page })
     } else {
         Err(AppError::Invalid(errors))
     }

@@ -70,25 +70,16 @@ async fn list_surveys(
     auth: Auth<AgencyStaff>,
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<Survey>>, AppError> {
-    let (page, per_page) = paging(&q, 200)?;
+    let paging = paging(&q, 200)?;
     let out = state
         .reading(&auth, move |tx| {
-            let (rows, total) = store::page(tx, page, per_page)?;
-            let ids: Vec<SurveyId> = rows.iter().map(|r| r.id.clone()).collect();
+            let page = store::page(tx, paging)?;
+            let ids: Vec<SurveyId> = page.items.iter().map(|r| r.id.clone()).collect();
             let counts = store::invitation_counts(tx, &ids)?;
-            let items = rows
-                .into_iter()
-                .map(|r| {
-                    let n = counts.get(&r.id).copied().unwrap_or(0);
-                    store::to_api(r, n)
-                })
-                .collect();
-            Ok(Page {
-                items,
-                total,
-                page,
-                per_page,
-            })
+            Ok(page.map(|r| {
+                let n = counts.get(&r.id).copied().unwrap_or(0);
+                store::to_api(r, n)
+            }))
         })
         .await?;
     Ok(web::Json(out))

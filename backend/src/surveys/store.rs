@@ -6,13 +6,14 @@ use tillit_api::{
     UnitId,
 };
 
-use crate::db::db_run;
 use crate::db::schema::{employees, invitations, surveys, units};
 use crate::db::types::TextList;
+use crate::db::{db_run, paged, Paging};
 use crate::db::{DbConn, INSERT_CHUNK};
 use crate::error::AppError;
 use crate::util::{new_id, now, utc};
 use crate::work::Tx;
+use tillit_api::Page;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = surveys)]
@@ -108,22 +109,19 @@ pub fn invitation_counts(
     Ok(rows.into_iter().collect())
 }
 
-pub fn page(tx: &mut Tx<'_>, page: i64, per_page: i64) -> Result<(Vec<SurveyRow>, i64), AppError> {
+pub fn page(tx: &mut Tx<'_>, paging: Paging) -> Result<Page<SurveyRow>, AppError> {
     let agency = tx.agency().clone();
-    Ok(db_run!(tx.conn(), |c| {
-        let rows = surveys::table
-            .filter(surveys::agency_id.eq(&agency))
-            .order((surveys::created_at.desc(), surveys::id.asc()))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .select(SurveyRow::as_select())
-            .load(c)?;
-        let total = surveys::table
-            .filter(surveys::agency_id.eq(&agency))
-            .count()
-            .get_result(c)?;
-        Ok::<_, diesel::result::Error>((rows, total))
-    })?)
+    Ok(paged!(
+        tx.conn(),
+        paging,
+        {
+            surveys::table
+                .filter(surveys::agency_id.eq(&agency))
+                .into_boxed()
+        },
+        order = (surveys::created_at.desc(), surveys::id.asc()),
+        select = SurveyRow::as_select(),
+    )?)
 }
 
 pub fn insert(tx: &mut Tx<'_>, row: &SurveyRow) -> Result<(), AppError> {

@@ -40,19 +40,14 @@ async fn list_employees(
     auth: Auth<HrData>,
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<Employee>>, AppError> {
-    let (page, per_page) = paging(&q, 200)?;
+    let paging = paging(&q, 200)?;
     let q = q.into_inner();
     let out = state
         .in_agency(&auth, move |tx| {
             let inactive = q.include_inactive.unwrap_or(false);
-            let (rows, total) = store::page(tx, q.q.as_deref(), inactive, page, per_page)?;
+            let page = store::page(tx, q.q.as_deref(), inactive, paging)?;
             tx.audit(Action::EmployeeList, None)?;
-            Ok(Page {
-                items: rows.into_iter().map(|(r, u)| to_api(r, u)).collect(),
-                total,
-                page,
-                per_page,
-            })
+            Ok(page.map(|(r, u)| to_api(r, u)))
         })
         .await?;
     Ok(web::Json(out))

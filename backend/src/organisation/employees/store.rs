@@ -3,13 +3,14 @@
 use diesel::prelude::*;
 use tillit_api::{AgencyId, Employee, EmployeeId, Language, ProblemCode, UnitId};
 
-use crate::db::db_run;
 use crate::db::schema::{employees, units};
+use crate::db::{db_run, paged, Paging};
 use crate::db::{like_pattern, lower};
 use crate::error::AppError;
 use crate::organisation::units as unit_store;
 use crate::util::now;
 use crate::work::Tx;
+use tillit_api::Page;
 
 /// ORG-3: only what the survey needs. No national identity number, no name.
 #[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq)]
@@ -62,44 +63,33 @@ pub fn page(
     tx: &mut Tx<'_>,
     pattern: Option<&str>,
     inactive: bool,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<(EmployeeRow, String)>, i64), AppError> {
+    paging: Paging,
+) -> Result<Page<(EmployeeRow, String)>, AppError> {
     let agency = tx.agency().clone();
     let pattern = like_pattern(pattern);
-    Ok(db_run!(tx.conn(), |c| {
-        let mut query = employees::table
-            .inner_join(units::table)
-            .filter(employees::agency_id.eq(&agency))
-            .into_boxed();
-        let mut count = employees::table
-            .filter(employees::agency_id.eq(&agency))
-            .into_boxed();
-        if !inactive {
-            query = query.filter(employees::active.eq(true));
-            count = count.filter(employees::active.eq(true));
-        }
-        if let Some(p) = &pattern {
-            query = query.filter(
-                employees::email
-                    .like(p.clone())
-                    .or(lower(employees::external_id).like(p.clone())),
-            );
-            count = count.filter(
-                employees::email
-                    .like(p.clone())
-                    .or(lower(employees::external_id).like(p.clone())),
-            );
-        }
-        let rows: Vec<(EmployeeRow, String)> = query
-            .order((employees::email.asc(), employees::id.asc()))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .select((EmployeeRow::as_select(), units::name))
-            .load(c)?;
-        let total: i64 = count.count().get_result(c)?;
-        Ok::<_, diesel::result::Error>((rows, total))
-    })?)
+    Ok(paged!(
+        tx.conn(),
+        paging,
+        {
+            let mut q = employees::table
+                .inner_join(units::table)
+                .filter(employees::agency_id.eq(&agency))
+                .into_boxed();
+            if !inactive {
+                q = q.filter(employees::active.eq(true));
+            }
+            if let Some(p) = &pattern {
+                q = q.filter(
+                    employees::email
+                        .like(p.clone())
+                        .or(lower(employees::external_id).like(p.clone())),
+                );
+            }
+            q
+        },
+        order = (employees::email.asc(), employees::id.asc()),
+        select = (EmployeeRow::as_select(), units::name),
+    )?)
 }
 
 /// Another active employee of the agency already using this email?

@@ -178,20 +178,15 @@ async fn list_imports(
     auth: Auth<HrData>,
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<ImportRecord>>, AppError> {
-    let (page, per_page) = paging(&q, 200)?;
+    let paging = paging(&q, 200)?;
     let own = own_only(&auth);
     let out = state
         .in_agency(&auth, move |tx| {
-            let (rows, total) = store::page(tx, own.as_deref(), page, per_page)?;
-            let items = store::to_api(tx, rows)?;
+            let mut page = store::page(tx, own.as_deref(), paging)?;
+            let items = store::to_api(tx, std::mem::take(&mut page.items))?;
             // Records name who imported: reading them is recorded.
             tx.audit(Action::ImportList, None)?;
-            Ok(Page {
-                items,
-                total,
-                page,
-                per_page,
-            })
+            Ok(page.with(items))
         })
         .await?;
     Ok(web::Json(out))

@@ -6,11 +6,12 @@ use diesel::prelude::*;
 use tillit_api::{AgencyId, ImportId, ImportKind, ImportMode, ImportRecord, Role};
 
 use super::plan::{Counts, EmployeePlan, UnitPlan};
-use crate::db::db_run;
 use crate::db::schema::{employees, imports, integration_clients, units, users};
 use crate::db::INSERT_CHUNK;
+use crate::db::{db_run, paged, Paging};
 use crate::error::AppError;
 use crate::work::Tx;
+use tillit_api::Page;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = imports)]
@@ -167,30 +168,24 @@ pub fn replayed(prev: ImportRow) -> super::Outcome {
 pub fn page(
     tx: &mut Tx<'_>,
     actor: Option<&str>,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<ImportRow>, i64), AppError> {
+    paging: Paging,
+) -> Result<Page<ImportRow>, AppError> {
     let agency = tx.agency().clone();
-    Ok(db_run!(tx.conn(), |c| {
-        let mut rows = imports::table
-            .filter(imports::agency_id.eq(&agency))
-            .into_boxed();
-        let mut total = imports::table
-            .filter(imports::agency_id.eq(&agency))
-            .into_boxed();
-        if let Some(a) = actor {
-            rows = rows.filter(imports::actor_id.eq(a));
-            total = total.filter(imports::actor_id.eq(a));
-        }
-        let rows = rows
-            .order((imports::created_at.desc(), imports::id.asc()))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .select(ImportRow::as_select())
-            .load(c)?;
-        let total = total.count().get_result(c)?;
-        Ok::<_, diesel::result::Error>((rows, total))
-    })?)
+    Ok(paged!(
+        tx.conn(),
+        paging,
+        {
+            let mut q = imports::table
+                .filter(imports::agency_id.eq(&agency))
+                .into_boxed();
+            if let Some(a) = actor {
+                q = q.filter(imports::actor_id.eq(a));
+            }
+            q
+        },
+        order = (imports::created_at.desc(), imports::id.asc()),
+        select = ImportRow::as_select(),
+    )?)
 }
 
 /// Who did them, by name (people and HR system clients), in two queries

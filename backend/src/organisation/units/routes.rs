@@ -39,19 +39,14 @@ async fn list_units(
     auth: Auth<OrgReader>,
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<Unit>>, AppError> {
-    let (page, per_page) = paging(&q, 5000)?;
+    let paging = paging(&q, 5000)?;
     let q = q.into_inner();
     let out = state
         .reading(&auth, move |tx| {
             let inactive = q.include_inactive.unwrap_or(false);
-            let (rows, total) = store::page(tx, q.q.as_deref(), inactive, page, per_page)?;
+            let page = store::page(tx, q.q.as_deref(), inactive, paging)?;
             let counts = store::employee_counts(tx)?;
-            Ok(Page {
-                items: rows.into_iter().map(|r| to_api(r, &counts)).collect(),
-                total,
-                page,
-                per_page,
-            })
+            Ok(page.map(|r| to_api(r, &counts)))
         })
         .await?;
     Ok(web::Json(out))

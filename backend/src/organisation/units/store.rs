@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use tillit_api::{AgencyId, FieldCode, FieldError, ProblemCode, Unit, UnitId};
 
-use crate::db::db_run;
 use crate::db::schema::{employees, units};
+use crate::db::{db_run, paged, Paging};
 use crate::db::{like_pattern, lower};
 use crate::error::AppError;
 use crate::util::now;
 use crate::work::Tx;
+use tillit_api::Page;
 
 #[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq)]
 #[diesel(table_name = units)]
@@ -48,43 +49,32 @@ pub fn page(
     tx: &mut Tx<'_>,
     pattern: Option<&str>,
     inactive: bool,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<UnitRow>, i64), AppError> {
+    paging: Paging,
+) -> Result<Page<UnitRow>, AppError> {
     let agency = tx.agency().clone();
     let pattern = like_pattern(pattern);
-    Ok(db_run!(tx.conn(), |c| {
-        let mut query = units::table
-            .filter(units::agency_id.eq(&agency))
-            .into_boxed();
-        let mut count = units::table
-            .filter(units::agency_id.eq(&agency))
-            .into_boxed();
-        if !inactive {
-            query = query.filter(units::active.eq(true));
-            count = count.filter(units::active.eq(true));
-        }
-        if let Some(p) = &pattern {
-            query = query.filter(
-                lower(units::name)
-                    .like(p.clone())
-                    .or(lower(units::external_id).like(p.clone())),
-            );
-            count = count.filter(
-                lower(units::name)
-                    .like(p.clone())
-                    .or(lower(units::external_id).like(p.clone())),
-            );
-        }
-        let rows: Vec<UnitRow> = query
-            .order((units::name.asc(), units::id.asc()))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .select(UnitRow::as_select())
-            .load(c)?;
-        let total: i64 = count.count().get_result(c)?;
-        Ok::<_, diesel::result::Error>((rows, total))
-    })?)
+    Ok(paged!(
+        tx.conn(),
+        paging,
+        {
+            let mut q = units::table
+                .filter(units::agency_id.eq(&agency))
+                .into_boxed();
+            if !inactive {
+                q = q.filter(units::active.eq(true));
+            }
+            if let Some(p) = &pattern {
+                q = q.filter(
+                    lower(units::name)
+                        .like(p.clone())
+                        .or(lower(units::external_id).like(p.clone())),
+                );
+            }
+            q
+        },
+        order = (units::name.asc(), units::id.asc()),
+        select = UnitRow::as_select(),
+    )?)
 }
 
 pub fn insert(tx: &mut Tx<'_>, row: &UnitRow) -> Result<(), AppError> {

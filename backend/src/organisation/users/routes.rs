@@ -56,27 +56,19 @@ async fn list_users(
     auth: Auth<ControllerAdmin>,
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Page<User>>, AppError> {
-    let (page, per_page) = paging(&q, 200)?;
+    let paging = paging(&q, 200)?;
     let q = q.into_inner();
     let out = state
         .in_agency(&auth, move |tx| {
             let inactive = q.include_inactive.unwrap_or(false);
-            let (rows, total) = store::page(tx, q.q.as_deref(), inactive, page, per_page)?;
-            let ids: Vec<UserId> = rows.iter().map(|r| r.id.clone()).collect();
+            let page = store::page(tx, q.q.as_deref(), inactive, paging)?;
+            let ids: Vec<UserId> = page.items.iter().map(|r| r.id.clone()).collect();
             let mut led = store::led_units(tx, &ids)?;
             tx.audit(Action::UserList, None)?;
-            Ok(Page {
-                items: rows
-                    .into_iter()
-                    .map(|r| {
-                        let units = led.remove(&r.id).unwrap_or_default();
-                        to_api(r, units)
-                    })
-                    .collect(),
-                total,
-                page,
-                per_page,
-            })
+            Ok(page.map(|r| {
+                let units = led.remove(&r.id).unwrap_or_default();
+                to_api(r, units)
+            }))
         })
         .await?;
     Ok(web::Json(out))

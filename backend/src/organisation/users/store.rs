@@ -8,8 +8,8 @@ use tillit_api::{FieldCode, Language, ProblemCode, Role, UnitId, User, UserId};
 
 use crate::auth::sessions;
 use crate::auth::store::UserRow;
-use crate::db::db_run;
 use crate::db::schema::{leader_units, users};
+use crate::db::{db_run, paged, Paging};
 use crate::db::{like_pattern, lower};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
@@ -17,6 +17,7 @@ use crate::mail::account::{self, Kind};
 use crate::organisation::units as unit_store;
 use crate::util::{new_id, now};
 use crate::work::Tx;
+use tillit_api::Page;
 
 pub fn to_api(r: UserRow, unit_ids: Vec<UnitId>) -> User {
     User {
@@ -79,43 +80,32 @@ pub fn page(
     tx: &mut Tx<'_>,
     pattern: Option<&str>,
     inactive: bool,
-    page: i64,
-    per_page: i64,
-) -> Result<(Vec<UserRow>, i64), AppError> {
+    paging: Paging,
+) -> Result<Page<UserRow>, AppError> {
     let agency = tx.agency().clone();
     let pattern = like_pattern(pattern);
-    Ok(db_run!(tx.conn(), |c| {
-        let mut query = users::table
-            .filter(users::agency_id.eq(&agency))
-            .into_boxed();
-        let mut count = users::table
-            .filter(users::agency_id.eq(&agency))
-            .into_boxed();
-        if !inactive {
-            query = query.filter(users::active.eq(true));
-            count = count.filter(users::active.eq(true));
-        }
-        if let Some(p) = &pattern {
-            query = query.filter(
-                users::email
-                    .like(p.clone())
-                    .or(lower(users::name).like(p.clone())),
-            );
-            count = count.filter(
-                users::email
-                    .like(p.clone())
-                    .or(lower(users::name).like(p.clone())),
-            );
-        }
-        let rows: Vec<UserRow> = query
-            .order((users::name.asc(), users::id.asc()))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-            .select(UserRow::as_select())
-            .load(c)?;
-        let total: i64 = count.count().get_result(c)?;
-        Ok::<_, diesel::result::Error>((rows, total))
-    })?)
+    Ok(paged!(
+        tx.conn(),
+        paging,
+        {
+            let mut q = users::table
+                .filter(users::agency_id.eq(&agency))
+                .into_boxed();
+            if !inactive {
+                q = q.filter(users::active.eq(true));
+            }
+            if let Some(p) = &pattern {
+                q = q.filter(
+                    users::email
+                        .like(p.clone())
+                        .or(lower(users::name).like(p.clone())),
+                );
+            }
+            q
+        },
+        order = (users::name.asc(), users::id.asc()),
+        select = UserRow::as_select(),
+    )?)
 }
 
 /// The units each of `user_ids` leads (they are the agency's: the callers
