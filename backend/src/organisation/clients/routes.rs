@@ -1,12 +1,9 @@
 use actix_web::{delete, get, post, web, HttpResponse};
-use diesel::prelude::*;
 use tillit_api::{ClientId, CreateIntegrationClient, IntegrationClient, IntegrationClientCreated};
 
 use crate::audit::Action;
 use crate::auth::identity::{Auth, ControllerAdmin};
 use crate::auth::store::ClientRow;
-use crate::db::db_run;
-use crate::db::schema::integration_clients;
 use crate::domain::parse_name;
 use crate::error::AppError;
 use crate::extract::ApiJson;
@@ -14,7 +11,8 @@ use crate::openapi::{Authed, Body, NotFound};
 use crate::params::ClientPath;
 use crate::state::AppState;
 use crate::util::{new_id, now, random_token, sha256_hex};
-use crate::work::Tx;
+
+use super::store;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_clients)
@@ -32,30 +30,6 @@ fn to_api(r: ClientRow) -> IntegrationClient {
     }
 }
 
-fn all(tx: &mut Tx<'_>) -> Result<Vec<ClientRow>, AppError> {
-    let agency = tx.agency().clone();
-    Ok(db_run!(tx.conn(), |c| integration_clients::table
-        .filter(integration_clients::agency_id.eq(&agency))
-        .order(integration_clients::created_at.desc())
-        .select(ClientRow::as_select())
-        .load(c))?)
-}
-
-fn deactivate(tx: &mut Tx<'_>, id: &ClientId) -> Result<(), AppError> {
-    let agency = tx.agency().clone();
-    let n = db_run!(tx.conn(), |c| diesel::update(
-        integration_clients::table
-            .filter(integration_clients::agency_id.eq(&agency))
-            .filter(integration_clients::id.eq(id))
-    )
-    .set(integration_clients::active.eq(false))
-    .execute(c))?;
-    if n == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
-}
-
 /// The agency's HR system clients.
 #[utoipa::path(
     tag = "organisation",
@@ -70,7 +44,7 @@ async fn list_clients(
     state: web::Data<AppState>,
     auth: Auth<ControllerAdmin>,
 ) -> Result<web::Json<Vec<IntegrationClient>>, AppError> {
-    let rows = state.reading(&auth, all).await?;
+    let rows = state.reading(&auth, store::all).await?;
     Ok(web::Json(rows.into_iter().map(to_api).collect()))
 }
 
@@ -105,11 +79,7 @@ async fn create_client(
                 active: true,
                 created_at: now(),
             };
-            db_run!(tx.conn(), |c| diesel::insert_into(
-                integration_clients::table
-            )
-            .values(&row)
-            .execute(c))?;
+            store::insert(tx, &row)?;
             tx.audit(Action::ClientCreate, Some(row.id.as_str()))?;
             Ok(row)
         })
@@ -139,7 +109,7 @@ async fn deactivate_client(
     let id = path.into_inner().integration_client_id;
     state
         .in_agency(&auth, move |tx| {
-            deactivate(tx, &id)?;
+            store::deactivate(tx, &id)?;
             tx.audit(Action::ClientDeactivate, Some(id.as_str()))
         })
         .await?;
