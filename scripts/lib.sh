@@ -168,5 +168,5 @@ ensure_openssl() {
 
 validate_openapi() {
   ensure_python_tools
-  "$TILLIT_VENV/bin/openapi-spec-validator" openapi/openapi.json
+  "$TILLIT_VENV/bin/openapi-spec-validator" openapi/openapi.json openapi/openapi-3.0.json
 }

@@ -22,12 +22,16 @@ pub struct Agency {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateAgency {
     #[validate(length(min = 2, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 2, max_length = 200))]
     pub name: String,
     /// The nine-digit Norwegian organisation number, if known.
     #[validate(length(equal = 9))]
+    #[cfg_attr(feature = "server", schema(min_length = 9, max_length = 9))]
     pub org_number: Option<String>,
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::EmailText))]
     pub admin_email: String,
     #[validate(length(min = 1, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 200))]
     pub admin_name: String,
     /// The language of the admin's invitation mail (default `nb`).
     #[serde(default)]
@@ -59,12 +63,16 @@ pub struct TermsVersion {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PublishTerms {
     #[validate(length(min = 2, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 2, max_length = 200))]
     pub title: String,
     #[validate(length(min = 10, max = 200000))]
+    #[cfg_attr(feature = "server", schema(min_length = 10, max_length = 200000))]
     pub body_nb: String,
     #[validate(length(min = 10, max = 200000))]
+    #[cfg_attr(feature = "server", schema(min_length = 10, max_length = 200000))]
     pub body_nn: String,
     #[validate(length(min = 10, max = 200000))]
+    #[cfg_attr(feature = "server", schema(min_length = 10, max_length = 200000))]
     pub body_en: String,
 }
 

@@ -58,20 +58,26 @@ impl Role {
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"email": "kari.nordmann@direktoratet.no", "password": "correct horse battery staple"})))]
 pub struct LoginRequest {
     #[validate(length(min = 3, max = 254))]
+    #[cfg_attr(feature = "server", schema(min_length = 3, max_length = 254, format = Email))]
     pub email: String,
     #[validate(length(min = 1, max = 1024))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 1024))]
     pub password: String,
 }
 
 /// Machine login for an agency's HR system.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"client_id": "hr-Xk3v9QaB2", "client_secret": "the secret shown once when the client was made"})))]
 pub struct ClientCredentialsRequest {
     #[validate(length(min = 1, max = 100))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 100))]
     pub client_id: String,
     #[validate(length(min = 1, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 200))]
     pub client_secret: String,
 }
 
@@ -108,9 +114,11 @@ pub struct Me {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct AcceptInvitationRequest {
     #[validate(length(min = 20, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 20, max_length = 200))]
     pub token: String,
     /// 12 to 1024 characters, not easy to guess, not containing the email address.
     #[validate(length(max = 1024))]
+    #[cfg_attr(feature = "server", schema(max_length = 1024))]
     pub password: String,
 }
 
@@ -119,9 +127,11 @@ pub struct AcceptInvitationRequest {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     #[validate(length(min = 1, max = 1024))]
+    #[cfg_attr(feature = "server", schema(min_length = 1, max_length = 1024))]
     pub current_password: String,
     /// 12 to 1024 characters, not easy to guess, not containing the email address.
     #[validate(length(max = 1024))]
+    #[cfg_attr(feature = "server", schema(max_length = 1024))]
     pub new_password: String,
 }
 
@@ -131,6 +141,7 @@ pub struct ChangePasswordRequest {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct PasswordResetRequest {
     #[validate(length(min = 3, max = 254))]
+    #[cfg_attr(feature = "server", schema(min_length = 3, max_length = 254, format = Email))]
     pub email: String,
 }
 
@@ -139,7 +150,9 @@ pub struct PasswordResetRequest {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CompletePasswordReset {
     #[validate(length(min = 20, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 20, max_length = 200))]
     pub token: String,
     #[validate(length(max = 1024))]
+    #[cfg_attr(feature = "server", schema(max_length = 1024))]
     pub password: String,
 }

@@ -10,6 +10,7 @@ pub mod organisation;
 pub mod problem;
 pub mod respond;
 pub mod surveys;
+pub mod text;
 
 pub use agencies::*;
 pub use auth::*;
@@ -62,15 +63,47 @@ impl<T> Page<T> {
 /// Query parameters shared by every paged list.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
 pub struct ListQuery {
     /// 1-based page number (default 1).
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 1_000_000))]
     pub page: Option<i64>,
     /// Rows per page, 1..=200 (default 50).
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 200))]
     pub per_page: Option<i64>,
     /// Case-insensitive search in names, emails and external ids.
     pub q: Option<String>,
     /// Include deactivated rows (default false).
     pub include_inactive: Option<bool>,
+}
+
+/// The units list's parameters: as [`ListQuery`], with pages large enough
+/// to load a whole tree at once.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct UnitListQuery {
+    /// 1-based page number (default 1).
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 1_000_000))]
+    pub page: Option<i64>,
+    /// Rows per page, 1..=5000 (default 50).
+    #[cfg_attr(feature = "server", param(minimum = 1, maximum = 5000))]
+    pub per_page: Option<i64>,
+    /// Case-insensitive search in names and external ids.
+    pub q: Option<String>,
+    /// Include deactivated rows (default false).
+    pub include_inactive: Option<bool>,
+}
+
+impl From<UnitListQuery> for ListQuery {
+    fn from(q: UnitListQuery) -> ListQuery {
+        ListQuery {
+            page: q.page,
+            per_page: q.per_page,
+            q: q.q,
+            include_inactive: q.include_inactive,
+        }
+    }
 }
 
 /// The three languages of the product.

@@ -21,7 +21,9 @@ pub struct Unit {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateUnit {
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::ExternalIdText))]
     pub external_id: String,
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::DisplayName))]
     pub name: String,
     /// None for a root unit.
     pub parent_id: Option<crate::UnitId>,
@@ -30,6 +32,7 @@ pub struct CreateUnit {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateUnit {
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::DisplayName))]
     pub name: String,
     pub parent_id: Option<crate::UnitId>,
 }
@@ -49,7 +52,9 @@ pub struct Employee {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateEmployee {
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::ExternalIdText))]
     pub external_id: String,
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::EmailText))]
     pub email: String,
     pub unit_id: crate::UnitId,
     #[serde(default)]
@@ -59,6 +64,7 @@ pub struct CreateEmployee {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateEmployee {
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::EmailText))]
     pub email: String,
     pub unit_id: crate::UnitId,
     pub language: Language,
@@ -83,7 +89,9 @@ pub struct User {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateUser {
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::EmailText))]
     pub email: String,
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::DisplayName))]
     pub name: String,
     /// `controller_admin` or `leader`.
     pub role: Role,
@@ -99,6 +107,7 @@ pub struct CreateUser {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateUser {
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::DisplayName))]
     pub name: String,
     #[serde(default)]
     pub unit_ids: Vec<crate::UnitId>,
@@ -121,6 +130,7 @@ pub struct IntegrationClient {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateIntegrationClient {
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::DisplayName))]
     pub name: String,
 }
 
@@ -171,21 +181,28 @@ crate::text_sql!(ImportMode, ImportMode::parse);
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UnitRow {
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::ExternalIdText))]
     pub external_id: String,
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::DisplayName))]
     pub name: String,
     /// The parent's external id; empty or absent for a root unit.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<crate::text::ExternalIdText>))]
     pub parent_external_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct EmployeeRow {
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::ExternalIdText))]
     pub external_id: String,
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::EmailText))]
     pub email: String,
+    #[cfg_attr(feature = "server", schema(value_type = crate::text::ExternalIdText))]
     pub unit_external_id: String,
     /// `nb`, `nn` or `en`; `nb` when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "server", schema(value_type = Option<crate::Language>))]
     pub language: Option<String>,
 }
 
@@ -227,6 +244,10 @@ where
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"mode": "upsert", "dry_run": true, "units": [
+    {"external_id": "DIR", "name": "Direktoratet"},
+    {"external_id": "IT", "name": "IT-avdelingen", "parent_external_id": "DIR"}
+]})))]
 pub struct UnitImport {
     #[serde(default)]
     pub mode: ImportMode,
@@ -245,6 +266,9 @@ pub struct UnitImport {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "server", schema(example = json!({"mode": "full_sync", "dry_run": false, "employees": [
+    {"external_id": "EMP-10442", "email": "kari.nordmann@direktoratet.no", "unit_external_id": "IT", "language": "nn"}
+]})))]
 pub struct EmployeeImport {
     #[serde(default)]
     pub mode: ImportMode,
@@ -279,9 +303,24 @@ pub struct OrganisationImport {
     pub employees: Vec<EmployeeRow>,
 }
 
+/// A CSV file sent as JSON, for clients that can only send JSON bodies.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CsvUpload {
+    /// The file's text, header row first.
+    #[cfg_attr(
+        feature = "server",
+        schema(
+            example = "external_id,name,parent_external_id\nDIR,Direktoratet,\nIT,IT-avdelingen,DIR\n"
+        )
+    )]
+    pub csv: String,
+}
+
 /// Query parameters of the CSV upload endpoints.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
 pub struct CsvImportQuery {
     pub mode: Option<ImportMode>,
     pub dry_run: Option<bool>,

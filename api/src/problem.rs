@@ -79,12 +79,12 @@ impl Problem {
 
 /// Declares a code enum with its wire names, so the list lives in one place.
 macro_rules! codes {
-    ($(#[$meta:meta])* $name:ident { $($(#[$doc:meta])* $variant:ident = $wire:literal,)+ }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[doc = $doc:literal])* $variant:ident = $wire:literal,)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
         #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
         pub enum $name {
-            $($(#[$doc])* #[serde(rename = $wire)] $variant,)+
+            $($(#[doc = $doc])* #[serde(rename = $wire)] $variant,)+
             /// A code this client does not know yet (a newer server).
             #[serde(other, rename = "unknown")]
             Unknown,
@@ -98,6 +98,13 @@ macro_rules! codes {
                     $name::Unknown => "unknown",
                 }
             }
+            /// What the code means, as its doc comment says (for the spec).
+            pub fn doc(self) -> &'static str {
+                match self {
+                    $($name::$variant => concat!($($doc, " ",)* ""),)+
+                    $name::Unknown => "",
+                }
+            }
         }
     };
 }
@@ -106,58 +113,89 @@ codes! {
     /// What went wrong with a request. Stable: documented in `docs/errors.md`.
     ProblemCode {
         // Generic
+        /// Nothing this caller can see is at this path.
         NotFound = "not_found",
+        /// The path exists; the `Allow` header lists its methods.
         MethodNotAllowed = "method_not_allowed",
+        /// One or more fields are invalid: see `errors`.
         InvalidInput = "invalid_input",
+        /// The request could not be read.
         BadRequest = "bad_request",
+        /// The body is larger than `params.limit` bytes.
         PayloadTooLarge = "payload_too_large",
+        /// The body is not of a media type the route reads.
         UnsupportedMediaType = "unsupported_media_type",
         /// Slow down: `params.retry_after` seconds.
         TooManyRequests = "too_many_requests",
+        /// Overloaded or starting: try again shortly.
         Unavailable = "unavailable",
+        /// A fault on the server side; it has been logged.
         Internal = "internal",
         /// The caller's role may not do this.
         Forbidden = "forbidden",
         /// A cookie-authenticated request from another site.
         OriginRefused = "origin_refused",
         // Authentication
+        /// No access token was sent.
         TokenMissing = "token_missing",
+        /// The access token is malformed, expired or not this server's.
         TokenInvalid = "token_invalid",
         /// The session was ended (logout, password change, deactivation,
         /// role change) or the account or client is no longer active.
         SessionEnded = "session_ended",
+        /// Wrong email or password.
         WrongCredentials = "wrong_credentials",
+        /// Unknown client id or wrong secret.
         WrongClientCredentials = "wrong_client_credentials",
         /// An invitation or password link that is unknown, used or expired.
         LinkInvalid = "link_invalid",
         // People and organisation
+        /// Another active person in the agency has this email.
         EmailTaken = "email_taken",
+        /// Another row in the agency has this external id.
         ExternalIdTaken = "external_id_taken",
         /// Another row has the same key.
         Duplicate = "duplicate",
+        /// An admin cannot deactivate themselves.
         SelfDeactivation = "self_deactivation",
+        /// An admin cannot change their own role.
         SelfRoleChange = "self_role_change",
+        /// The account was activated already; log in instead.
         AlreadyActivated = "already_activated",
+        /// The account is deactivated.
         UserInactive = "user_inactive",
         /// `params.units` active sub-units and `params.employees` active employees remain.
         UnitInUse = "unit_in_use",
         /// A full sync would deactivate more than the allowed share; see `params`.
         MassDeactivation = "mass_deactivation",
         // Terms
+        /// The institute has not published terms yet.
         TermsNotPublished = "terms_not_published",
+        /// These are not the current terms.
         TermsNotCurrent = "terms_not_current",
+        /// The agency has accepted these terms already.
         TermsAlreadyAccepted = "terms_already_accepted",
+        /// The agency must accept the current terms first.
         TermsNotAccepted = "terms_not_accepted",
         // Questionnaires
+        /// A published questionnaire version cannot change.
         QuestionnaireFrozen = "questionnaire_frozen",
+        /// This version is published already.
         QuestionnaireAlreadyPublished = "questionnaire_already_published",
         // Surveys and answering
+        /// An open survey can only have its closing moved later.
         SurveyOpenExtendOnly = "survey_open_extend_only",
+        /// The survey has closed.
         SurveyClosed = "survey_closed",
+        /// The survey was launched already.
         SurveyAlreadyLaunched = "survey_already_launched",
+        /// The closing time has passed.
         SurveyClosingPassed = "survey_closing_passed",
+        /// The survey is not open for answers.
         SurveyNotOpen = "survey_not_open",
+        /// No active employees to invite.
         NoEmployees = "no_employees",
+        /// This invitation has been answered.
         AlreadyAnswered = "already_answered",
     }
 }

@@ -13,6 +13,7 @@ use crate::{Language, Scale, Texts, Topic};
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct StartSession {
     #[validate(length(min = 22, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 22, max_length = 200))]
     pub token: String,
 }
 
@@ -63,10 +64,12 @@ pub struct RespondentSession {
 pub struct Submission {
     /// The link's token: marks the invitation answered, and is not stored with the answers.
     #[validate(length(min = 22, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 22, max_length = 200))]
     pub token: String,
     /// A receipt code the app made at random (RES-3); sending the same one
     /// again returns the same receipt instead of counting twice.
     #[validate(length(min = 20, max = 64))]
+    #[cfg_attr(feature = "server", schema(min_length = 20, max_length = 64))]
     pub receipt: String,
     pub answers: BTreeMap<String, u8>,
     #[serde(default)]
@@ -84,6 +87,7 @@ pub struct Receipt {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct WithdrawConsent {
     #[validate(length(min = 20, max = 64))]
+    #[cfg_attr(feature = "server", schema(min_length = 20, max_length = 64))]
     pub receipt: String,
 }
 
@@ -100,5 +104,6 @@ pub struct OptOutQuery {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct OptOut {
     #[validate(length(min = 22, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 22, max_length = 200))]
     pub token: String,
 }

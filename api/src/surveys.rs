@@ -181,6 +181,7 @@ pub struct QuestionnaireVersion {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct QuestionnaireDraft {
     #[validate(length(min = 2, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 2, max_length = 200))]
     pub title: String,
     pub content: Questionnaire,
 }
@@ -250,6 +251,7 @@ pub struct Survey {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct CreateSurvey {
     #[validate(length(min = 2, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 2, max_length = 200))]
     pub title: String,
     pub questionnaire_version_id: crate::QuestionnaireId,
     #[serde(default)]
@@ -266,6 +268,7 @@ pub struct CreateSurvey {
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateSurvey {
     #[validate(length(min = 2, max = 200))]
+    #[cfg_attr(feature = "server", schema(min_length = 2, max_length = 200))]
     pub title: String,
     #[serde(default)]
     pub modules: Vec<String>,

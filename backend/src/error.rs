@@ -10,6 +10,59 @@ pub type Params = std::collections::BTreeMap<String, serde_json::Value>;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 const TYPE_BASE: &str = "https://tillit.no/problems/";
 
+/// Every problem `type` (after [`TYPE_BASE`]) with its status, for the spec.
+pub const PROBLEM_TYPES: &[(&str, u16, &str)] = &[
+    ("bad-request", 400, "The request could not be read"),
+    ("unauthorized", 401, "No valid token or credentials"),
+    ("forbidden", 403, "The caller may not do this"),
+    ("not-found", 404, "Nothing this caller can see is there"),
+    (
+        "method-not-allowed",
+        405,
+        "The path exists; `Allow` lists its methods",
+    ),
+    (
+        "conflict",
+        409,
+        "The change conflicts with the current state",
+    ),
+    ("gone", 410, "It existed and is over"),
+    (
+        "payload-too-large",
+        413,
+        "The body is larger than `params.limit` bytes",
+    ),
+    (
+        "unsupported-media-type",
+        415,
+        "The body is not of a type the route reads",
+    ),
+    (
+        "validation",
+        422,
+        "Invalid input: `errors` names each field and reason",
+    ),
+    (
+        "too-many-requests",
+        429,
+        "Too many failed tries: wait `Retry-After` seconds",
+    ),
+    (
+        "internal",
+        500,
+        "A fault on the server side; it has been logged",
+    ),
+    (
+        "unavailable",
+        503,
+        "Overloaded or starting; try again shortly",
+    ),
+];
+
+pub fn problem_type(kind: &str) -> String {
+    format!("{TYPE_BASE}{kind}")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
@@ -170,7 +223,7 @@ impl AppError {
             ),
         };
         Problem {
-            kind: format!("{TYPE_BASE}{kind}"),
+            kind: problem_type(kind),
             title: title.into(),
             status: self.status_code().as_u16(),
             code: self.code(),

@@ -65,22 +65,37 @@ impl FromRequest for CsvBody {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let checked = require_media(req, &["text/csv", "text/plain", "application/csv"])
-            .and_then(|()| check_length(req, BULK_LIMIT));
+        // The file as it is, or wrapped in JSON for clients that can only
+        // send JSON bodies (many generated ones).
+        let wrapped = media_type(req).as_deref() == Some("application/json");
+        let checked = require_media(
+            req,
+            &[
+                "text/csv",
+                "text/plain",
+                "application/csv",
+                "application/json",
+            ],
+        )
+        .and_then(|()| check_length(req, BULK_LIMIT));
         let payload = payload.take();
         Box::pin(async move {
             checked?;
             let bytes = read_limited(payload, BULK_LIMIT).await?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                AppError::invalid(
-                    "body",
-                    FieldCode::InvalidEncoding,
-                    format!(
-                        "the file is not UTF-8 (first bad byte at offset {}); save it as CSV UTF-8",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )
-            })?;
+            let text = if wrapped {
+                parse_json::<tillit_api::CsvUpload>(&bytes)?.csv
+            } else {
+                String::from_utf8(bytes).map_err(|e| {
+                    AppError::invalid(
+                        "body",
+                        FieldCode::InvalidEncoding,
+                        format!(
+                            "the file is not UTF-8 (first bad byte at offset {}); save it as CSV UTF-8",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
+                })?
+            };
             let text = text
                 .strip_prefix('\u{feff}')
                 .map(str::to_string)

@@ -70,7 +70,16 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .service(scope::scope("/api").configure(api_config))
         .split_for_parts();
     api.info.version = env!("CARGO_PKG_VERSION").to_string();
-    api
+    crate::openapi::refine::refine_api(api)
+}
+
+/// The same spec as OpenAPI 3.0.3, for generators that read only 3.0.
+pub fn openapi_3_0() -> serde_json::Value {
+    crate::openapi::v3_0::downgrade(&serde_json::to_value(openapi()).unwrap_or_default())
+}
+
+async fn openapi_3_0_json(spec: web::Data<serde_json::Value>) -> web::Json<serde_json::Value> {
+    web::Json(spec.get_ref().clone())
 }
 
 /// `(path template, methods)` for every operation: tells 404 from 405.
@@ -120,6 +129,9 @@ pub fn prepare(config: config::Config) -> Result<AppState, StartupError> {
 /// Serves the SPA at `/`, the API under `/api`, the spec and its docs page.
 pub fn start(state: AppState, listener: TcpListener) -> Result<Server, StartupError> {
     let spec = openapi();
+    let spec_3_0 = web::Data::new(crate::openapi::v3_0::downgrade(
+        &serde_json::to_value(&spec).unwrap_or_default(),
+    ));
     let state = web::Data::new(state);
     if state.config.ticker {
         background::spawn_ticker(state.clone());
@@ -148,7 +160,16 @@ pub fn start(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
             .wrap(middleware::from_fn(headers::security_headers))
             .wrap(middleware::from_fn(fallback::log_request))
             .service(web::redirect("/api/docs", "/api/docs/"))
-            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
+            .service(
+                SwaggerUi::new("/api/docs/{_:.*}")
+                    .url("/api/openapi.json", spec.clone())
+                    // The docs page calls no one outside this server.
+                    .config(
+                        utoipa_swagger_ui::Config::from("/api/openapi.json").validator_url("none"),
+                    ),
+            )
+            .app_data(spec_3_0.clone())
+            .route("/api/openapi-3.0.json", web::get().to(openapi_3_0_json))
             .into_utoipa_app()
             .service(scope::scope("/api").configure(api_config))
             .into_app()

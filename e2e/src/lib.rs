@@ -559,6 +559,8 @@ pub async fn reflows_at_320(c: &fantoccini::Client) {
 
 /// Browser steps the journeys share. Each waits up to 10 s and leaves a
 /// screenshot in `artifacts/failure.png` when what it waits for never comes.
+pub mod bench;
+
 pub mod page {
     use std::time::Duration;
 

@@ -315,6 +315,33 @@ async fn org_2_csv_with_bom_and_semicolons_imports_like_json() {
 }
 
 #[tokio::test]
+async fn org_2_csv_can_come_wrapped_in_json_for_clients_that_only_send_json() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    let res = app
+        .call(
+            reqwest::Method::POST,
+            "/api/imports/units/csv?mode=full_sync",
+            Some(&a.token),
+            Some(json!({"csv": "\u{feff}external_id;name;parent_external_id\nR;Rot;\nA;Avdeling A;R\n"})),
+        )
+        .await;
+    assert_eq!(summary(res).await["created"], 2);
+    // A JSON body that is not the wrapper is refused with the field named.
+    let res = app
+        .call(
+            reqwest::Method::POST,
+            "/api/imports/units/csv",
+            Some(&a.token),
+            Some(json!({"file": "R;Rot;"})),
+        )
+        .await;
+    let (status, body) = problem(res).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["errors"][0]["field"], "csv", "{body}");
+}
+
+#[tokio::test]
 async fn org_2_hr_system_client_imports_for_its_own_agency_only() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;

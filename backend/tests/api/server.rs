@@ -327,3 +327,25 @@ async fn lists_cost_the_same_queries_for_one_row_as_for_thirty() {
         "agencies"
     );
 }
+
+#[tokio::test]
+async fn the_spec_is_served_in_3_1_and_3_0_and_the_docs_page_calls_no_one_else() {
+    let app = TestApp::spawn().await;
+    for (path, version) in [
+        ("/api/openapi.json", "3.1.0"),
+        ("/api/openapi-3.0.json", "3.0.3"),
+    ] {
+        let res = app.call(Method::GET, path, None, None).await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "{path}");
+        let spec: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(spec["openapi"], version);
+    }
+    // Swagger UI would otherwise send the spec to validator.swagger.io.
+    let init = app
+        .call(Method::GET, "/api/docs/swagger-initializer.js", None, None)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains(r#""validatorUrl": "none""#), "{init}");
+}

@@ -3,8 +3,8 @@
 
 use actix_web::{get, post, web, HttpRequest};
 use tillit_api::{
-    CsvImportQuery, EmployeeImport, ImportRecord, ImportSummary, ListQuery, OrganisationImport,
-    OrganisationImportSummary, Page, UnitImport,
+    CsvImportQuery, CsvUpload, EmployeeImport, ImportRecord, ImportSummary, ListQuery,
+    OrganisationImport, OrganisationImportSummary, Page, UnitImport,
 };
 
 use super::{csv, own_only, run, store, Request, Rows};
@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "import",
     request_body = UnitImport,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result instead of applying twice")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
@@ -59,7 +59,7 @@ async fn import_units(
 #[utoipa::path(
     tag = "import",
     request_body = EmployeeImport,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result instead of applying twice")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
@@ -90,7 +90,7 @@ async fn import_employees(
 #[utoipa::path(
     tag = "import",
     request_body = OrganisationImport,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result instead of applying twice")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = OrganisationImportSummary),
@@ -116,8 +116,11 @@ async fn import_organisation(
 /// first; row numbers in errors count the header as row 1.
 #[utoipa::path(
     tag = "import",
-    params(CsvImportQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
-    request_body(content = String, content_type = "text/csv"),
+    params(CsvImportQuery, ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
+    request_body(content(
+        (String = "text/csv"),
+        (CsvUpload = "application/json"),
+    ), description = "The CSV file, or the same text as `{\"csv\": ..}` for clients that only send JSON"),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
@@ -140,8 +143,11 @@ async fn import_units_csv(
 /// Import employees from CSV: columns `external_id`, `email`, `unit_external_id`, `language`.
 #[utoipa::path(
     tag = "import",
-    params(CsvImportQuery, ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
-    request_body(content = String, content_type = "text/csv"),
+    params(CsvImportQuery, ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
+    request_body(content(
+        (String = "text/csv"),
+        (CsvUpload = "application/json"),
+    ), description = "The CSV file, or the same text as `{\"csv\": ..}` for clients that only send JSON"),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),

@@ -1,7 +1,7 @@
 //! The unit routes: thin handlers over [`super::store`].
 
 use actix_web::{delete, get, post, put, web, HttpResponse};
-use tillit_api::{CreateUnit, FieldCode, ListQuery, Page, Unit, UnitId, UpdateUnit};
+use tillit_api::{CreateUnit, FieldCode, ListQuery, Page, Unit, UnitId, UnitListQuery, UpdateUnit};
 
 use super::store::{self, creates_cycle, to_api, Counts, UnitRow};
 use crate::audit::Action;
@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// List units (ORG-1), paged and searchable by name or external id.
 #[utoipa::path(
     tag = "organisation",
-    params(ListQuery),
+    params(UnitListQuery),
     security(("bearer" = ["controller_admin", "leader", "integration"])),
     responses(
         (status = 200, description = "A page of units; per_page may be up to 5000 to load a whole tree", body = Page<Unit>),
@@ -37,10 +37,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 async fn list_units(
     state: web::Data<AppState>,
     auth: Auth<OrgReader>,
-    q: web::Query<ListQuery>,
+    q: web::Query<UnitListQuery>,
 ) -> Result<web::Json<Page<Unit>>, AppError> {
+    let q = ListQuery::from(q.into_inner());
     let paging = paging(&q, 5000)?;
-    let q = q.into_inner();
     let out = state
         .reading(&auth, move |tx| {
             let inactive = q.include_inactive.unwrap_or(false);

@@ -1,6 +1,9 @@
 //! The parts of the spec that no handler carries: info, security scheme, the
 //! shared problem response. Everything else is collected from the handlers.
 
+pub mod refine;
+pub mod v3_0;
+
 use std::collections::BTreeMap;
 
 use utoipa::openapi::content::ContentBuilder;

@@ -1,0 +1,259 @@
+//! What the audit trail costs (issue 9), on SQLite and PostgreSQL, in one
+//! run per backend (`scripts/bench trail`):
+//!
+//! (f) submissions: the bare transaction (mark the invitation answered,
+//!     insert the response; nothing else) run straight on the database by
+//!     32 threads, against the release server's submissions over loopback
+//!     HTTP from 32 clients, each sending its next response when the last
+//!     one is answered;
+//! (g) reads: one page of employees read by 16 threads in a read
+//!     transaction (how unaudited reads run), against the same read as an
+//!     audited unit of work (write transaction, one appended entry), while
+//!     the server's sealer links the entries into the chain; then how long
+//!     the last entries waited to be sealed.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use serde_json::{json, Value};
+use tillit_api::{AgencyId, Role};
+use tillit_backend::answering::store::{self, InvitationRow, NewResponse};
+use tillit_backend::audit::{Action, Actor};
+use tillit_backend::db::schema::{audit_unsealed, surveys};
+use tillit_backend::db::{self, db_run, write_tx, DbPool, Paging};
+use tillit_backend::organisation::employees;
+use tillit_backend::work::Tx;
+use tillit_e2e::bench::{respondents, Respondent};
+
+const CLIENTS: usize = 32;
+const SUBMISSIONS: usize = 2000;
+/// As many as the server's connection pool holds by default.
+const READERS: usize = 8;
+const READS: usize = 8000;
+
+fn answers(keys: &[String], n: usize) -> serde_json::Map<String, Value> {
+    keys.iter()
+        .enumerate()
+        .map(|(j, k)| (k.clone(), json!((n + j) % 4 + 1)))
+        .collect()
+}
+
+/// The bare transaction on `invitations`, `CLIENTS` threads; per second.
+fn bare(pool: &DbPool, invitations: &[InvitationRow], keys: &[String]) -> f64 {
+    let next = AtomicUsize::new(0);
+    let started = Instant::now();
+    std::thread::scope(|sc| {
+        for _ in 0..CLIENTS {
+            sc.spawn(|| {
+                let mut conn = pool.get().expect("connection");
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(inv) = invitations.get(i) else { break };
+                    let json = serde_json::to_string(&answers(keys, i)).expect("json");
+                    let receipt = format!("BARE-{i:06}-RECEIPT-CODE");
+                    let r = NewResponse {
+                        survey_id: &inv.survey_id,
+                        unit_id: &inv.unit_id,
+                        answers_json: &json,
+                        research_consent: i.is_multiple_of(2),
+                        receipt: &receipt,
+                    };
+                    let outcome = write_tx(&mut conn, |c| store::submit(c, &inv.id, &r));
+                    assert!(matches!(outcome, Ok(store::Submitted::New)), "bare submit");
+                }
+            });
+        }
+    });
+    invitations.len() as f64 / started.elapsed().as_secs_f64()
+}
+
+/// The app's submissions from `CLIENTS` clients in a closed loop; per
+/// second and errors.
+async fn app(base: &str, people: &[Respondent], keys: &[String]) -> (f64, usize) {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(CLIENTS)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("http client");
+    let people = Arc::new(people.to_vec());
+    let keys = Arc::new(keys.to_vec());
+    let next = Arc::new(AtomicUsize::new(0));
+    let url = format!("{base}/api/respond/submit");
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let (http, url) = (http.clone(), url.clone());
+            let (people, keys, next) = (people.clone(), keys.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut errors = 0;
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((token, jwt)) = people.get(i) else { break };
+                    let body = json!({"token": token, "receipt": format!("APP-{i:06}-RECEIPT-CODE"),
+                                      "answers": answers(&keys, i), "research_consent": i.is_multiple_of(2)});
+                    let ok = http
+                        .post(&url)
+                        .bearer_auth(jwt)
+                        .json(&body)
+                        .send()
+                        .await
+                        .map(|r| r.status().is_success())
+                        .unwrap_or(false);
+                    errors += usize::from(!ok);
+                }
+                errors
+            })
+        })
+        .collect();
+    let mut errors = 0;
+    for t in tasks {
+        errors += t.await.expect("client task");
+    }
+    (
+        people.len() as f64 / started.elapsed().as_secs_f64(),
+        errors,
+    )
+}
+
+/// `READS` pages of employees by `READERS` threads; per second, errors.
+fn reads(pool: &DbPool, agency: &AgencyId, audited: bool) -> (f64, usize) {
+    let next = AtomicUsize::new(0);
+    let errors = AtomicUsize::new(0);
+    let actor = Actor {
+        id: "bench-reader".into(),
+        role: Role::ControllerAdmin,
+    };
+    let paging = Paging {
+        page: 1,
+        per_page: 50,
+    };
+    let started = Instant::now();
+    std::thread::scope(|sc| {
+        for _ in 0..READERS {
+            sc.spawn(|| {
+                let mut conn = pool.get().expect("connection");
+                while next.fetch_add(1, Ordering::Relaxed) < READS {
+                    let page = if audited {
+                        write_tx(&mut conn, |c| {
+                            let mut tx = Tx::new(c, agency.clone(), actor.clone());
+                            let page = employees::store::page(&mut tx, None, false, paging)?;
+                            tx.audit(Action::EmployeeList, None)?;
+                            Ok(page)
+                        })
+                    } else {
+                        conn.transaction(|c| {
+                            let mut tx = Tx::reading(c, agency.clone());
+                            employees::store::page(&mut tx, None, false, paging)
+                        })
+                    };
+                    match page {
+                        Ok(p) => assert_eq!(p.items.len(), 50),
+                        Err(e) => {
+                            eprintln!("read failed (audited: {audited}): {e:?}");
+                            errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (
+        READS as f64 / started.elapsed().as_secs_f64(),
+        errors.into_inner(),
+    )
+}
+
+fn unsealed(pool: &DbPool) -> i64 {
+    let mut conn = pool.get().expect("connection");
+    db_run!(&mut *conn, |c| audit_unsealed::table.count().get_result(c)).expect("count")
+}
+
+async fn run(backend: &'static str) -> (String, String) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("http client");
+    let (server, people, keys) = respondents(&http, 2 * SUBMISSIONS).await;
+    let pool = db::connect(&server.database_url, (CLIENTS + 2) as u32).expect("pool");
+    let (for_app, for_bare) = people.split_at(SUBMISSIONS);
+    let invitations: Vec<InvitationRow> = {
+        let mut conn = pool.get().expect("connection");
+        for_bare
+            .iter()
+            .map(|(t, _)| {
+                store::invitation_by_token(&mut conn, t)
+                    .expect("lookup")
+                    .expect("invitation")
+            })
+            .collect()
+    };
+    let bare_rate = bare(&pool, &invitations, &keys);
+    let (app_rate, errors) = app(&server.base, for_app, &keys).await;
+    let agency: AgencyId = {
+        let mut conn = pool.get().expect("connection");
+        let id = &invitations[0].survey_id;
+        db_run!(&mut *conn, |c| surveys::table
+            .find(id)
+            .select(surveys::agency_id)
+            .first(c))
+        .expect("agency")
+    };
+    eprintln!("{backend}: bare {bare_rate:.0}/s, app {app_rate:.0}/s; reads next");
+    let (plain, plain_errors) = reads(&pool, &agency, false);
+    let (audited, audited_errors) = reads(&pool, &agency, true);
+    let read_errors = plain_errors + audited_errors;
+    let waiting = unsealed(&pool);
+    let t = Instant::now();
+    while unsealed(&pool) > 0 && t.elapsed() < Duration::from_secs(120) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let drained = t.elapsed().as_secs_f64();
+    (
+        format!(
+            "| {backend} | {bare_rate:.0} | {app_rate:.0} | {:.0} % | {errors} |",
+            100.0 * app_rate / bare_rate
+        ),
+        format!(
+            "| {backend} | {plain:.0} | {audited:.0} | {:.1} % | {read_errors} | {waiting} | {drained:.2} |",
+            100.0 * (1.0 - audited / plain)
+        ),
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let pg = std::env::var("TILLIT_TEST_PG")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let mut backends: Vec<(&'static str, Option<String>)> = vec![("sqlite", None)];
+    if let Some(url) = pg {
+        backends.push(("postgres", Some(url)));
+    }
+    let mut subs = Vec::new();
+    let mut reads = Vec::new();
+    for (name, url) in &backends {
+        match url {
+            Some(u) => std::env::set_var("TILLIT_TEST_PG", u),
+            None => std::env::remove_var("TILLIT_TEST_PG"),
+        }
+        let (s, r) = run(name).await;
+        subs.push(s);
+        reads.push(r);
+    }
+    println!("\n(f) {SUBMISSIONS} submissions of 60 answers, {CLIENTS} clients: the bare transaction on the database, and the app over HTTP\n");
+    println!("| backend | bare transaction /s | app /s | app of bare | app errors |");
+    println!("|---|---:|---:|---:|---:|");
+    for r in subs {
+        println!("{r}");
+    }
+    println!("\n(g) {READS} reads of 50 employees, {READERS} threads: unaudited, and audited (one entry each, sealed by the server meanwhile)\n");
+    println!(
+        "| backend | reads/s | audited reads/s | cost | unsealed at the end | sealed within s |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for r in reads {
+        println!("{r}");
+    }
+}
