@@ -157,6 +157,24 @@ ensure_python_tools() {
     "$TILLIT_VENV/bin/pip" install -q openapi-spec-validator aiosmtpd || die "could not install openapi-spec-validator and aiosmtpd from PyPI"
   fi
   export TILLIT_SMTPD_PYTHON="$TILLIT_VENV/bin/python"
+  export TILLIT_VENV
+}
+
+# The client generators an integrator would use, for the generated-client
+# tests: openapi-python-client (PyPI, in the same virtualenv) and
+# openapi-typescript + openapi-fetch + tsc (npm, pinned by the example's
+# package-lock.json).
+ensure_client_generators() {
+  ensure_python_tools
+  if [ ! -x "$TILLIT_VENV/bin/openapi-python-client" ]; then
+    say "Installing openapi-python-client (PyPI)"
+    "$TILLIT_VENV/bin/pip" install -q openapi-python-client==0.29.1 || die "could not install openapi-python-client from PyPI"
+  fi
+  if [ ! -x examples/hr-sync/typescript/node_modules/.bin/openapi-typescript ]; then
+    command -v npm >/dev/null || apt_install npm || die "npm is missing (needed for the TypeScript client test): install Node.js and npm"
+    say "Installing openapi-typescript, openapi-fetch and typescript (npm)"
+    (cd examples/hr-sync/typescript && npm ci --no-audit --no-fund --silent >/dev/null) || die "could not install the TypeScript client tools from npm"
+  fi
 }
 
 # The mail tests make a throwaway CA and relay certificate with openssl.

@@ -82,7 +82,6 @@ macro_rules! codes {
     ($(#[$meta:meta])* $name:ident { $($(#[doc = $doc:literal])* $variant:ident = $wire:literal,)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
-        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
         pub enum $name {
             $($(#[doc = $doc])* #[serde(rename = $wire)] $variant,)+
             /// A code this client does not know yet (a newer server).
@@ -106,6 +105,21 @@ macro_rules! codes {
                 }
             }
         }
+
+        // Written out rather than derived: the derive cannot read the wire
+        // names through the macro, and would list the variants' names.
+        #[cfg(feature = "server")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($wire),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "server")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 

@@ -96,6 +96,28 @@ impl<'c> Tx<'c> {
     }
 }
 
+/// Runs `f` on `agency`'s data in a read transaction, then records
+/// `action` in a short write of its own, before the caller answers: a read
+/// of personal data is recorded (GDPR-1) without holding the write lock
+/// (SQLite's single writer) while it reads. A read that fails records
+/// nothing, as nothing was shown.
+pub fn audited_read_on<T>(
+    conn: &mut DbConn,
+    agency: AgencyId,
+    actor: Actor,
+    action: Action,
+    object: Option<&str>,
+    f: impl FnOnce(&mut Tx<'_>) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    use diesel::Connection;
+    let chain = agency.to_string();
+    let out = conn.transaction(|conn| f(&mut Tx::reading(conn, agency)))?;
+    write_tx(conn, |conn| {
+        audit::record(conn, &chain, &actor, action, object, None)
+    })?;
+    Ok(out)
+}
+
 impl AppState {
     /// Runs `f` as `who`, in one write transaction, on `who`'s agency.
     pub async fn in_agency<T, F>(&self, who: &Identity, f: F) -> Result<T, AppError>
@@ -133,6 +155,25 @@ impl AppState {
             })
         })
         .await
+    }
+
+    /// Runs `f` as `who` on `who`'s agency in a read transaction and
+    /// records `action` on `object` (see [`audited_read_on`]).
+    pub async fn audited_read<T, F>(
+        &self,
+        who: &Identity,
+        action: Action,
+        object: Option<String>,
+        f: F,
+    ) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut Tx<'_>) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let agency = who.agency()?.clone();
+        let actor = who.actor();
+        self.db(move |conn| audited_read_on(conn, agency, actor, action, object.as_deref(), f))
+            .await
     }
 
     /// Runs `f` as the institute's `who`, in one write transaction; it

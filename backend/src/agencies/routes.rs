@@ -257,13 +257,12 @@ async fn terms_status(
     auth: Auth<ControllerAdmin>,
 ) -> Result<web::Json<TermsStatus>, AppError> {
     let status = state
-        .in_agency(&auth, move |tx| {
+        .audited_read(&auth, Action::TermsAcceptanceList, None, move |tx| {
             let agency = tx.agency().clone();
             let current = terms::current(tx.conn())?;
             let accepted_current = terms::has_accepted_current(tx.conn(), &agency)?;
             // The history names people: reading it is recorded.
             let history = terms::history(tx.conn(), &agency)?;
-            tx.audit(Action::TermsAcceptanceList, None)?;
             Ok(TermsStatus {
                 current: current.map(Into::into),
                 accepted_current,

@@ -61,7 +61,7 @@ fn problem_catalogue(spec: &mut Value) {
         .collect();
     if let Some(s) = spec.pointer_mut("/components/schemas/ProblemCode") {
         s["description"] = json!(table(
-            "What went wrong, stable across versions (`unknown` stands for a code newer than the client).",
+            "What went wrong, stable across versions: new codes may be added.",
             problem_codes
         ));
     }

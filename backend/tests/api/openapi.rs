@@ -38,3 +38,56 @@ fn openapi_3_0_json_matches_the_handlers() {
         serde_json::to_string_pretty(&spec).unwrap(),
     );
 }
+
+/// Every enum in the spec lists the values the server sends, as serde
+/// writes them (a generated TypeScript client found the problem codes
+/// listed by their Rust names once).
+#[test]
+fn openapi_enums_are_the_wire_values() {
+    let spec = serde_json::to_value(tillit_backend::openapi()).unwrap();
+    let listed = |name: &str| -> Vec<serde_json::Value> {
+        spec["components"]["schemas"][name]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} has no enum"))
+            .clone()
+    };
+    let wire = |v: Vec<serde_json::Value>| v;
+    assert_eq!(
+        listed("ProblemCode"),
+        wire(
+            tillit_api::ProblemCode::ALL
+                .iter()
+                .map(|c| serde_json::to_value(c).unwrap())
+                .collect()
+        )
+    );
+    assert_eq!(
+        listed("FieldCode"),
+        wire(
+            tillit_api::FieldCode::ALL
+                .iter()
+                .map(|c| serde_json::to_value(c).unwrap())
+                .collect()
+        )
+    );
+    for (name, sample) in [
+        (
+            "Language",
+            serde_json::to_value(tillit_api::Language::Nn).unwrap(),
+        ),
+        (
+            "Role",
+            serde_json::to_value(tillit_api::Role::ControllerAdmin).unwrap(),
+        ),
+        (
+            "SurveyState",
+            serde_json::to_value(tillit_api::SurveyState::Open).unwrap(),
+        ),
+        (
+            "ImportMode",
+            serde_json::to_value(tillit_api::ImportMode::FullSync).unwrap(),
+        ),
+    ] {
+        assert!(listed(name).contains(&sample), "{name} lacks {sample}");
+    }
+}

@@ -43,10 +43,9 @@ async fn list_employees(
     let paging = paging(&q, 200)?;
     let q = q.into_inner();
     let out = state
-        .in_agency(&auth, move |tx| {
+        .audited_read(&auth, Action::EmployeeList, None, move |tx| {
             let inactive = q.include_inactive.unwrap_or(false);
             let page = store::page(tx, q.q.as_deref(), inactive, paging)?;
-            tx.audit(Action::EmployeeList, None)?;
             Ok(page.map(|(r, u)| to_api(r, u)))
         })
         .await?;
@@ -118,11 +117,15 @@ async fn get_employee(
 ) -> Result<web::Json<Employee>, AppError> {
     let id = path.into_inner().employee_id;
     let (row, unit) = state
-        .in_agency(&auth, move |tx| {
-            let found = store::get(tx, &id)?;
-            tx.audit(Action::EmployeeRead, Some(id.as_str()))?;
-            Ok(found)
-        })
+        .audited_read(
+            &auth,
+            Action::EmployeeRead,
+            Some(id.to_string()),
+            move |tx| {
+                let found = store::get(tx, &id)?;
+                Ok(found)
+            },
+        )
         .await?;
     Ok(web::Json(to_api(row, unit)))
 }

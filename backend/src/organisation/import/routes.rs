@@ -187,11 +187,10 @@ async fn list_imports(
     let paging = paging(&q, 200)?;
     let own = own_only(&auth);
     let out = state
-        .in_agency(&auth, move |tx| {
+        .audited_read(&auth, Action::ImportList, None, move |tx| {
             let mut page = store::page(tx, own.as_deref(), paging)?;
             let items = store::to_api(tx, std::mem::take(&mut page.items))?;
             // Records name who imported: reading them is recorded.
-            tx.audit(Action::ImportList, None)?;
             Ok(page.with(items))
         })
         .await?;
@@ -217,12 +216,11 @@ async fn get_import(
     let own = own_only(&auth);
     let id = path.into_inner().import_id;
     let rec = state
-        .in_agency(&auth, move |tx| {
+        .audited_read(&auth, Action::ImportRead, Some(id.to_string()), move |tx| {
             let row = store::get(tx, &id)?;
             if own.as_ref().is_some_and(|me| *me != row.actor_id) {
                 return Err(AppError::NotFound);
             }
-            tx.audit(Action::ImportRead, Some(id.as_str()))?;
             store::to_api(tx, vec![row])?
                 .pop()
                 .ok_or(AppError::NotFound)

@@ -59,12 +59,11 @@ async fn list_users(
     let paging = paging(&q, 200)?;
     let q = q.into_inner();
     let out = state
-        .in_agency(&auth, move |tx| {
+        .audited_read(&auth, Action::UserList, None, move |tx| {
             let inactive = q.include_inactive.unwrap_or(false);
             let page = store::page(tx, q.q.as_deref(), inactive, paging)?;
             let ids: Vec<UserId> = page.items.iter().map(|r| r.id.clone()).collect();
             let mut led = store::led_units(tx, &ids)?;
-            tx.audit(Action::UserList, None)?;
             Ok(page.map(|r| {
                 let units = led.remove(&r.id).unwrap_or_default();
                 to_api(r, units)
@@ -125,12 +124,11 @@ async fn get_user(
 ) -> Result<web::Json<User>, AppError> {
     let id = path.into_inner().user_id;
     let user = state
-        .in_agency(&auth, move |tx| {
+        .audited_read(&auth, Action::UserRead, Some(id.to_string()), move |tx| {
             let row = store::get(tx, &id)?;
             let units = store::led_units(tx, std::slice::from_ref(&id))?
                 .remove(&id)
                 .unwrap_or_default();
-            tx.audit(Action::UserRead, Some(id.as_str()))?;
             Ok(to_api(row, units))
         })
         .await?;
