@@ -32,7 +32,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(me) = session.me.get() {
             if i18n::saved_lang_is_default() {
-                i18n::apply_lang(lang, Lang::from_api(me.language));
+                i18n::apply_lang(lang, me.language);
             }
         }
     });
@@ -116,7 +116,7 @@ fn Header() -> impl IntoView {
                 <select
                     id="lang-select"
                     on:change=move |ev| {
-                        if let Some(l) = Lang::from_code(&event_target_value(&ev)) {
+                        if let Some(l) = Lang::parse(&event_target_value(&ev)) {
                             i18n::set_lang(lang, l);
                         }
                     }

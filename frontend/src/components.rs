@@ -70,6 +70,7 @@ pub fn Loading() -> impl IntoView {
 /// Previous / next for any paged list.
 #[component]
 pub fn Pager(page: RwSignal<i64>, total: Signal<i64>, per_page: i64) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
     let pages = move || ((total.get() + per_page - 1) / per_page).max(1);
     // Comparisons stay inside braces: an unbraced `>=` in an attribute
     // closure ends the tag in `view!`.
@@ -81,7 +82,7 @@ pub fn Pager(page: RwSignal<i64>, total: Signal<i64>, per_page: i64) -> impl Int
                 {t(K::Previous)}
             </button>
             <span aria-live="polite">
-                {t(K::PageOf)}" "{move || page.get()}" / "{pages}" ("{move || total.get()}" "{t(K::Total)}")"
+                {move || crate::i18n::pager(lang.get(), page.get(), pages(), total.get())}
             </span>
             <button type="button" disabled=last on:click=move |_| page.update(|p| *p += 1)>
                 {t(K::Next)}

@@ -38,18 +38,19 @@ pub fn Home() -> impl IntoView {
 /// it closes. Says which applies now, and by when.
 #[component]
 fn LeaderHome() -> impl IntoView {
+    let lang = expect_context::<RwSignal<crate::i18n::Lang>>();
     let surveys: Loaded<Page<Survey>> = RwSignal::new(None);
     fetch_into(surveys, "/api/surveys?per_page=5".into());
     view! {
         <p>{t(K::WelcomeLeader)}</p>
-        {show(surveys, |p: Page<Survey>| {
+        {show(surveys, move |p: Page<Survey>| {
             let latest = p.items.into_iter().find(|s| s.state != SurveyState::Draft);
             match latest {
                 None => view! { <p class="card">{t(K::LeaderNoSurvey)}</p> }.into_any(),
                 Some(s) if s.state == SurveyState::Open => view! {
                     <section class="card">
                         <h2>{s.title.clone()}</h2>
-                        <p>{t(K::LeaderOpen)}" "{crate::dates::day(&s.closes_at)}"."</p>
+                        <p>{move || crate::i18n::leader_open(lang.get(), crate::dates::day(&s.closes_at))}</p>
                         <p><a href="/surveys">{t(K::SeeRates)}</a></p>
                     </section>
                 }.into_any(),

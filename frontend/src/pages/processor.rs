@@ -11,6 +11,7 @@ use crate::i18n::{t, K};
 
 #[component]
 pub fn Agencies() -> impl IntoView {
+    let lang = expect_context::<RwSignal<crate::i18n::Lang>>();
     let logged_in = require_login();
     let data: Loaded<Page<Agency>> = RwSignal::new(None);
     let reload = move || fetch_into(data, "/api/agencies?per_page=200".into());
@@ -69,7 +70,7 @@ pub fn Agencies() -> impl IntoView {
         <Show when=logged_in>
             <h1>{t(K::Agencies)}</h1>
             {move || resent.get().map(|name| view! {
-                <p class="card ok" role="status">{t(K::InvitationResentTo)}" "{name}</p>
+                <p class="card ok" role="status">{move || crate::i18n::invitation_resent_to(lang.get(), name.clone())}</p>
             })}
             {show(data, move |p: Page<Agency>| {
                 if p.items.is_empty() {
@@ -133,7 +134,7 @@ pub fn Agencies() -> impl IntoView {
             {move || created.get().map(|c| view! {
                 <section class="card ok" role="status">
                     <h3>{c.agency.name.clone()}</h3>
-                    <p>{t(K::InvitationSentTo)}" "{c.admin.email.clone()}". "{t(K::InvitationHelp)}</p>
+                    <p>{move || crate::i18n::invitation_sent_to(lang.get(), c.admin.email.clone())}" "{t(K::InvitationHelp)}</p>
                 </section>
             })}
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
@@ -143,6 +144,7 @@ pub fn Agencies() -> impl IntoView {
 
 #[component]
 pub fn TermsVersions() -> impl IntoView {
+    let lang = expect_context::<RwSignal<crate::i18n::Lang>>();
     let logged_in = require_login();
     let data: Loaded<Vec<TermsVersion>> = RwSignal::new(None);
     let reload = move || fetch_into(data, "/api/terms".into());
@@ -179,15 +181,15 @@ pub fn TermsVersions() -> impl IntoView {
     view! {
         <Show when=logged_in>
             <h1>{t(K::TermsVersions)}</h1>
-            {show(data, |list: Vec<TermsVersion>| {
+            {show(data, move |list: Vec<TermsVersion>| {
                 if list.is_empty() {
                     return view! { <p>{t(K::NoTerms)}</p> }.into_any();
                 }
                 view! {
                     <ul class="plain">
-                        {list.into_iter().map(|v| view! {
+                        {list.into_iter().map(move |v| view! {
                             <li>
-                                <strong>{t(K::Version)}" "{v.version}": "{v.title}</strong>
+                                <strong>{move || crate::i18n::version_title(lang.get(), v.version, v.title.clone())}</strong>
                                 " — "{crate::dates::iso_day(&v.published_at)}
                             </li>
                         }).collect_view()}

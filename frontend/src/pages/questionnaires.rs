@@ -92,6 +92,7 @@ fn Version(
     reload: impl Fn() + Copy + Send + Sync + 'static,
     open: impl Fn(QuestionnaireId) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
     let json = serde_json::to_string_pretty(&v.content).unwrap_or_default();
     let download = format!("data:application/json;charset=utf-8,{}", client::enc(&json));
     let file_name = format!("questionnaire-v{}.json", v.summary.version);
@@ -122,7 +123,10 @@ fn Version(
     };
     view! {
         <section class="card" aria-labelledby="qv-heading">
-            <h2 id="qv-heading">{t(K::Version)}" "{v.summary.version}": "{v.summary.title.clone()}</h2>
+            <h2 id="qv-heading">{
+                let (n, title) = (v.summary.version, v.summary.title.clone());
+                move || crate::i18n::version_title(lang.get(), n, title.clone())
+            }</h2>
             <p>{status(&v.summary)}" · "{v.summary.items}" "{t(K::Items)}</p>
             <div class="actions">
                 <a class="button" href=download download=file_name>{t(K::DownloadJson)}</a>
@@ -252,7 +256,7 @@ fn Editor(
 fn Preview(q: Questionnaire) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     move || {
-        let l = lang.get().api();
+        let l = lang.get();
         q.topics
             .iter()
             .map(|topic| {

@@ -88,7 +88,7 @@ fn new_receipt() -> String {
 }
 
 fn text(texts: &Texts, l: Lang) -> String {
-    texts.get(l.api()).to_string()
+    texts.get(l).to_string()
 }
 
 /// Moves the focus to the new step's heading once it is on screen, so
@@ -201,8 +201,8 @@ pub fn Survey() -> impl IntoView {
                     client::session().token.set(Some(s.access_token.clone()));
                     // RESP-3: the invitation's language, until the person
                     // picks another on this link.
-                    let chosen = picked.get_value().as_deref().and_then(Lang::from_code);
-                    i18n::apply_lang(lang, chosen.unwrap_or(Lang::from_api(s.language)));
+                    let chosen = picked.get_value().as_deref().and_then(Lang::parse);
+                    i18n::apply_lang(lang, chosen.unwrap_or(s.language));
                     let topics = s.survey.topics.len();
                     session.set(Some(s));
                     let p = phase_of(step.unwrap_or(0), topics);
@@ -376,7 +376,7 @@ pub fn Survey() -> impl IntoView {
                             let scale = s.survey.scales.get(&q.scale).cloned();
                             let key = q.key.clone();
                             let options: Vec<(u8, String)> = scale.as_ref().map(|sc| {
-                                let labels = sc.labels.get(l.api());
+                                let labels = sc.labels.get(l);
                                 let mut v: Vec<(u8, String)> = labels.iter().enumerate().map(|(j, lab)| (j as u8 + 1, lab.clone())).collect();
                                 if let Some(na) = &sc.not_applicable { v.push((0, text(na, l))); }
                                 v
@@ -410,7 +410,7 @@ pub fn Survey() -> impl IntoView {
                         let next_label = if returning { K::BackToReview } else { K::Continue };
                         let prev = if i == 0 { Phase::Intro } else { Phase::Topic(i - 1, false) };
                         view! {
-                            <p class="progress-label">{t(K::Step)}" "{i + 1}" "{t(K::Of)}" "{total}</p>
+                            <p class="progress-label">{move || crate::i18n::step_of(lang.get(), i + 1, total)}</p>
                             <progress max=total.to_string() value=(i + 1).to_string() aria-hidden="true"></progress>
                             <h1 id="step-heading" tabindex="-1">{text(&topic.title, l)}</h1>
                             {questions}
@@ -433,7 +433,7 @@ pub fn Survey() -> impl IntoView {
                                 let label = match (chosen.get(&q.key), s.survey.scales.get(&q.scale)) {
                                     (Some(0), Some(sc)) => sc.not_applicable.as_ref().map(|na| text(na, l)).unwrap_or_default(),
                                     (Some(v), Some(sc)) => {
-                                        let labels = sc.labels.get(l.api());
+                                        let labels = sc.labels.get(l);
                                         labels.get(usize::from(*v) - 1).cloned().unwrap_or_default()
                                     }
                                     _ => t(K::NotAnswered)().to_string(),

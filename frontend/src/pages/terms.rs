@@ -50,7 +50,7 @@ pub fn AgencyTerms() -> impl IntoView {
                 let id = cur.id.clone();
                 view! {
                     <section class="card">
-                        <h2>{t(K::TermsCurrent)}" — "{t(K::Version)}" "{cur.version}": "{cur.title.clone()}</h2>
+                        <h2>{t(K::TermsCurrent)}" — "{move || crate::i18n::version_title(lang.get(), cur.version, cur.title.clone())}</h2>
                         <div class="terms-text">{body}</div>
                     </section>
                     {if st.accepted_current {

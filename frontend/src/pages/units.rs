@@ -37,9 +37,9 @@ fn UnitCount(u: Unit) -> impl IntoView {
     let all = u.total_employee_count;
     view! {
         <span class="count">
-            {move || crate::dates::number(own, lang.get())}" "{t(K::EmployeesCount)}
+            {move || crate::i18n::employees_count(lang.get(), own, crate::dates::number(own, lang.get()))}
             {(all != own).then(|| view! {
-                ", "{move || crate::dates::number(all, lang.get())}" "{t(K::WithSubUnits)}
+                ", "{move || crate::i18n::with_sub_units(lang.get(), crate::dates::number(all, lang.get()))}
             })}
         </span>
     }
