@@ -216,11 +216,14 @@ async fn login(
 /// Swap the refresh cookie for a new access token (and a new cookie).
 ///
 /// A cookie swapped moments ago (another tab, a retried request) still
-/// works once more; an older used one ends its session.
+/// works once more; an older used one ends its session. Without a cookie
+/// there is no session to resume: 204, not an error, so a first visit's
+/// check logs nothing in the browser's console.
 #[utoipa::path(
     tag = "auth",
     responses(
         (status = 200, description = "A fresh access token", body = TokenResponse),
+        (status = 204, description = "No refresh cookie: nobody is logged in on this browser"),
         Public, BadCredentials, Refused, Throttled,
     )
 )]
@@ -230,10 +233,9 @@ async fn refresh_session(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     same_origin(&req, &state)?;
-    let token = req
-        .cookie(REFRESH_COOKIE)
-        .map(|c| c.value().to_string())
-        .ok_or(AppError::Unauthorized(ProblemCode::SessionEnded))?;
+    let Some(token) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_string()) else {
+        return Ok(HttpResponse::NoContent().finish());
+    };
     let budget = [Budget::link("refresh", &address(&req, &state))];
     let started = state
         .db(move |conn| {

@@ -243,3 +243,22 @@ async fn role_1_refreshing_twice_at_once_keeps_the_session() {
         "still within the grace"
     );
 }
+
+#[tokio::test]
+async fn role_1_a_browser_without_a_session_is_told_so_without_an_error() {
+    // Every page load asks to resume a session; a first visit has no
+    // cookie, and that is an answer (204), not a failure in the console.
+    let app = TestApp::spawn().await;
+    let res = reqwest::Client::new()
+        .post(app.url("/api/auth/refresh"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert!(res.headers().get("set-cookie").is_none());
+    // A cookie that is not a session's is still refused.
+    assert_eq!(
+        refresh(&app, "tillit_refresh=not-a-session").await,
+        StatusCode::UNAUTHORIZED
+    );
+}
