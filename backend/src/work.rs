@@ -112,9 +112,9 @@ pub fn audited_read_on<T>(
     use diesel::Connection;
     let chain = agency.to_string();
     let out = conn.transaction(|conn| f(&mut Tx::reading(conn, agency)))?;
-    write_tx(conn, |conn| {
-        audit::record(conn, &chain, &actor, action, object, None)
-    })?;
+    // Atomic by itself: one statement on PostgreSQL, its own write
+    // transaction on SQLite.
+    audit::record(conn, &chain, &actor, action, object, None)?;
     Ok(out)
 }
 

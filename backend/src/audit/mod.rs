@@ -95,7 +95,8 @@ pub fn entry_hash(prev: &str, seq: i64, e: &Entry) -> String {
 }
 
 /// Appends one entry to `chain` (an agency id, or [`PROCESSOR_CHAIN`]).
-/// Call inside the transaction of the action it records.
+/// Called inside the transaction of the action it records, or alone after
+/// a read: it is atomic by itself.
 pub fn record(
     conn: &mut DbConn,
     chain: &str,
@@ -104,29 +105,54 @@ pub fn record(
     object_id: Option<&str>,
     quantity: Option<i64>,
 ) -> Result<(), AppError> {
-    let row = (
-        audit_entries::chain.eq(chain),
-        audit_entries::at.eq(now()),
-        audit_entries::actor_id.eq(&actor.id),
-        audit_entries::actor_role.eq(actor.role.as_str()),
-        audit_entries::action.eq(action.name()),
-        audit_entries::object_type.eq(action.object()),
-        audit_entries::object_id.eq(object_id),
-        audit_entries::quantity.eq(quantity),
-    );
-    db_run!(conn, |c| {
-        let id: i64 = diesel::insert_into(audit_entries::table)
-            .values(row)
-            .returning(audit_entries::id)
-            .get_result(c)?;
-        diesel::insert_into(audit_unsealed::table)
-            .values((
-                audit_unsealed::entry_id.eq(id),
-                audit_unsealed::chain.eq(chain),
-            ))
+    match conn {
+        // One statement, so one round trip and atomic on its own: an
+        // audited read appends it without a transaction around it.
+        DbConn::Postgresql(c) => {
+            use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+            diesel::sql_query(
+                "WITH e AS (INSERT INTO audit_entries \
+                   (chain, at, actor_id, actor_role, action, object_type, object_id, quantity) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, chain) \
+                 INSERT INTO audit_unsealed (entry_id, chain) SELECT id, chain FROM e",
+            )
+            .bind::<Text, _>(chain)
+            .bind::<Timestamp, _>(now())
+            .bind::<Text, _>(&actor.id)
+            .bind::<Text, _>(actor.role.as_str())
+            .bind::<Text, _>(action.name())
+            .bind::<Text, _>(action.object())
+            .bind::<Nullable<Text>, _>(object_id)
+            .bind::<Nullable<BigInt>, _>(quantity)
             .execute(c)?;
-        Ok::<(), AppError>(())
-    })
+            Ok(())
+        }
+        DbConn::Sqlite(_) => write_tx(conn, |conn| {
+            let row = (
+                audit_entries::chain.eq(chain),
+                audit_entries::at.eq(now()),
+                audit_entries::actor_id.eq(&actor.id),
+                audit_entries::actor_role.eq(actor.role.as_str()),
+                audit_entries::action.eq(action.name()),
+                audit_entries::object_type.eq(action.object()),
+                audit_entries::object_id.eq(object_id),
+                audit_entries::quantity.eq(quantity),
+            );
+            db_run!(conn, |c| {
+                let id: i64 = diesel::insert_into(audit_entries::table)
+                    .values(row)
+                    .returning(audit_entries::id)
+                    .get_result(c)?;
+                diesel::insert_into(audit_unsealed::table)
+                    .values((
+                        audit_unsealed::entry_id.eq(id),
+                        audit_unsealed::chain.eq(chain),
+                    ))
+                    .execute(c)?;
+                Ok::<(), AppError>(())
+            })
+        }),
+    }
 }
 
 /// Seals what every chain has appended; returns how many entries.
