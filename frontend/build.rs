@@ -47,21 +47,34 @@ fn load(code: &str) -> Vec<(String, Text)> {
         .collect()
 }
 
-fn placeholders(s: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
+/// The `{name}`s of a text, in the order they first appear.
+fn placeholders(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
     let mut rest = s;
     while let Some(i) = rest.find('{') {
         let Some(j) = rest[i..].find('}') else { break };
-        out.insert(rest[i + 1..i + j].to_string());
+        let name = rest[i + 1..i + j].to_string();
+        if !out.contains(&name) {
+            out.push(name);
+        }
         rest = &rest[i + j + 1..];
     }
     out
 }
 
-fn names(t: &Text) -> BTreeSet<String> {
+/// A message's values in nb.toml's order: its function's parameters.
+fn names(t: &Text) -> Vec<String> {
     match t {
         Text::Plain(s) => placeholders(s),
-        Text::Plural { one, other } => &placeholders(one) | &placeholders(other),
+        Text::Plural { one, other } => {
+            let mut all = placeholders(other);
+            for p in placeholders(one) {
+                if !all.contains(&p) {
+                    all.push(p);
+                }
+            }
+            all
+        }
     }
 }
 

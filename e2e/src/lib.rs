@@ -557,10 +557,10 @@ pub async fn reflows_at_320(c: &fantoccini::Client) {
     c.set_window_size(360, 740).await.expect("resize");
 }
 
-/// Browser steps the journeys share. Each waits up to 10 s and leaves a
-/// screenshot in `artifacts/failure.png` when what it waits for never comes.
 pub mod bench;
 
+/// Browser steps the journeys share. Each waits up to 10 s and leaves a
+/// screenshot in `artifacts/failure.png` when what it waits for never comes.
 pub mod page {
     use std::time::Duration;
 

@@ -378,3 +378,51 @@ async fn gdpr_1_audit_entries_hold_no_personal_data() {
         assert!(!text.contains('@'), "an audit entry holds an email: {text}");
     }
 }
+
+/// Audited reads at once (on SQLite their entries are group-committed):
+/// every read that answered has exactly its own entry, sealed into the
+/// chain, and the chain verifies.
+#[tokio::test]
+async fn gdpr_1_concurrent_audited_reads_each_leave_one_entry() {
+    use diesel::prelude::*;
+    use tillit_backend::db::schema::audit_entries;
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    let count = || {
+        let mut conn = app.state.pool.get().unwrap();
+        tillit_backend::db::db_run!(&mut *conn, |c| audit_entries::table
+            .filter(audit_entries::action.eq("employee.list"))
+            .count()
+            .get_result::<i64>(c))
+        .unwrap()
+    };
+    let before = count();
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..24 {
+        let (client, url, token) = (
+            app.client.clone(),
+            app.url("/api/employees"),
+            a.token.clone(),
+        );
+        reads.spawn(async move {
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+    }
+    while let Some(status) = reads.join_next().await {
+        assert!(status.unwrap().is_success());
+    }
+    assert_eq!(count() - before, 24);
+    let verified: Value = app
+        .get("/api/audit/verify", &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verified["valid"], true, "{verified}");
+}
