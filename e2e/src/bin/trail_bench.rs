@@ -143,7 +143,7 @@ fn reads(pool: &DbPool, appender: &Appender, agency: &AgencyId, audited: bool) -
                     let page = if audited {
                         audited_read_on(
                             &mut conn,
-                            &appender,
+                            appender,
                             agency.clone(),
                             actor.clone(),
                             Action::EmployeeList,
