@@ -123,7 +123,6 @@ pub fn prepare(config: config::Config) -> Result<AppState, StartupError> {
         routes: Arc::new(route_table(&openapi())),
         questionnaires: Arc::default(),
         hasher: Arc::new(auth::password::Hasher::for_this_machine()),
-        appender: Arc::default(),
     })
 }
 

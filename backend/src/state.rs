@@ -20,8 +20,6 @@ pub struct AppState {
     /// Password hashing, a few at a time (per instance, by design: it
     /// shares this machine's cores).
     pub hasher: Arc<crate::auth::password::Hasher>,
-    /// Audited reads' entries waiting for a group commit (SQLite).
-    pub appender: Arc<crate::audit::group::Appender>,
 }
 
 impl AppState {

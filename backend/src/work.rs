@@ -10,7 +10,6 @@
 
 use tillit_api::AgencyId;
 
-use crate::audit::group::Appender;
 use crate::audit::{self, Action, Actor};
 use crate::auth::Identity;
 use crate::db::{write_tx, DbConn};
@@ -104,7 +103,6 @@ impl<'c> Tx<'c> {
 /// nothing, as nothing was shown.
 pub fn audited_read_on<T>(
     conn: &mut DbConn,
-    appender: &Appender,
     agency: AgencyId,
     actor: Actor,
     action: Action,
@@ -114,9 +112,9 @@ pub fn audited_read_on<T>(
     use diesel::Connection;
     let chain = agency.to_string();
     let out = conn.transaction(|conn| f(&mut Tx::reading(conn, agency)))?;
-    // Committed before the caller answers: one statement on PostgreSQL,
-    // a group commit with the other waiting readers on SQLite.
-    appender.append(conn, &chain, &actor, action, object)?;
+    // Atomic by itself: one statement on PostgreSQL, its own write
+    // transaction on SQLite.
+    audit::record(conn, &chain, &actor, action, object, None)?;
     Ok(out)
 }
 
@@ -174,11 +172,8 @@ impl AppState {
     {
         let agency = who.agency()?.clone();
         let actor = who.actor();
-        let appender = self.appender.clone();
-        self.db(move |conn| {
-            audited_read_on(conn, &appender, agency, actor, action, object.as_deref(), f)
-        })
-        .await
+        self.db(move |conn| audited_read_on(conn, agency, actor, action, object.as_deref(), f))
+            .await
     }
 
     /// Runs `f` as the institute's `who`, in one write transaction; it

@@ -14,7 +14,6 @@
 //! instance), and verification reports entries that waited longer.
 
 pub mod action;
-pub mod group;
 pub mod routes;
 
 use diesel::prelude::*;
@@ -129,44 +128,31 @@ pub fn record(
             Ok(())
         }
         DbConn::Sqlite(_) => write_tx(conn, |conn| {
-            insert_rows(conn, chain, actor, action, object_id, quantity)
+            let row = (
+                audit_entries::chain.eq(chain),
+                audit_entries::at.eq(now()),
+                audit_entries::actor_id.eq(&actor.id),
+                audit_entries::actor_role.eq(actor.role.as_str()),
+                audit_entries::action.eq(action.name()),
+                audit_entries::object_type.eq(action.object()),
+                audit_entries::object_id.eq(object_id),
+                audit_entries::quantity.eq(quantity),
+            );
+            db_run!(conn, |c| {
+                let id: i64 = diesel::insert_into(audit_entries::table)
+                    .values(row)
+                    .returning(audit_entries::id)
+                    .get_result(c)?;
+                diesel::insert_into(audit_unsealed::table)
+                    .values((
+                        audit_unsealed::entry_id.eq(id),
+                        audit_unsealed::chain.eq(chain),
+                    ))
+                    .execute(c)?;
+                Ok::<(), AppError>(())
+            })
         }),
     }
-}
-
-/// The entry and its place in the unsealed queue, in the caller's
-/// transaction.
-fn insert_rows(
-    conn: &mut DbConn,
-    chain: &str,
-    actor: &Actor,
-    action: Action,
-    object_id: Option<&str>,
-    quantity: Option<i64>,
-) -> Result<(), AppError> {
-    let row = (
-        audit_entries::chain.eq(chain),
-        audit_entries::at.eq(now()),
-        audit_entries::actor_id.eq(&actor.id),
-        audit_entries::actor_role.eq(actor.role.as_str()),
-        audit_entries::action.eq(action.name()),
-        audit_entries::object_type.eq(action.object()),
-        audit_entries::object_id.eq(object_id),
-        audit_entries::quantity.eq(quantity),
-    );
-    db_run!(conn, |c| {
-        let id: i64 = diesel::insert_into(audit_entries::table)
-            .values(row)
-            .returning(audit_entries::id)
-            .get_result(c)?;
-        diesel::insert_into(audit_unsealed::table)
-            .values((
-                audit_unsealed::entry_id.eq(id),
-                audit_unsealed::chain.eq(chain),
-            ))
-            .execute(c)?;
-        Ok::<(), AppError>(())
-    })
 }
 
 /// Seals what every chain has appended; returns how many entries.

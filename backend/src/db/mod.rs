@@ -163,32 +163,12 @@ where
         // holds the lock: an ordinary (savepoint) transaction does.
         return conn.transaction(f);
     }
-    if !matches!(conn, DbConn::Sqlite(_)) {
-        return conn.transaction(f);
-    }
-    // Held until the commit or rollback.
-    let _turn = sqlite_writer_turn()?;
-    immediate_in_turn(conn, f)
-}
-
-/// This process's turn to write to SQLite (see [`SQLITE_WRITER`]).
-pub fn sqlite_writer_turn() -> Result<parking_lot::MutexGuard<'static, ()>, AppError> {
-    SQLITE_WRITER
-        .try_lock_for(WRITER_WAIT)
-        .ok_or_else(|| AppError::Unavailable("the database is busy".into()))
-}
-
-/// `f` in a `BEGIN IMMEDIATE` transaction, by a caller that holds the
-/// writer's turn (`write_tx` is the way in for everyone else).
-pub fn immediate_in_turn<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
-where
-    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
-{
-    use diesel::connection::{AnsiTransactionManager, TransactionManager};
     let DbConn::Sqlite(c) = conn else {
-        return Err(AppError::internal(
-            "an SQLite transaction on another database",
-        ));
+        return conn.transaction(f);
+    };
+    // Held until the commit or rollback below.
+    let Some(_turn) = SQLITE_WRITER.try_lock_for(WRITER_WAIT) else {
+        return Err(AppError::Unavailable("the database is busy".into()));
     };
     AnsiTransactionManager::begin_transaction_sql(&mut *c, "BEGIN IMMEDIATE")?;
     match f(conn) {

@@ -379,9 +379,8 @@ async fn gdpr_1_audit_entries_hold_no_personal_data() {
     }
 }
 
-/// Audited reads at once (on SQLite their entries are group-committed):
-/// every read that answered has exactly its own entry, sealed into the
-/// chain, and the chain verifies.
+/// Audited reads at once: every read that answered has exactly its own
+/// entry, sealed into the chain, and the chain verifies.
 #[tokio::test]
 async fn gdpr_1_concurrent_audited_reads_each_leave_one_entry() {
     use diesel::prelude::*;

@@ -8,10 +8,9 @@
 //!     one is answered;
 //! (g) reads: one page of employees read by 8 threads in a read
 //!     transaction (how unaudited reads run), against the same read as an
-//!     audited read (`work::audited_read_on`: the read, then its entry
-//!     appended before the answer, group-committed on SQLite), while the
-//!     server's sealer links the entries into the chain; then how long the
-//!     last entries waited to be sealed.
+//!     audited read (`work::audited_read_on`: the read, then one appended
+//!     entry in a short write), while the server's sealer links the entries
+//!     into the chain; then how long the last entries waited to be sealed.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -21,7 +20,6 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 use tillit_api::{AgencyId, Role};
 use tillit_backend::answering::store::{self, InvitationRow, NewResponse};
-use tillit_backend::audit::group::Appender;
 use tillit_backend::audit::{Action, Actor};
 use tillit_backend::db::schema::{audit_unsealed, surveys};
 use tillit_backend::db::{self, db_run, write_tx, DbPool, Paging};
@@ -123,7 +121,7 @@ async fn app(base: &str, people: &[Respondent], keys: &[String]) -> (f64, usize)
 }
 
 /// `READS / ROUNDS` pages of employees by `READERS` threads; seconds, errors.
-fn reads(pool: &DbPool, appender: &Appender, agency: &AgencyId, audited: bool) -> (f64, usize) {
+fn reads(pool: &DbPool, agency: &AgencyId, audited: bool) -> (f64, usize) {
     let next = AtomicUsize::new(0);
     let errors = AtomicUsize::new(0);
     let actor = Actor {
@@ -143,7 +141,6 @@ fn reads(pool: &DbPool, appender: &Appender, agency: &AgencyId, audited: bool) -
                     let page = if audited {
                         audited_read_on(
                             &mut conn,
-                            appender,
                             agency.clone(),
                             actor.clone(),
                             Action::EmployeeList,
@@ -206,13 +203,12 @@ async fn run(backend: &'static str) -> (String, String) {
         .expect("agency")
     };
     eprintln!("{backend}: bare {bare_rate:.0}/s, app {app_rate:.0}/s; reads next");
-    let appender = Appender::default();
     let (mut plain_secs, mut audited_secs, mut read_errors) = (0.0, 0.0, 0);
     for _ in 0..ROUNDS {
-        let (secs, errors) = reads(&pool, &appender, &agency, false);
+        let (secs, errors) = reads(&pool, &agency, false);
         plain_secs += secs;
         read_errors += errors;
-        let (secs, errors) = reads(&pool, &appender, &agency, true);
+        let (secs, errors) = reads(&pool, &agency, true);
         audited_secs += secs;
         read_errors += errors;
     }
