@@ -89,6 +89,9 @@ pub async fn launch(http: &reqwest::Client, s: &Server, admin: &str) -> Instant 
 }
 
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
@@ -164,4 +167,25 @@ pub async fn respondents(
         .map(|(t, v)| (t, v["access_token"].as_str().unwrap().to_string()))
         .collect();
     (s, people, keys)
+}
+
+/// The databases to measure: SQLite always, PostgreSQL when `TILLIT_TEST_PG`
+/// names a cluster. `use_backend` points the servers started next at one.
+pub fn backends() -> Vec<(&'static str, Option<String>)> {
+    let pg = std::env::var("TILLIT_TEST_PG")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let mut out: Vec<(&'static str, Option<String>)> = vec![("sqlite", None)];
+    if let Some(url) = pg {
+        out.push(("postgres", Some(url)));
+    }
+    out
+}
+
+/// Servers started from now on use `url` (PostgreSQL), or SQLite.
+pub fn use_backend(url: &Option<String>) {
+    match url {
+        Some(u) => std::env::set_var("TILLIT_TEST_PG", u),
+        None => std::env::remove_var("TILLIT_TEST_PG"),
+    }
 }

@@ -12,14 +12,8 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use serde_json::{json, Value};
 use tillit_backend::auth::jwt::Claims;
+use tillit_e2e::bench::{backends, percentile, use_backend};
 use tillit_e2e::{Place, Server};
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 async fn admin_token(http: &reqwest::Client, s: &Server) -> String {
     let (email, pw) = s.demo_login("controller_admin");
@@ -213,20 +207,11 @@ async fn bench(name: &str) -> (String, String) {
 
 #[tokio::main]
 async fn main() {
-    let pg = std::env::var("TILLIT_TEST_PG")
-        .ok()
-        .filter(|s| !s.is_empty());
-    let mut backends: Vec<(&'static str, Option<String>)> = vec![("sqlite", None)];
-    if let Some(url) = pg {
-        backends.push(("postgres", Some(url)));
-    }
+    let backends = backends();
     let mut access = Vec::new();
     let mut floods = Vec::new();
     for (name, url) in &backends {
-        match url {
-            Some(u) => std::env::set_var("TILLIT_TEST_PG", u),
-            None => std::env::remove_var("TILLIT_TEST_PG"),
-        }
+        use_backend(url);
         let (a, f) = bench(name).await;
         access.push(a);
         floods.push(f);

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use serde_json::{json, Value};
-use tillit_e2e::bench::{import_people, launch, percentile, respondents, tokens, Respondent};
+use tillit_e2e::bench::{
+    backends, import_people, launch, percentile, respondents, tokens, use_backend, Respondent,
+};
 use tillit_e2e::{Place, Server, SmtpSink};
 
 /// Submits each respondent's 60 answers; with `rate`, the i-th starts at
@@ -132,22 +134,13 @@ async fn mail(backend: &'static str) -> String {
 
 #[tokio::main]
 async fn main() {
-    let pg = std::env::var("TILLIT_TEST_PG")
-        .ok()
-        .filter(|s| !s.is_empty());
-    let mut backends: Vec<(&'static str, Option<String>)> = vec![("sqlite", None)];
-    if let Some(url) = pg {
-        backends.push(("postgres", Some(url)));
-    }
+    let backends = backends();
     // `survey_bench mail` or `survey_bench submit` runs one part only.
     let only = std::env::args().nth(1).unwrap_or_default();
     let mut subs = Vec::new();
     let mut mails = Vec::new();
     for (name, url) in &backends {
-        match url {
-            Some(u) => std::env::set_var("TILLIT_TEST_PG", u),
-            None => std::env::remove_var("TILLIT_TEST_PG"),
-        }
+        use_backend(url);
         if only != "mail" {
             // The targets' rates: 500/s on SQLite, 1,000/s on PostgreSQL.
             let rate = if url.is_some() { 1000.0 } else { 500.0 };

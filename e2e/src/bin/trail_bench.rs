@@ -25,7 +25,7 @@ use tillit_backend::db::schema::{audit_unsealed, surveys};
 use tillit_backend::db::{self, db_run, write_tx, DbPool, Paging};
 use tillit_backend::organisation::employees;
 use tillit_backend::work::{audited_read_on, Tx};
-use tillit_e2e::bench::{respondents, Respondent};
+use tillit_e2e::bench::{backends, respondents, use_backend, Respondent};
 
 const CLIENTS: usize = 32;
 const SUBMISSIONS: usize = 2000;
@@ -234,20 +234,11 @@ async fn run(backend: &'static str) -> (String, String) {
 
 #[tokio::main]
 async fn main() {
-    let pg = std::env::var("TILLIT_TEST_PG")
-        .ok()
-        .filter(|s| !s.is_empty());
-    let mut backends: Vec<(&'static str, Option<String>)> = vec![("sqlite", None)];
-    if let Some(url) = pg {
-        backends.push(("postgres", Some(url)));
-    }
+    let backends = backends();
     let mut subs = Vec::new();
     let mut reads = Vec::new();
     for (name, url) in &backends {
-        match url {
-            Some(u) => std::env::set_var("TILLIT_TEST_PG", u),
-            None => std::env::remove_var("TILLIT_TEST_PG"),
-        }
+        use_backend(url);
         let (s, r) = run(name).await;
         subs.push(s);
         reads.push(r);
