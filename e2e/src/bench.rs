@@ -102,8 +102,9 @@ pub type Respondent = (String, String);
 pub async fn respondents(
     http: &reqwest::Client,
     n: usize,
+    env: &[(&str, &str)],
 ) -> (Server, Vec<Respondent>, Vec<String>) {
-    let s = Server::start(Place::fresh(), &[]).await;
+    let s = Server::start(Place::fresh(), env).await;
     let (hr, admin) = tokens(http, &s).await;
     // The demo's own 300 mails come first; keep them apart.
     let mut demo = Vec::new();

@@ -62,7 +62,7 @@ async fn submissions(backend: &'static str, steady_rate: f64) -> Vec<String> {
         .timeout(Duration::from_secs(60))
         .build()
         .unwrap();
-    let (s, people, keys) = respondents(&http, 2 * N).await;
+    let (s, people, keys) = respondents(&http, 2 * N, &[]).await;
     let mut rows = Vec::new();
     for (shape, part, rate) in [
         ("all at once", &people[..N], None),
