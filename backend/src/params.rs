@@ -28,3 +28,14 @@ path_params! {
     SurveyPath { survey_id: SurveyId, "The survey's id" }
     VersionPath { version_id: QuestionnaireId, "The questionnaire version's id" }
 }
+
+/// The header that makes an import safe to retry; documented once for
+/// every import route (read and checked by `organisation::import`).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKey {
+    /// Makes a retried request return the first result instead of applying twice
+    #[serde(rename = "Idempotency-Key")]
+    #[param(min_length = 1, max_length = 200)]
+    pub idempotency_key: Option<String>,
+}

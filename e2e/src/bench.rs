@@ -190,3 +190,11 @@ pub fn use_backend(url: &Option<String>) {
         None => std::env::remove_var("TILLIT_TEST_PG"),
     }
 }
+
+/// Respondent `n`'s answers to the questions `keys` (1..=4, varied).
+pub fn answers(keys: &[String], n: usize) -> serde_json::Map<String, Value> {
+    keys.iter()
+        .enumerate()
+        .map(|(j, k)| (k.clone(), json!((n + j) % 4 + 1)))
+        .collect()
+}

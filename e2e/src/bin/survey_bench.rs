@@ -6,9 +6,10 @@
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use tillit_e2e::bench::{
-    backends, import_people, launch, percentile, respondents, tokens, use_backend, Respondent,
+    answers, backends, import_people, launch, percentile, respondents, tokens, use_backend,
+    Respondent,
 };
 use tillit_e2e::{Place, Server, SmtpSink};
 
@@ -29,8 +30,7 @@ async fn submit_all(
         .enumerate()
         .map(|(i, (token, jwt))| {
             let n = i + offset;
-            let answers: serde_json::Map<String, Value> = keys.iter().enumerate().map(|(j, k)| (k.clone(), json!((n + j) % 4 + 1))).collect();
-            let body = json!({"token": token, "receipt": format!("BENCH-{n:06}-RECEIPT-CODE"), "answers": answers, "research_consent": n.is_multiple_of(2)});
+            let body = json!({"token": token, "receipt": format!("BENCH-{n:06}-RECEIPT-CODE"), "answers": answers(keys, n), "research_consent": n.is_multiple_of(2)});
             let (http, url, jwt) = (http.clone(), s.url("/api/respond/submit"), jwt.clone());
             let at = rate.map(|r| started + Duration::from_secs_f64(i as f64 / r));
             tokio::spawn(async move {

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 use tillit_api::{AgencyId, Role};
 use tillit_backend::answering::store::{self, InvitationRow, NewResponse};
 use tillit_backend::audit::{self, Action, Actor};
@@ -26,7 +26,7 @@ use tillit_backend::db::schema::{audit_unsealed, surveys};
 use tillit_backend::db::{self, db_run, write_tx, DbPool, Paging};
 use tillit_backend::organisation::employees;
 use tillit_backend::work::{audited_read_on, Tx};
-use tillit_e2e::bench::{backends, respondents, use_backend, Respondent};
+use tillit_e2e::bench::{answers, backends, respondents, use_backend, Respondent};
 
 const CLIENTS: usize = 32;
 const SUBMISSIONS: usize = 2000;
@@ -36,13 +36,6 @@ const READS: usize = 8000;
 /// Unaudited and audited reads take turns, so drift in the machine (other
 /// work, the sealer catching up) falls on both alike.
 const ROUNDS: usize = 4;
-
-fn answers(keys: &[String], n: usize) -> serde_json::Map<String, Value> {
-    keys.iter()
-        .enumerate()
-        .map(|(j, k)| (k.clone(), json!((n + j) % 4 + 1)))
-        .collect()
-}
 
 /// The bare transaction on `invitations`, `CLIENTS` threads; per second.
 fn bare(pool: &DbPool, invitations: &[InvitationRow], keys: &[String]) -> f64 {

@@ -14,7 +14,7 @@ use crate::db::paging;
 use crate::error::AppError;
 use crate::extract::{BulkJson, CsvBody};
 use crate::openapi::{Authed, Body, Conflict, NotFound, Query};
-use crate::params::ImportPath;
+use crate::params::{IdempotencyKey, ImportPath};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[utoipa::path(
     tag = "import",
     request_body = UnitImport,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
+    params(IdempotencyKey),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
@@ -59,7 +59,7 @@ async fn import_units(
 #[utoipa::path(
     tag = "import",
     request_body = EmployeeImport,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
+    params(IdempotencyKey),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = ImportSummary),
@@ -90,7 +90,7 @@ async fn import_employees(
 #[utoipa::path(
     tag = "import",
     request_body = OrganisationImport,
-    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
+    params(IdempotencyKey),
     security(("bearer" = ["controller_admin", "integration"])),
     responses(
         (status = 200, description = "Applied, or the dry run's report", body = OrganisationImportSummary),
@@ -116,7 +116,7 @@ async fn import_organisation(
 /// first; row numbers in errors count the header as row 1.
 #[utoipa::path(
     tag = "import",
-    params(CsvImportQuery, ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
+    params(CsvImportQuery, IdempotencyKey),
     request_body(content(
         (String = "text/csv"),
         (CsvUpload = "application/json"),
@@ -143,7 +143,7 @@ async fn import_units_csv(
 /// Import employees from CSV: columns `external_id`, `email`, `unit_external_id`, `language`.
 #[utoipa::path(
     tag = "import",
-    params(CsvImportQuery, ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, description = "Makes a retried request return the first result instead of applying twice")),
+    params(CsvImportQuery, IdempotencyKey),
     request_body(content(
         (String = "text/csv"),
         (CsvUpload = "application/json"),
