@@ -58,17 +58,52 @@ ensure_wasm_tools() {
   fi
 }
 
-# Builds the SPA into frontend/dist (release profile for the wasm).
+# Builds both web apps into frontend/dist: the staff app (index.html) and the
+# respondent app (respond.html). Everything under dist/assets/ is named by its
+# content's hash and precompressed, so the server can cache it forever.
 build_frontend() {
   ensure_wasm_tools
-  say "Building the web app"
-  cargo build -q -p tillit-frontend --target wasm32-unknown-unknown --profile wasm-release
-  rm -rf frontend/dist && mkdir -p frontend/dist
-  wasm-bindgen --target web --no-typescript --out-dir frontend/dist --out-name tillit \
-    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/tillit-frontend.wasm"
-  optimize_wasm frontend/dist/tillit_bg.wasm
-  cp frontend/index.html frontend/boot.js frontend/style.css frontend/dist/
-  [ -d frontend/assets ] && cp -r frontend/assets/. frontend/dist/ || true
+  say "Building the web apps"
+  cargo build -q -p tillit-staff -p tillit-respond --target wasm32-unknown-unknown --profile wasm-release
+  local out=frontend/dist tmp app js wasm boot css
+  tmp=$(mktemp -d)
+  rm -rf "$out" && mkdir -p "$out/assets"
+  css=$(hashed frontend/web/style.css "$out/assets")
+  for app in staff respond; do
+    wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name "$app" \
+      "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/tillit-$app.wasm"
+    optimize_wasm "$tmp/${app}_bg.wasm"
+    wasm=$(hashed "$tmp/${app}_bg.wasm" "$out/assets")
+    js=$(hashed "$tmp/$app.js" "$out/assets")
+    # A file, not an inline script: the Content-Security-Policy allows no inline code.
+    printf "import init from './%s';\ninit({ module_or_path: new URL('./%s', import.meta.url) });\n" \
+      "$js" "$wasm" > "$tmp/boot-$app.js"
+    boot=$(hashed "$tmp/boot-$app.js" "$out/assets")
+    sed -e "s/@CSS@/$css/g" -e "s/@JS@/$js/g" -e "s/@WASM@/$wasm/g" -e "s/@BOOT@/$boot/g" \
+      "frontend/web/$([ $app = staff ] && echo index || echo respond).html" \
+      > "$out/$([ $app = staff ] && echo index || echo respond).html"
+  done
+  rm -rf "$tmp"
+  precompress "$out/assets"
+  cp -r frontend/web/assets/. "$out/"
+}
+
+# Copies $1 into directory $2 as name-<hash>.ext and prints the new name.
+hashed() {
+  local base name; base=$(basename "$1")
+  name="${base%.*}-$(sha256sum "$1" | cut -c1-16).${base##*.}"
+  cp "$1" "$2/$name" && echo "$name"
+}
+
+# .br and .gz beside every asset, made once here instead of on every request.
+# Node's zlib does brotli; without Node, gzip only (the server then sends gzip).
+precompress() {
+  if command -v node >/dev/null; then
+    node scripts/precompress.mjs "$1"
+  else
+    say "node not found: assets get gzip only (install nodejs for brotli)"
+    for f in "$1"/*; do gzip -9 -k -n -f "$f"; done
+  fi
 }
 
 # wasm-opt from npm's binaryen (Debian's binaryen 108 breaks the module):

@@ -22,6 +22,10 @@ pub use surveys::*;
 
 use serde::{Deserialize, Serialize};
 
+/// The web pages employees reach from their mail: served the small
+/// respondent app, never the staff app (and never a staff menu or login).
+pub const RESPONDENT_PATHS: [&str; 3] = ["/s", "/opt-out", "/withdraw"];
+
 /// One page of a list. Every list endpoint answers with this shape.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -66,14 +66,25 @@ pub async fn fallback(
         });
     }
     let dir = &state.config.static_dir;
+    if let Some(name) = path.strip_prefix("/assets/") {
+        return Ok(crate::assets::serve(&req, &state.assets, dir.join("assets"), name).await);
+    }
     let file = safe_join(dir, path).filter(|p| p.is_file());
-    // Deep links (/employees, /invitation) are the SPA's own routes.
-    let target = file.unwrap_or_else(|| dir.join("index.html"));
+    // Deep links (/employees, /invitation) are the staff app's own routes;
+    // employees' pages get the small respondent app.
+    let respondent = tillit_api::RESPONDENT_PATHS.contains(&path.trim_end_matches('/'));
+    let page = if respondent {
+        "respond.html"
+    } else {
+        "index.html"
+    };
+    let target = file.unwrap_or_else(|| dir.join(page));
     match NamedFile::open_async(&target).await {
         Ok(f) => {
-            let is_index = target.ends_with("index.html");
+            let is_page = target.extension().is_some_and(|e| e == "html");
             let mut res = f.use_etag(true).into_response(&req);
-            if is_index {
+            if is_page {
+                // The page names this build's assets: always ask first.
                 res.headers_mut().insert(
                     actix_web::http::header::CACHE_CONTROL,
                     actix_web::http::header::HeaderValue::from_static("no-cache"),

@@ -4,6 +4,7 @@
 
 pub mod agencies;
 pub mod answering;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod background;

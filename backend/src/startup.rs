@@ -123,6 +123,7 @@ pub fn prepare(config: config::Config) -> Result<AppState, StartupError> {
         routes: Arc::new(route_table(&openapi())),
         questionnaires: Arc::default(),
         hasher: Arc::new(auth::password::Hasher::for_this_machine()),
+        assets: Arc::default(),
     })
 }
 

@@ -20,6 +20,8 @@ pub struct AppState {
     /// Password hashing, a few at a time (per instance, by design: it
     /// shares this machine's cores).
     pub hasher: Arc<crate::auth::password::Hasher>,
+    /// The web apps' hashed files, read once.
+    pub assets: Arc<crate::assets::Assets>,
 }
 
 impl AppState {

@@ -144,19 +144,99 @@ async fn the_server_serves_spa_spec_and_docs() {
         !html.contains("https://"),
         "the docs page loads nothing from a CDN"
     );
-    for path in ["/", "/employees", "/invitation"] {
+    for (path, app) in [
+        ("/", "staff"),
+        ("/employees", "staff"),
+        ("/invitation", "staff"),
+        ("/s", "respond"),
+        ("/opt-out", "respond"),
+        ("/withdraw", "respond"),
+    ] {
         let res = http.get(s.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-cache", "{path}");
         let html = res.text().await.unwrap();
-        assert!(html.contains("boot.js"), "{path} serves the SPA");
+        assert!(
+            html.contains(&format!("/assets/boot-{app}-")),
+            "{path} serves the {app} app"
+        );
         // Something to see before the web app has arrived.
         assert!(
-            html.contains("id=\"boot\"") && html.contains("Laster"),
+            html.contains("id=\"boot\"") && (html.contains("Laster") || html.contains("Henter")),
             "{path}: {html}"
         );
     }
     let res = http.get(s.url("/api/nothing")).send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "application/problem+json");
+}
+
+/// The name in `html` of the asset that starts with `prefix`.
+fn asset(html: &str, prefix: &str) -> String {
+    let start = html.find(prefix).expect(prefix);
+    let end = html[start..].find('"').unwrap();
+    html[start..start + end].to_string()
+}
+
+#[tokio::test]
+async fn web_app_files_are_sent_precompressed_and_cached_for_good() {
+    let s = Server::start_demo().await;
+    let http = reqwest::Client::new();
+    let html = http
+        .get(s.url("/s"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let wasm = asset(&html, "/assets/respond_bg-");
+    let plain = http.get(s.url(&wasm)).send().await.unwrap();
+    assert_eq!(plain.headers()["content-type"], "application/wasm");
+    assert_eq!(plain.headers()["content-encoding"], "identity");
+    let raw = plain.bytes().await.unwrap();
+    assert_eq!(&raw[..4], b"\0asm");
+    for (accept, coding) in [
+        ("gzip, deflate, br", "br"),
+        ("br;q=0.5, gzip", "gzip"),
+        ("gzip", "gzip"),
+        ("br;q=0, gzip;q=0", "identity"),
+    ] {
+        let res = http
+            .get(s.url(&wasm))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{accept}");
+        let h = res.headers().clone();
+        assert_eq!(h["content-encoding"], coding, "{accept}");
+        assert_eq!(h["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(h["vary"], "accept-encoding");
+        let body = res.bytes().await.unwrap();
+        if coding != "identity" {
+            assert!(body.len() < raw.len() / 2, "{coding} is much smaller");
+        }
+        // The same copy again costs nothing.
+        let again = http
+            .get(s.url(&wasm))
+            .header("accept-encoding", accept)
+            .header("if-none-match", h["etag"].clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{accept}");
+    }
+    // A name that is not a built file is a 404, never the page (which a
+    // browser would then keep for a year).
+    for missing in [
+        "/assets/nothing-0123456789abcdef.js",
+        "/assets/index.html",
+        "/assets/..%2Findex.html",
+        &format!("{wasm}.br"),
+    ] {
+        let res = http.get(s.url(missing)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{missing}");
+    }
 }
 
 #[tokio::test]

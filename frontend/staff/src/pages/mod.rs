@@ -5,8 +5,6 @@ pub mod import;
 pub mod login;
 pub mod processor;
 pub mod questionnaires;
-pub mod respondent;
-pub mod survey;
 pub mod surveys;
 pub mod terms;
 pub mod units;

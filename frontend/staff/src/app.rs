@@ -8,13 +8,9 @@ use leptos_router::path;
 use tillit_api::Role;
 
 use crate::client::{self, Session};
-use crate::i18n::{self, t, Lang, K};
+use crate::components::LangPicker;
+use crate::i18n::{self, t, K};
 use crate::pages;
-
-/// Pages for employees answering, not for staff: no staff menu, no login.
-pub fn respondent_page(path: &str) -> bool {
-    path == "/s" || path.starts_with("/opt-out") || path.starts_with("/withdraw")
-}
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -57,9 +53,6 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/agencies") view=pages::processor::Agencies/>
                         <Route path=path!("/terms-versions") view=pages::processor::TermsVersions/>
                         <Route path=path!("/questionnaires") view=pages::questionnaires::Questionnaires/>
-                        <Route path=path!("/s") view=pages::survey::Survey/>
-                        <Route path=path!("/opt-out") view=pages::respondent::OptOut/>
-                        <Route path=path!("/withdraw") view=pages::respondent::Withdraw/>
                         <Route path=path!("/surveys") view=pages::surveys::Surveys/>
                     </Routes>
                 </Show>
@@ -87,9 +80,6 @@ fn NotFound() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let session = client::session();
-    let lang = expect_context::<RwSignal<Lang>>();
-    let location = use_location();
-    let respondent = move || respondent_page(&location.pathname.get());
     let role = move || session.me.get().map(|m| m.role);
     let navigate = use_navigate();
     let logout = move |_| {
@@ -103,35 +93,16 @@ fn Header() -> impl IntoView {
     view! {
         <header class="top">
             <div class="brand">
-                // Respondents stay in their survey: the name is no way out to the staff login.
-                {move || if respondent() {
-                    view! { <span class="brand-name">{t(K::AppName)}</span> }.into_any()
-                } else {
-                    view! { <A href="/">{t(K::AppName)}</A> }.into_any()
-                }}
-                <span class="agency">{move || (!respondent()).then(|| session.me.get().and_then(|m| m.agency_name)).flatten()}</span>
+                <A href="/">{t(K::AppName)}</A>
+                <span class="agency">{move || session.me.get().and_then(|m| m.agency_name)}</span>
             </div>
             <div class="tools">
-                <label for="lang-select" class="sr-only">{t(K::Language)}</label>
-                <select
-                    id="lang-select"
-                    on:change=move |ev| {
-                        if let Some(l) = Lang::parse(&event_target_value(&ev)) {
-                            i18n::set_lang(lang, l);
-                        }
-                    }
-                    prop:value=move || lang.get().code()
-                >
-                    <option value="nb">"Bokmål"</option>
-                    <option value="nn">"Nynorsk"</option>
-                    <option value="en">"English"</option>
-                </select>
-                <Show when=move || session.me.get().is_some() && !respondent()>
+                <LangPicker/>
+                <Show when=move || session.me.get().is_some()>
                     <button type="button" class="link" on:click=logout.clone()>{t(K::Logout)}</button>
                 </Show>
             </div>
-            <Show when=move || !respondent()>
-                <nav aria-label=t(K::MainMenu)>
+            <nav aria-label=t(K::MainMenu)>
                     <ul>
                         {move || {
                             let links: Vec<(&'static str, K)> = match role() {
@@ -168,7 +139,6 @@ fn Header() -> impl IntoView {
                         }}
                     </ul>
                 </nav>
-            </Show>
         </header>
     }
 }

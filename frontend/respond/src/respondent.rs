@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tillit_api::{OptOut as OptOutBody, WithdrawConsent};
 
-use crate::client::{self, ApiError};
-use crate::components::ErrorBox;
-use crate::i18n::{t, K};
+use tillit_ui::client::{self, ApiError};
+use tillit_ui::components::ErrorBox;
+use tillit_ui::i18n::{t, K};
 
 /// `/opt-out#t=...`, the link in the text of an invitation mail. Asks first:
 /// a link scanner that opens it changes nothing.
@@ -28,7 +28,7 @@ pub fn OptOut() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match client::post_unit("/api/respond/opt-out/confirm", &body).await {
+            match client::post_unit(None, "/api/respond/opt-out/confirm", &body).await {
                 Ok(()) => done.set(true),
                 Err(e) => error.set(Some(e)),
             }
@@ -71,7 +71,7 @@ pub fn Withdraw() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            match client::post_unit("/api/research/withdraw", &body).await {
+            match client::post_unit(None, "/api/research/withdraw", &body).await {
                 Ok(()) => done.set(true),
                 Err(e) => error.set(Some(e)),
             }

@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use tillit_api::{Receipt, RespondentSession, StartSession, Submission, Texts};
 use wasm_bindgen::JsValue;
 
-use crate::client::{self, ApiError};
-use crate::components::{ErrorBox, Loading};
-use crate::i18n::{self, t, Lang, K};
+use tillit_ui::client::{self, ApiError};
+use tillit_ui::components::{ErrorBox, Loading};
+use tillit_ui::i18n::{self, t, Lang, K};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
@@ -196,9 +196,8 @@ pub fn Survey() -> impl IntoView {
         let persist = persist.clone();
         spawn_local(async move {
             let body = StartSession { token };
-            match client::post::<_, RespondentSession>("/api/respond/session", &body).await {
+            match client::post::<_, RespondentSession>(None, "/api/respond/session", &body).await {
                 Ok(s) => {
-                    client::session().token.set(Some(s.access_token.clone()));
                     // RESP-3: the invitation's language, until the person
                     // picks another on this link.
                     let chosen = picked.get_value().as_deref().and_then(Lang::parse);
@@ -300,8 +299,9 @@ pub fn Survey() -> impl IntoView {
                 research_consent: consent.get_untracked(),
             };
             let (key, persist) = (key.clone(), persist.clone());
+            let bearer = session.get_untracked().map(|s| s.access_token);
             spawn_local(async move {
-                match client::post::<_, Receipt>("/api/respond/submit", &body).await {
+                match client::post::<_, Receipt>(bearer, "/api/respond/submit", &body).await {
                     Ok(r) => {
                         // Keep only the receipt: the answers leave this device now.
                         store(
@@ -351,11 +351,11 @@ pub fn Survey() -> impl IntoView {
                         let n = s.survey.notice.clone();
                         view! {
                             <h1 id="step-heading" tabindex="-1">{s.survey.title.clone()}</h1>
-                            <p class="lead">{move || crate::i18n::about_minutes(lang.get(), minutes, questions)}</p>
+                            <p class="lead">{move || i18n::about_minutes(lang.get(), minutes, questions)}</p>
                             <dl class="notice short">
                                 <dt>{t(K::Controller)}</dt><dd>{n.controller.clone()}</dd>
                                 <dt>{t(K::Processor)}</dt><dd>{n.processor.clone()}</dd>
-                                <dt>{t(K::Deadline)}</dt><dd>{crate::dates::day(&s.survey.closes_at)}</dd>
+                                <dt>{t(K::Deadline)}</dt><dd>{tillit_ui::dates::day(&s.survey.closes_at)}</dd>
                             </dl>
                             <button type="button" class="primary" on:click=move |_| go(Phase::Topic(0, false))>{t(K::StartSurvey)}</button>
                             <NoticeLink notice=s.survey.notice.clone() open=false/>
@@ -410,7 +410,7 @@ pub fn Survey() -> impl IntoView {
                         let next_label = if returning { K::BackToReview } else { K::Continue };
                         let prev = if i == 0 { Phase::Intro } else { Phase::Topic(i - 1, false) };
                         view! {
-                            <p class="progress-label">{move || crate::i18n::step_of(lang.get(), i + 1, total)}</p>
+                            <p class="progress-label">{move || i18n::step_of(lang.get(), i + 1, total)}</p>
                             <progress max=total.to_string() value=(i + 1).to_string() aria-hidden="true"></progress>
                             <h1 id="step-heading" tabindex="-1">{text(&topic.title, l)}</h1>
                             {questions}

@@ -1,15 +1,17 @@
-//! The typed API client: the same `tillit_api` types the server uses.
-//! The access token lives in memory only; the refresh cookie (HttpOnly) is
-//! the browser's, sent by it to /api/auth/* alone.
+//! The staff app's client: the shared request core plus the session. The
+//! access token lives in memory only; the refresh cookie (HttpOnly) is the
+//! browser's, sent by it to /api/auth/* alone.
 
 use std::cell::RefCell;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::Response;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tillit_api::{Me, Problem, ProblemCode, TokenResponse};
+use tillit_api::{Me, TokenResponse};
+pub use tillit_ui::client::{enc, ApiError};
+use tillit_ui::client::{parse, read, send_once, Body};
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -60,74 +62,6 @@ pub fn session() -> Session {
         install(s);
         s
     })
-}
-
-/// A failed request: the server's problem document, or none when the
-/// server could not be reached (`status` 0).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApiError {
-    pub status: u16,
-    pub problem: Option<Problem>,
-}
-
-impl ApiError {
-    fn network() -> ApiError {
-        ApiError {
-            status: 0,
-            problem: None,
-        }
-    }
-    /// A problem found before anything was sent, e.g. a file that is not JSON.
-    pub fn local(field: &str, code: tillit_api::FieldCode, reason: String) -> ApiError {
-        ApiError {
-            status: 422,
-            problem: Some(Problem {
-                kind: "local".into(),
-                title: reason.clone(),
-                status: 422,
-                code: ProblemCode::InvalidInput,
-                detail: None,
-                params: Default::default(),
-                errors: vec![tillit_api::FieldError::new(field, code, reason)],
-            }),
-        }
-    }
-}
-
-enum Body {
-    Empty,
-    Json(String),
-    Csv(String),
-}
-
-fn builder(method: &str, path: &str) -> RequestBuilder {
-    match method {
-        "POST" => Request::post(path),
-        "PUT" => Request::put(path),
-        "DELETE" => Request::delete(path),
-        _ => Request::get(path),
-    }
-}
-
-async fn send_once(
-    token: Option<String>,
-    method: &str,
-    path: &str,
-    body: &Body,
-) -> Result<Response, ApiError> {
-    let mut rb = builder(method, path);
-    if let Some(t) = token {
-        rb = rb.header("Authorization", &format!("Bearer {t}"));
-    }
-    let req = match body {
-        Body::Empty => rb.build(),
-        Body::Json(s) => rb
-            .header("Content-Type", "application/json")
-            .body(s.clone()),
-        Body::Csv(s) => rb.header("Content-Type", "text/csv").body(s.clone()),
-    }
-    .map_err(|_| ApiError::network())?;
-    req.send().await.map_err(|_| ApiError::network())
 }
 
 async fn refresh_now(s: Session) -> bool {
@@ -191,20 +125,7 @@ fn fetch_text(
     path: String,
     body: Body,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>> {
-    Box::pin(async move {
-        let res = send(method, &path, body).await?;
-        if res.ok() {
-            res.text().await.map_err(|_| ApiError::network())
-        } else {
-            let status = res.status();
-            let problem = res.json::<Problem>().await.ok();
-            Err(ApiError { status, problem })
-        }
-    })
-}
-
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|_| ApiError::network())
+    Box::pin(async move { read(send(method, &path, body).await?).await })
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -212,21 +133,18 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let json = serde_json::to_string(body).map_err(|_| ApiError::network())?;
-    parse(&fetch_text("POST", path.to_string(), Body::Json(json)).await?)
+    parse(&fetch_text("POST", path.to_string(), Body::json(body)?).await?)
 }
 
 /// A POST whose answer has no body (204, 202).
 pub async fn post_unit<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
-    let json = serde_json::to_string(body).map_err(|_| ApiError::network())?;
-    fetch_text("POST", path.to_string(), Body::Json(json))
+    fetch_text("POST", path.to_string(), Body::json(body)?)
         .await
         .map(|_| ())
 }
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let json = serde_json::to_string(body).map_err(|_| ApiError::network())?;
-    parse(&fetch_text("PUT", path.to_string(), Body::Json(json)).await?)
+    parse(&fetch_text("PUT", path.to_string(), Body::json(body)?).await?)
 }
 
 pub async fn delete(path: &str) -> Result<(), ApiError> {
@@ -243,18 +161,4 @@ pub async fn post_empty(path: &str) -> Result<(), ApiError> {
     fetch_text("POST", path.to_string(), Body::Empty)
         .await
         .map(|_| ())
-}
-
-/// Encodes a query parameter value.
-pub fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

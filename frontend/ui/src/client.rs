@@ -1,0 +1,151 @@
+//! The request core both apps share: the same `tillit_api` types the server
+//! uses, one boxed and non-generic path that sends and reads (so the request
+//! machinery exists once in a bundle, not once per response type), and the
+//! problem document of a failure. Whose token goes along is the caller's
+//! business: the staff app renews its session, respondents hold one token.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tillit_api::{Problem, ProblemCode};
+
+/// A failed request: the server's problem document, or none when the
+/// server could not be reached (`status` 0).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub problem: Option<Problem>,
+}
+
+impl ApiError {
+    pub fn network() -> ApiError {
+        ApiError {
+            status: 0,
+            problem: None,
+        }
+    }
+    /// A problem found before anything was sent, e.g. a file that is not JSON.
+    pub fn local(field: &str, code: tillit_api::FieldCode, reason: String) -> ApiError {
+        ApiError {
+            status: 422,
+            problem: Some(Problem {
+                kind: "local".into(),
+                title: reason.clone(),
+                status: 422,
+                code: ProblemCode::InvalidInput,
+                detail: None,
+                params: Default::default(),
+                errors: vec![tillit_api::FieldError::new(field, code, reason)],
+            }),
+        }
+    }
+}
+
+pub enum Body {
+    Empty,
+    Json(String),
+    Csv(String),
+}
+
+impl Body {
+    pub fn json<B: Serialize>(body: &B) -> Result<Body, ApiError> {
+        serde_json::to_string(body)
+            .map(Body::Json)
+            .map_err(|_| ApiError::network())
+    }
+}
+
+fn builder(method: &str, path: &str) -> RequestBuilder {
+    match method {
+        "POST" => Request::post(path),
+        "PUT" => Request::put(path),
+        "DELETE" => Request::delete(path),
+        _ => Request::get(path),
+    }
+}
+
+/// One request as it is; no retry.
+pub async fn send_once(
+    token: Option<String>,
+    method: &str,
+    path: &str,
+    body: &Body,
+) -> Result<Response, ApiError> {
+    let mut rb = builder(method, path);
+    if let Some(t) = token {
+        rb = rb.header("Authorization", &format!("Bearer {t}"));
+    }
+    let req = match body {
+        Body::Empty => rb.build(),
+        Body::Json(s) => rb
+            .header("Content-Type", "application/json")
+            .body(s.clone()),
+        Body::Csv(s) => rb.header("Content-Type", "text/csv").body(s.clone()),
+    }
+    .map_err(|_| ApiError::network())?;
+    req.send().await.map_err(|_| ApiError::network())
+}
+
+/// The body of a successful answer, or the problem.
+pub fn read(res: Response) -> Pin<Box<dyn Future<Output = Result<String, ApiError>>>> {
+    Box::pin(async move {
+        if res.ok() {
+            res.text().await.map_err(|_| ApiError::network())
+        } else {
+            let status = res.status();
+            let problem = res.json::<Problem>().await.ok();
+            Err(ApiError { status, problem })
+        }
+    })
+}
+
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::network())
+}
+
+/// A request with a token the caller holds (or none), read to text.
+pub fn fetch_text(
+    token: Option<String>,
+    method: &'static str,
+    path: String,
+    body: Body,
+) -> Pin<Box<dyn Future<Output = Result<String, ApiError>>>> {
+    Box::pin(async move { read(send_once(token, method, &path, &body).await?).await })
+}
+
+/// A POST with a JSON body and a JSON answer.
+pub async fn post<B: Serialize, T: DeserializeOwned>(
+    token: Option<String>,
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    parse(&fetch_text(token, "POST", path.to_string(), Body::json(body)?).await?)
+}
+
+/// A POST whose answer has no body (204, 202).
+pub async fn post_unit<B: Serialize>(
+    token: Option<String>,
+    path: &str,
+    body: &B,
+) -> Result<(), ApiError> {
+    fetch_text(token, "POST", path.to_string(), Body::json(body)?)
+        .await
+        .map(|_| ())
+}
+
+/// Encodes a query parameter value.
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
