@@ -189,6 +189,10 @@ fn main() {
                 Text::Plain(s) => {
                     let _ = writeln!(out, "        Lang::{variant} => format!({s:?}),");
                 }
+                // A language with one form for both (Nynorsk "sekund").
+                Text::Plural { one, other } if one == other => {
+                    let _ = writeln!(out, "        Lang::{variant} => format!({one:?}),");
+                }
                 Text::Plural { one, other } => {
                     let _ = writeln!(
                         out,

@@ -5,6 +5,7 @@
 
 mod respondent;
 mod survey;
+mod wording;
 
 use leptos::prelude::*;
 use tillit_ui::components::LangPicker;
@@ -20,6 +21,7 @@ fn main() {
         let lang = RwSignal::new(i18n::saved_lang());
         i18n::apply_lang(lang, lang.get_untracked());
         provide_context(lang);
+        provide_context(wording::RESPONDENT);
         let page = match path.trim_end_matches('/') {
             "/opt-out" => view! { <respondent::OptOut/> }.into_any(),
             "/withdraw" => view! { <respondent::Withdraw/> }.into_any(),

@@ -17,6 +17,7 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(i18n::saved_lang());
     i18n::apply_lang(lang, lang.get_untracked());
     provide_context(lang);
+    provide_context(crate::components::Wording::ALL);
     let session = Session::new();
     client::install(session);
     // A reload keeps the person logged in through the refresh cookie.

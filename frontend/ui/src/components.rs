@@ -1,23 +1,43 @@
 //! Widgets shared by the pages.
 
 use leptos::prelude::*;
-use tillit_api::FieldError;
+use tillit_api::{FieldError, Problem};
 
 use crate::client::ApiError;
 use crate::i18n::{errors, t, Lang, K};
+
+/// How an app words problems, provided as context. The staff app knows
+/// every code; the respondent app only those its few requests can meet, so
+/// employees download none of the staff app's error texts.
+#[derive(Clone, Copy)]
+pub struct Wording {
+    pub problem: fn(&Problem, Lang) -> String,
+    pub field: fn(&FieldError, Lang) -> String,
+    pub label: fn(&str, Lang) -> String,
+}
+
+impl Wording {
+    /// Every problem and field code the server has.
+    pub const ALL: Wording = Wording {
+        problem: errors::problem_text,
+        field: errors::field_text,
+        label: errors::field_label,
+    };
+}
 
 /// A failed request, in the reader's language: the problem's message and
 /// every field error with its reason.
 #[component]
 pub fn ErrorBox(error: ApiError) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
+    let wording = expect_context::<Wording>();
     let fields: Vec<FieldError> = error
         .problem
         .as_ref()
         .map(|p| p.errors.clone())
         .unwrap_or_default();
     let message = move || match &error.problem {
-        Some(p) => errors::problem_text(p, lang.get()),
+        Some(p) => (wording.problem)(p, lang.get()),
         None => errors::network_text(lang.get()),
     };
     view! {
@@ -31,6 +51,7 @@ pub fn ErrorBox(error: ApiError) -> impl IntoView {
 #[component]
 pub fn FieldErrors(errors: Vec<FieldError>) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
+    let wording = expect_context::<Wording>();
     let has_rows = errors.iter().any(|e| e.row.is_some());
     view! {
         <div class="table-wrap" tabindex="0">
@@ -50,8 +71,8 @@ pub fn FieldErrors(errors: Vec<FieldError>) -> impl IntoView {
                             view! {
                                 <tr>
                                     {has_rows.then(|| view! { <td>{e.row.map(|r| r.to_string()).unwrap_or_default()}</td> })}
-                                    <td>{move || errors::field_label(&label.field, lang.get())}</td>
-                                    <td>{move || errors::field_text(&reason, lang.get())}</td>
+                                    <td>{move || (wording.label)(&label.field, lang.get())}</td>
+                                    <td>{move || (wording.field)(&reason, lang.get())}</td>
                                 </tr>
                             }
                         })
