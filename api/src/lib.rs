@@ -5,6 +5,7 @@
 
 pub mod agencies;
 pub mod auth;
+pub mod endpoints;
 pub mod ids;
 pub mod organisation;
 pub mod problem;

@@ -91,3 +91,104 @@ fn openapi_enums_are_the_wire_values() {
         assert!(listed(name).contains(&sample), "{name} lacks {sample}");
     }
 }
+
+/// The typed endpoint catalogue (`tillit_api::endpoints`) the web apps and
+/// the tests call through says what the spec says: every operation is in
+/// it once, with the same method and path, and its body and answer are the
+/// schemas the spec names.
+#[test]
+fn endpoint_catalogue_matches_the_spec() {
+    use serde_json::Value;
+    use tillit_api::endpoints::{ALL, OPERATIONAL};
+    let spec = serde_json::to_value(tillit_backend::openapi()).unwrap();
+    let schema_name = |ty: &str| -> String {
+        match ty.strip_prefix("Page<").and_then(|t| t.strip_suffix('>')) {
+            Some(item) => format!("Page_{item}"),
+            None => ty.to_string(),
+        }
+    };
+    let refers_to = |schema: &Value, ty: &str| -> bool {
+        match ty.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')) {
+            Some(item) => {
+                schema["type"] == "array"
+                    && schema["items"]["$ref"] == format!("#/components/schemas/{item}")
+            }
+            None => schema["$ref"] == format!("#/components/schemas/{}", schema_name(ty)),
+        }
+    };
+    let mut in_spec = Vec::new();
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        for method in ["get", "post", "put", "delete", "patch"] {
+            if ops.get(method).is_some() {
+                in_spec.push((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    for (method, path) in &in_spec {
+        let listed = ALL
+            .iter()
+            .filter(|op| op.method.as_str() == method && op.path == path)
+            .count()
+            + OPERATIONAL
+                .iter()
+                .filter(|(m, p)| m.as_str() == method && p == path)
+                .count();
+        assert_eq!(
+            listed, 1,
+            "{method} {path}: in the catalogue {listed} times"
+        );
+    }
+    for op in ALL {
+        let method = op.method.as_str().to_lowercase();
+        let spec_op = &spec["paths"][op.path][&method];
+        assert!(spec_op.is_object(), "{op:?} is not in the spec");
+        let body = &spec_op["requestBody"]["content"]["application/json"]["schema"];
+        if op.request == "()" {
+            assert!(
+                spec_op.get("requestBody").is_none(),
+                "{}: takes a body",
+                op.name
+            );
+        } else {
+            assert!(
+                refers_to(body, op.request),
+                "{}: the body is {body}",
+                op.name
+            );
+        }
+        let answers: Vec<Option<&Value>> = spec_op["responses"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(status, _)| status.starts_with('2'))
+            .map(|(_, r)| r.get("content").map(|c| &c["application/json"]["schema"]))
+            .collect();
+        let with: Vec<&Value> = answers.iter().flatten().copied().collect();
+        let without = answers.iter().filter(|a| a.is_none()).count();
+        match op
+            .response
+            .strip_prefix("Option<")
+            .and_then(|t| t.strip_suffix('>'))
+        {
+            _ if op.response == "()" => {
+                assert!(with.is_empty(), "{}: answers with a body", op.name)
+            }
+            Some(inner) => {
+                assert!(without > 0, "{}: always answers with a body", op.name);
+                assert!(
+                    with.iter().all(|a| refers_to(a, inner)),
+                    "{}: answers {with:?}",
+                    op.name
+                );
+            }
+            None => {
+                assert!(without == 0, "{}: may answer without a body", op.name);
+                assert!(
+                    !with.is_empty() && with.iter().all(|a| refers_to(a, op.response)),
+                    "{}: answers {with:?}",
+                    op.name
+                );
+            }
+        }
+    }
+}

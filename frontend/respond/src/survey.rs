@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
-use tillit_api::{Receipt, RespondentSession, StartSession, Submission, Texts};
+use tillit_api::endpoints;
+use tillit_api::{RespondentSession, StartSession, Submission, Texts};
 use wasm_bindgen::JsValue;
 
 use tillit_ui::client::{self, ApiError};
@@ -196,7 +197,7 @@ pub fn Survey() -> impl IntoView {
         let persist = persist.clone();
         spawn_local(async move {
             let body = StartSession { token };
-            match client::post::<_, RespondentSession>(None, "/api/respond/session", &body).await {
+            match client::send(None, endpoints::START_SESSION.call(), &body).await {
                 Ok(s) => {
                     // RESP-3: the invitation's language, until the person
                     // picks another on this link.
@@ -301,7 +302,7 @@ pub fn Survey() -> impl IntoView {
             let (key, persist) = (key.clone(), persist.clone());
             let bearer = session.get_untracked().map(|s| s.access_token);
             spawn_local(async move {
-                match client::post::<_, Receipt>(bearer, "/api/respond/submit", &body).await {
+                match client::send(bearer, endpoints::SUBMIT.call(), &body).await {
                     Ok(r) => {
                         // Keep only the receipt: the answers leave this device now.
                         store(

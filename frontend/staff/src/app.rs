@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_navigate;
 use leptos_router::path;
-use tillit_api::Role;
+use tillit_api::{endpoints, Role};
 
-use crate::client::{self, Session};
+use crate::client::{use_session, Session};
 use crate::components::LangPicker;
 use crate::i18n::{self, t, K};
 use crate::pages;
@@ -19,10 +19,10 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     provide_context(crate::components::Wording::ALL);
     let session = Session::new();
-    client::install(session);
+    provide_context(session);
     // A reload keeps the person logged in through the refresh cookie.
     spawn_local(async move {
-        client::refresh(session).await;
+        session.refresh().await;
         session.ready.set(true);
     });
     // Staff who never chose a language get the one their account has.
@@ -64,7 +64,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    let session = client::session();
+    let session = use_session();
     view! {
         <h1 id="step-heading" tabindex="-1">{t(K::NotFoundTitle)}</h1>
         <p>{t(K::NotFound)}</p>
@@ -80,16 +80,20 @@ fn NotFound() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let session = client::session();
+    let session = use_session();
     let role = move || session.me.get().map(|m| m.role);
     let navigate = use_navigate();
-    let logout = move |_| {
+    // Gone from this browser whatever the server says: the token is dropped.
+    let logging_out = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
-        spawn_local(async move {
-            let _ = client::post_empty("/api/auth/logout").await;
+        async move {
+            let _ = session.fetch(endpoints::LOGOUT.call()).await;
             session.clear();
             navigate("/login", Default::default());
-        });
+        }
+    });
+    let logout = move |_| {
+        logging_out.dispatch(());
     };
     view! {
         <header class="top">
@@ -100,7 +104,7 @@ fn Header() -> impl IntoView {
             <div class="tools">
                 <LangPicker/>
                 <Show when=move || session.me.get().is_some()>
-                    <button type="button" class="link" on:click=logout.clone()>{t(K::Logout)}</button>
+                    <button type="button" class="link" on:click=logout>{t(K::Logout)}</button>
                 </Show>
             </div>
             <nav aria-label=t(K::MainMenu)>
@@ -142,23 +146,4 @@ fn Header() -> impl IntoView {
                 </nav>
         </header>
     }
-}
-
-/// Sends people who are not logged in to the login page, and back here
-/// after they log in. Returns whether someone is logged in.
-pub fn require_login() -> impl Fn() -> bool + Copy {
-    let session = client::session();
-    let navigate = use_navigate();
-    let location = use_location();
-    Effect::new(move |_| {
-        if session.ready.get() && session.me.get().is_none() {
-            let here = location.pathname.get_untracked();
-            let next = format!("{here}{}", location.search.get_untracked());
-            navigate(
-                &format!("/login?next={}", client::enc(&next)),
-                Default::default(),
-            );
-        }
-    });
-    move || session.me.get().is_some()
 }

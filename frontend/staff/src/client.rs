@@ -1,18 +1,22 @@
-//! The staff app's client: the shared request core plus the session. The
-//! access token lives in memory only; the refresh cookie (HttpOnly) is the
-//! browser's, sent by it to /api/auth/* alone.
-
-use std::cell::RefCell;
+//! The staff app's way to the API: the session, provided as context by the
+//! shell and handed to whatever sends a request, and the typed endpoints of
+//! `tillit_api::endpoints`. The access token lives in memory only; the
+//! refresh cookie (HttpOnly) is the browser's, sent by it to /api/auth/*
+//! alone.
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::Response;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tillit_api::{Me, TokenResponse};
-pub use tillit_ui::client::{enc, ApiError};
-use tillit_ui::client::{parse, read, send_once, Body};
+use tillit_api::endpoints::{Call, REFRESH};
+use tillit_api::{CsvUpload, Me, TokenResponse};
+pub use tillit_ui::client::ApiError;
+use tillit_ui::client::{read, send_once, Body};
 
+type Refresh = Shared<LocalBoxFuture<'static, bool>>;
+
+/// Who is logged in, and the token their requests carry.
 #[derive(Clone, Copy)]
 pub struct Session {
     pub token: RwSignal<Option<String>>,
@@ -22,6 +26,13 @@ pub struct Session {
     /// Set when a session the person had ran out (not at a logout): the
     /// login page says so, and sends them back where they were.
     pub expired: RwSignal<bool>,
+    /// The refresh in flight, shared by every request that needs it.
+    refreshing: StoredValue<Option<Refresh>, LocalStorage>,
+}
+
+/// The session the shell provides.
+pub fn use_session() -> Session {
+    expect_context::<Session>()
 }
 
 impl Session {
@@ -31,42 +42,97 @@ impl Session {
             me: RwSignal::new(None),
             ready: RwSignal::new(false),
             expired: RwSignal::new(false),
+            refreshing: StoredValue::new_local(None),
         }
     }
+
     pub fn set(&self, t: TokenResponse) {
         self.token.set(Some(t.access_token));
         self.me.set(Some(t.me));
         self.expired.set(false);
     }
+
     pub fn clear(&self) {
         self.token.set(None);
         self.me.set(None);
     }
+
+    /// Swaps the refresh cookie for a new access token; true when that
+    /// worked. Requests that expire together share one refresh: several at
+    /// once would each present the same cookie, and a cookie seen twice
+    /// ends the session.
+    pub async fn refresh(self) -> bool {
+        let running = match self.refreshing.get_value() {
+            Some(f) => f,
+            None => {
+                let f = refresh_now(self).boxed_local().shared();
+                self.refreshing.set_value(Some(f.clone()));
+                f
+            }
+        };
+        let ok = running.clone().await;
+        self.refreshing.update_value(|slot| {
+            if slot.as_ref().is_some_and(|f| f.ptr_eq(&running)) {
+                *slot = None;
+            }
+        });
+        ok
+    }
+
+    /// A request without a body.
+    pub async fn fetch<Res: DeserializeOwned>(self, call: Call<(), Res>) -> Result<Res, ApiError> {
+        self.send(call, &()).await
+    }
+
+    /// A request with a JSON body (none for `()`).
+    pub async fn send<Req: Serialize, Res: DeserializeOwned>(
+        self,
+        call: Call<Req, Res>,
+        body: &Req,
+    ) -> Result<Res, ApiError> {
+        let body = match Body::json(body)? {
+            Body::Json(s) if s == "null" => Body::Empty,
+            b => b,
+        };
+        parse(&fetch_text(self, call.method.as_str(), call.path, body).await?)
+    }
+
+    /// A request as text, for callers that parse where they read.
+    pub fn text(
+        self,
+        method: &'static str,
+        path: String,
+        body: Body,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>> {
+        fetch_text(self, method, path, body)
+    }
+
+    /// A CSV file as it is (the upload endpoints take `text/csv` too).
+    pub async fn send_csv<Res: DeserializeOwned>(
+        self,
+        call: Call<CsvUpload, Res>,
+        csv: String,
+    ) -> Result<Res, ApiError> {
+        parse(&fetch_text(self, call.method.as_str(), call.path, Body::Csv(csv)).await?)
+    }
 }
 
-thread_local! {
-    // Requests run in spawned futures, outside any reactive owner, so the
-    // session cannot come from context there.
-    static SESSION: std::cell::Cell<Option<Session>> = const { std::cell::Cell::new(None) };
-    // The refresh in flight, shared by every request that needs it.
-    static REFRESHING: RefCell<Option<Shared<LocalBoxFuture<'static, bool>>>> = const { RefCell::new(None) };
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
 }
 
-pub fn install(s: Session) {
-    SESSION.with(|c| c.set(Some(s)));
-}
-
-pub fn session() -> Session {
-    SESSION.with(|c| c.get()).unwrap_or_else(|| {
-        let s = Session::new();
-        install(s);
-        s
-    })
+/// An answer's body as its type; an empty body (204, 202) reads as `()`
+/// or `None`.
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    tillit_ui::client::parse(if text.trim().is_empty() { "null" } else { text })
 }
 
 async fn refresh_now(s: Session) -> bool {
-    match send_once(None, "POST", "/api/auth/refresh", &Body::Empty).await {
-        Ok(res) if res.ok() => match res.json::<TokenResponse>().await {
+    let call = REFRESH.call();
+    match send_once(None, call.method.as_str(), &call.path, &Body::Empty).await {
+        Ok(res) if res.status() == 200 => match res.json::<TokenResponse>().await {
             Ok(t) => {
                 s.set(t);
                 true
@@ -77,27 +143,7 @@ async fn refresh_now(s: Session) -> bool {
     }
 }
 
-/// Swaps the refresh cookie for a new access token; true when that worked.
-/// Requests that expire together share one refresh: several at once would
-/// each present the same cookie, and a cookie seen twice ends the session.
-pub async fn refresh(s: Session) -> bool {
-    let running = REFRESHING.with(|r| {
-        r.borrow_mut()
-            .get_or_insert_with(|| refresh_now(s).boxed_local().shared())
-            .clone()
-    });
-    let ok = running.clone().await;
-    REFRESHING.with(|r| {
-        let mut slot = r.borrow_mut();
-        if slot.as_ref().is_some_and(|f| f.ptr_eq(&running)) {
-            *slot = None;
-        }
-    });
-    ok
-}
-
-async fn send(method: &str, path: &str, body: Body) -> Result<Response, ApiError> {
-    let s = session();
+async fn send(s: Session, method: &str, path: &str, body: Body) -> Result<Response, ApiError> {
     let sent_with = s.token.get_untracked();
     let res = send_once(sent_with.clone(), method, path, &body).await?;
     if res.status() == 401 && sent_with.is_some() {
@@ -107,7 +153,7 @@ async fn send(method: &str, path: &str, body: Body) -> Result<Response, ApiError
             return send_once(current, method, path, &body).await;
         }
         // The 15-minute token ran out: renew it once and retry.
-        if refresh(s).await {
+        if s.refresh().await {
             return send_once(s.token.get_untracked(), method, path, &body).await;
         }
         if s.me.get_untracked().is_some() {
@@ -121,44 +167,10 @@ async fn send(method: &str, path: &str, body: Body) -> Result<Response, ApiError
 /// The body of a successful answer, or the problem. Not generic and boxed, so
 /// the whole request machinery exists once in the app, not once per type.
 fn fetch_text(
+    s: Session,
     method: &'static str,
     path: String,
     body: Body,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>> {
-    Box::pin(async move { read(send(method, &path, body).await?).await })
-}
-
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    parse(&fetch_text("GET", path.to_string(), Body::Empty).await?)
-}
-
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    parse(&fetch_text("POST", path.to_string(), Body::json(body)?).await?)
-}
-
-/// A POST whose answer has no body (204, 202).
-pub async fn post_unit<B: Serialize>(path: &str, body: &B) -> Result<(), ApiError> {
-    fetch_text("POST", path.to_string(), Body::json(body)?)
-        .await
-        .map(|_| ())
-}
-
-pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    parse(&fetch_text("PUT", path.to_string(), Body::json(body)?).await?)
-}
-
-pub async fn delete(path: &str) -> Result<(), ApiError> {
-    fetch_text("DELETE", path.to_string(), Body::Empty)
-        .await
-        .map(|_| ())
-}
-
-pub async fn post_csv<T: DeserializeOwned>(path: &str, csv: String) -> Result<T, ApiError> {
-    parse(&fetch_text("POST", path.to_string(), Body::Csv(csv)).await?)
-}
-
-pub async fn post_empty(path: &str) -> Result<(), ApiError> {
-    fetch_text("POST", path.to_string(), Body::Empty)
-        .await
-        .map(|_| ())
+    Box::pin(async move { read(send(s, method, &path, body).await?).await })
 }

@@ -10,6 +10,7 @@ use std::pin::Pin;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tillit_api::endpoints::Call;
 use tillit_api::{Problem, ProblemCode};
 
 /// A failed request: the server's problem document, or none when the
@@ -19,6 +20,18 @@ pub struct ApiError {
     pub status: u16,
     pub problem: Option<Problem>,
 }
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.problem {
+            Some(p) => write!(f, "{} ({})", p.title, self.status),
+            None => f.write_str("the service could not be reached"),
+        }
+    }
+}
+
+// So that views can show a failed load through `ErrorBoundary`.
+impl std::error::Error for ApiError {}
 
 impl ApiError {
     pub fn network() -> ApiError {
@@ -116,36 +129,17 @@ pub fn fetch_text(
     Box::pin(async move { read(send_once(token, method, &path, &body).await?).await })
 }
 
-/// A POST with a JSON body and a JSON answer.
-pub async fn post<B: Serialize, T: DeserializeOwned>(
+/// A request with a JSON body, sent with a token the caller holds (or
+/// none); an empty answer (204) reads as `()`.
+pub async fn send<Req: Serialize, Res: DeserializeOwned>(
     token: Option<String>,
-    path: &str,
-    body: &B,
-) -> Result<T, ApiError> {
-    parse(&fetch_text(token, "POST", path.to_string(), Body::json(body)?).await?)
-}
-
-/// A POST whose answer has no body (204, 202).
-pub async fn post_unit<B: Serialize>(
-    token: Option<String>,
-    path: &str,
-    body: &B,
-) -> Result<(), ApiError> {
-    fetch_text(token, "POST", path.to_string(), Body::json(body)?)
-        .await
-        .map(|_| ())
-}
-
-/// Encodes a query parameter value.
-pub fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    call: Call<Req, Res>,
+    body: &Req,
+) -> Result<Res, ApiError> {
+    let text = fetch_text(token, call.method.as_str(), call.path, Body::json(body)?).await?;
+    parse(if text.trim().is_empty() {
+        "null"
+    } else {
+        &text
+    })
 }

@@ -2,15 +2,13 @@
 //! forgotten one through a link sent by mail.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use tillit_api::{
-    ChangePasswordRequest, CompletePasswordReset, PasswordResetRequest, TokenResponse,
+    endpoints, ChangePasswordRequest, CompletePasswordReset, PasswordResetRequest, TokenResponse,
 };
 
-use crate::app::require_login;
-use crate::client::{self, ApiError};
-use crate::components::ErrorBox;
+use crate::client::use_session;
+use crate::components::{require_login, write, write_error, ErrorBox};
 use crate::i18n::{t, K};
 
 /// A new password typed twice, with the policy explained; `mismatch` shows
@@ -39,14 +37,19 @@ pub fn NewPassword(
 #[component]
 pub fn Account() -> impl IntoView {
     let logged_in = require_login();
-    let session = client::session();
+    let session = use_session();
     let current = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let mismatch = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let done = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let change = write(move |_| {
+        for s in [current, password, repeat] {
+            s.set(String::new());
+        }
+        done.set(true);
+    });
+    let busy = change.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         done.set(false);
@@ -59,20 +62,7 @@ pub fn Account() -> impl IntoView {
             current_password: current.get_untracked(),
             new_password: password.get_untracked(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match client::post_unit("/api/auth/password", &body).await {
-                Ok(()) => {
-                    for s in [current, password, repeat] {
-                        s.set(String::new());
-                    }
-                    done.set(true);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        change.dispatch((endpoints::CHANGE_PASSWORD.call(), body));
     };
     view! {
         <Show when=logged_in>
@@ -92,7 +82,7 @@ pub fn Account() -> impl IntoView {
             <Show when=move || done.get()>
                 <p class="card ok" role="status">{t(K::PasswordChanged)}</p>
             </Show>
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {write_error(change)}
         </Show>
     }
 }
@@ -101,22 +91,14 @@ pub fn Account() -> impl IntoView {
 pub fn ForgotPassword() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let sent = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let request = write(move |_| sent.set(true));
+    let busy = request.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = PasswordResetRequest {
             email: email.get_untracked(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match client::post_unit("/api/auth/password-reset", &body).await {
-                Ok(()) => sent.set(true),
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        request.dispatch((endpoints::REQUEST_PASSWORD_RESET.call(), body));
     };
     view! {
         <h1>{t(K::ForgotPassword)}</h1>
@@ -130,7 +112,7 @@ pub fn ForgotPassword() -> impl IntoView {
         <Show when=move || sent.get()>
             <p class="card ok" role="status">{t(K::ResetSent)}</p>
         </Show>
-        {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        {write_error(request)}
         <p><a href="/login">{t(K::GoToLogin)}</a></p>
     }
 }
@@ -139,7 +121,7 @@ pub fn ForgotPassword() -> impl IntoView {
 /// the fragment never reaches a server log).
 #[component]
 pub fn ResetPassword() -> impl IntoView {
-    let session = client::session();
+    let session = use_session();
     let token = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .and_then(|h| h.strip_prefix("#token=").map(str::to_string))
@@ -147,9 +129,12 @@ pub fn ResetPassword() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
     let mismatch = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
     let navigate = use_navigate();
+    let complete = write(move |tok: &TokenResponse| {
+        session.set(tok.clone());
+        navigate("/", Default::default());
+    });
+    let busy = complete.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if password.get_untracked() != repeat.get_untracked() {
@@ -157,24 +142,11 @@ pub fn ResetPassword() -> impl IntoView {
             return;
         }
         mismatch.set(false);
-        let navigate = navigate.clone();
         let body = CompletePasswordReset {
             token: token.clone(),
             password: password.get_untracked(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match client::post::<_, TokenResponse>("/api/auth/password-reset/complete", &body).await
-            {
-                Ok(tok) => {
-                    session.set(tok);
-                    navigate("/", Default::default());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        complete.dispatch((endpoints::COMPLETE_PASSWORD_RESET.call(), body));
     };
     view! {
         <h1>{t(K::ChooseNewPassword)}</h1>
@@ -182,7 +154,7 @@ pub fn ResetPassword() -> impl IntoView {
             <NewPassword password=password repeat=repeat mismatch=mismatch/>
             <button type="submit" disabled=move || busy.get()>{t(K::SetPassword)}</button>
         </form>
-        {move || error.get().map(|e| {
+        {move || complete.error().map(|e| {
             if e.status == 404 {
                 view! {
                     <div class="error" role="alert">

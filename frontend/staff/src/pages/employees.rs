@@ -1,9 +1,7 @@
 use leptos::prelude::*;
-use tillit_api::{Employee, Page};
+use tillit_api::{endpoints, Employee, Page};
 
-use crate::app::require_login;
-use crate::client::enc;
-use crate::components::{show, Latest, Pager};
+use crate::components::{load, require_login, show, Pager};
 use crate::i18n::{t, K};
 
 const PER_PAGE: i64 = 50;
@@ -11,18 +9,15 @@ const PER_PAGE: i64 = 50;
 #[component]
 pub fn Employees() -> impl IntoView {
     let logged_in = require_login();
-    let list = Latest::<Page<Employee>>::new();
-    let data = list.data;
     let page = RwSignal::new(1i64);
     let query = RwSignal::new(String::new());
     let typed = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        let path = format!(
-            "/api/employees?page={}&per_page={PER_PAGE}&q={}",
-            page.get(),
-            enc(&query.get())
-        );
-        list.fetch(path);
+    let data = load(move || {
+        endpoints::EMPLOYEES
+            .call()
+            .query("page", page.get())
+            .query("per_page", PER_PAGE)
+            .query("q", query.get())
     });
     let total = Signal::derive(move || data.get().and_then(|d| d.ok()).map_or(0, |p| p.total));
     view! {

@@ -2,17 +2,16 @@
 //! (and when it will be).
 
 use leptos::prelude::*;
-use tillit_api::{Page, Role, Survey, SurveyState};
+use tillit_api::{endpoints, Page, Role, Survey, SurveyState};
 
-use crate::app::require_login;
-use crate::client;
-use crate::components::{fetch_into, show, Loaded};
+use crate::client::use_session;
+use crate::components::{load, require_login, show};
 use crate::i18n::{t, K};
 
 #[component]
 pub fn Home() -> impl IntoView {
     let logged_in = require_login();
-    let session = client::session();
+    let session = use_session();
     let role = move || session.me.get().map(|m| m.role);
     view! {
         <Show when=logged_in>
@@ -39,8 +38,7 @@ pub fn Home() -> impl IntoView {
 #[component]
 fn LeaderHome() -> impl IntoView {
     let lang = expect_context::<RwSignal<crate::i18n::Lang>>();
-    let surveys: Loaded<Page<Survey>> = RwSignal::new(None);
-    fetch_into(surveys, "/api/surveys?per_page=5".into());
+    let surveys = load(|| endpoints::SURVEYS.call().query("per_page", 5));
     view! {
         <p>{t(K::WelcomeLeader)}</p>
         {show(surveys, move |p: Page<Survey>| {

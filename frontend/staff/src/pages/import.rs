@@ -1,10 +1,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tillit_api::{ImportRecord, ImportSummary, Page};
+use tillit_api::{endpoints, ImportRecord, ImportSummary, Page};
 
-use crate::app::require_login;
-use crate::client::{self, ApiError};
-use crate::components::{fetch_into, show, ErrorBox, FieldErrors, Loaded};
+use crate::client::{use_session, ApiError};
+use crate::components::{load, require_login, show, ErrorBox, FieldErrors};
 use crate::i18n::{t, K};
 
 pub async fn read_file(input: &web_sys::HtmlInputElement) -> Option<String> {
@@ -28,8 +27,8 @@ pub fn Import() -> impl IntoView {
     let no_file = RwSignal::new(false);
     // A full sync that would deactivate many rows needs its count confirmed.
     let confirmed = RwSignal::new(false);
-    let history: Loaded<Page<ImportRecord>> = RwSignal::new(None);
-    fetch_into(history, "/api/imports?per_page=10".into());
+    let history = load(|| endpoints::IMPORTS.call().query("per_page", 10));
+    let session = use_session();
 
     let run = move |dry_run: bool| {
         let Some(input) = file.get() else { return };
@@ -46,17 +45,21 @@ pub fn Import() -> impl IntoView {
                 .get_untracked()
                 .and_then(|r| r.needs_confirmation)
                 .filter(|_| confirmed.get_untracked())
-                .map(|m| format!("&confirm_deactivations={}", m.would_deactivate))
-                .unwrap_or_default();
-            let path = format!(
-                "/api/imports/{}/csv?mode={}&dry_run={dry_run}{confirm}",
-                kind.get_untracked(),
-                mode.get_untracked()
-            );
-            match client::post_csv::<ImportSummary>(&path, text).await {
+                .map(|m| m.would_deactivate);
+            let endpoint = if kind.get_untracked() == "units" {
+                endpoints::IMPORT_UNITS_CSV
+            } else {
+                endpoints::IMPORT_EMPLOYEES_CSV
+            };
+            let call = endpoint
+                .call()
+                .query("mode", mode.get_untracked())
+                .query("dry_run", dry_run)
+                .query_opt("confirm_deactivations", confirm);
+            match session.send_csv(call, text).await {
                 Ok(s) => {
                     if !dry_run {
-                        fetch_into(history, "/api/imports?per_page=10".into());
+                        history.refetch();
                     }
                     result.set(Some(s));
                 }

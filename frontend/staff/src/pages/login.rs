@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use tillit_api::{AcceptInvitationRequest, LoginRequest, TokenResponse};
+use tillit_api::{endpoints, AcceptInvitationRequest, LoginRequest, TokenResponse};
 
-use crate::client::{self, ApiError};
-use crate::components::ErrorBox;
+use crate::client::use_session;
+use crate::components::{write, write_error, ErrorBox};
 use crate::i18n::{t, K};
 
 /// Where to go after logging in: the page the person was on, if it is one
@@ -16,34 +15,25 @@ pub fn next_page(raw: Option<String>) -> String {
 
 #[component]
 pub fn Login() -> impl IntoView {
-    let session = client::session();
+    let session = use_session();
     let query = use_query_map();
     let next = next_page(query.with_untracked(|q| q.get("next")));
     let expired = session.expired.get_untracked();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
     let navigate = use_navigate();
+    let login = write(move |tok: &TokenResponse| {
+        session.set(tok.clone());
+        navigate(&next, Default::default());
+    });
+    let busy = login.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (navigate, next) = (navigate.clone(), next.clone());
-        busy.set(true);
-        error.set(None);
         let body = LoginRequest {
             email: email.get_untracked(),
             password: password.get_untracked(),
         };
-        spawn_local(async move {
-            match client::post::<_, TokenResponse>("/api/auth/login", &body).await {
-                Ok(tok) => {
-                    session.set(tok);
-                    navigate(&next, Default::default());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        login.dispatch((endpoints::LOGIN.call(), body));
     };
     view! {
         <h1>{t(K::Login)}</h1>
@@ -60,7 +50,7 @@ pub fn Login() -> impl IntoView {
                 {move || if busy.get() { t(K::LoggingIn)() } else { t(K::Login)() }}
             </button>
         </form>
-        {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        {write_error(login)}
         <p><a href="/forgot-password">{t(K::ForgotPassword)}</a></p>
     }
 }
@@ -69,17 +59,20 @@ pub fn Login() -> impl IntoView {
 /// The token sits in the fragment, so it never reaches a server log.
 #[component]
 pub fn Invitation() -> impl IntoView {
-    let session = client::session();
+    let session = use_session();
     let token = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .and_then(|h| h.strip_prefix("#token=").map(str::to_string))
         .unwrap_or_default();
     let password = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
     let mismatch = RwSignal::new(false);
     let navigate = use_navigate();
+    let accept = write(move |tok: &TokenResponse| {
+        session.set(tok.clone());
+        navigate("/", Default::default());
+    });
+    let busy = accept.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if password.get_untracked() != repeat.get_untracked() {
@@ -87,22 +80,11 @@ pub fn Invitation() -> impl IntoView {
             return;
         }
         mismatch.set(false);
-        let navigate = navigate.clone();
         let body = AcceptInvitationRequest {
             token: token.clone(),
             password: password.get_untracked(),
         };
-        busy.set(true);
-        spawn_local(async move {
-            match client::post::<_, TokenResponse>("/api/auth/invitations/accept", &body).await {
-                Ok(tok) => {
-                    session.set(tok);
-                    navigate("/", Default::default());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        accept.dispatch((endpoints::ACCEPT_INVITATION.call(), body));
     };
     view! {
         <h1>{t(K::SetPassword)}</h1>
@@ -111,7 +93,7 @@ pub fn Invitation() -> impl IntoView {
             <crate::pages::account::NewPassword password=password repeat=repeat mismatch=mismatch/>
             <button type="submit" disabled=move || busy.get()>{t(K::SetPassword)}</button>
         </form>
-        {move || error.get().map(|e| {
+        {move || accept.error().map(|e| {
             if e.status == 404 {
                 view! { <p class="error" role="alert">{t(K::InvitationInvalid)}</p> }.into_any()
             } else {

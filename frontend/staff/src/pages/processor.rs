@@ -1,21 +1,17 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use tillit_api::endpoints;
 use tillit_api::{
     Agency, AgencyCreated, AgencyId, CreateAgency, Language, Page, PublishTerms, TermsVersion,
 };
 
-use crate::app::require_login;
-use crate::client::{self, ApiError};
-use crate::components::{fetch_into, show, ErrorBox, Loaded};
+use crate::components::{load, require_login, show, write, write_error};
 use crate::i18n::{t, K};
 
 #[component]
 pub fn Agencies() -> impl IntoView {
     let lang = expect_context::<RwSignal<crate::i18n::Lang>>();
     let logged_in = require_login();
-    let data: Loaded<Page<Agency>> = RwSignal::new(None);
-    let reload = move || fetch_into(data, "/api/agencies?per_page=200".into());
-    reload();
+    let data = load(|| endpoints::AGENCIES.call().query("per_page", 200));
     let name = RwSignal::new(String::new());
     let org = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -23,8 +19,17 @@ pub fn Agencies() -> impl IntoView {
     let admin_lang = RwSignal::new(Language::Nb);
     let created = RwSignal::new(None::<AgencyCreated>);
     let resent = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let create = write(move |c: &AgencyCreated| {
+        created.set(Some(c.clone()));
+        for s in [name, org, email, admin] {
+            s.set(String::new());
+        }
+        data.refetch();
+    });
+    let busy = create.pending();
+    // The agency whose invitation is on its way, named once it has gone.
+    let resending = RwSignal::new(None::<String>);
+    let resend_invitation = write(move |_| resent.set(resending.get_untracked()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let org_number = Some(org.get_untracked().trim().to_string()).filter(|s| !s.is_empty());
@@ -35,36 +40,12 @@ pub fn Agencies() -> impl IntoView {
             admin_name: admin.get_untracked(),
             admin_language: admin_lang.get_untracked(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match client::post::<_, AgencyCreated>("/api/agencies", &body).await {
-                Ok(c) => {
-                    created.set(Some(c));
-                    for s in [name, org, email, admin] {
-                        s.set(String::new());
-                    }
-                    reload();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        create.dispatch((endpoints::CREATE_AGENCY.call(), body));
     };
     let resend = move |id: AgencyId, name: String| {
-        error.set(None);
         resent.set(None);
-        spawn_local(async move {
-            match client::post_unit(
-                &format!("/api/agencies/{id}/invitation"),
-                &serde_json::json!({}),
-            )
-            .await
-            {
-                Ok(()) => resent.set(Some(name)),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        resending.set(Some(name));
+        resend_invitation.dispatch((endpoints::RESEND_AGENCY_INVITATION.to(&[id.as_str()]), ()));
     };
     view! {
         <Show when=logged_in>
@@ -137,7 +118,8 @@ pub fn Agencies() -> impl IntoView {
                     <p>{move || crate::i18n::invitation_sent_to(lang.get(), c.admin.email.clone())}" "{t(K::InvitationHelp)}</p>
                 </section>
             })}
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {write_error(create)}
+            {write_error(resend_invitation)}
         </Show>
     }
 }
@@ -146,15 +128,18 @@ pub fn Agencies() -> impl IntoView {
 pub fn TermsVersions() -> impl IntoView {
     let lang = expect_context::<RwSignal<crate::i18n::Lang>>();
     let logged_in = require_login();
-    let data: Loaded<Vec<TermsVersion>> = RwSignal::new(None);
-    let reload = move || fetch_into(data, "/api/terms".into());
-    reload();
+    let data = load(|| endpoints::TERMS_VERSIONS.call());
     let title = RwSignal::new(String::new());
     let nb = RwSignal::new(String::new());
     let nn = RwSignal::new(String::new());
     let en = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let publish = write(move |_| {
+        for s in [title, nb, nn, en] {
+            s.set(String::new());
+        }
+        data.refetch();
+    });
+    let busy = publish.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = PublishTerms {
@@ -163,20 +148,7 @@ pub fn TermsVersions() -> impl IntoView {
             body_nn: nn.get_untracked(),
             body_en: en.get_untracked(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match client::post::<_, TermsVersion>("/api/terms", &body).await {
-                Ok(_) => {
-                    for s in [title, nb, nn, en] {
-                        s.set(String::new());
-                    }
-                    reload();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        publish.dispatch((endpoints::PUBLISH_TERMS.call(), body));
     };
     view! {
         <Show when=logged_in>
@@ -208,7 +180,7 @@ pub fn TermsVersions() -> impl IntoView {
                 <textarea id="tv-en" rows="8" required prop:value=en on:input=move |ev| en.set(event_target_value(&ev))></textarea>
                 <button type="submit" disabled=move || busy.get()>{t(K::Publish)}</button>
             </form>
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {write_error(publish)}
         </Show>
     }
 }

@@ -4,30 +4,31 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use tillit_api::endpoints::{self, encode};
 use tillit_api::{
     Questionnaire, QuestionnaireDraft, QuestionnaireId, QuestionnaireSummary, QuestionnaireVersion,
     TopicFlag, VersionStatus,
 };
 
-use crate::app::require_login;
-use crate::client::{self, ApiError};
-use crate::components::{fetch_into, show, Confirm, ErrorBox, Loaded};
+use crate::client::ApiError;
+use crate::components::{
+    load, load_picked, require_login, show, write, write_error, Confirm, ErrorBox,
+};
 use crate::i18n::{t, Lang, K};
 
 #[component]
 pub fn Questionnaires() -> impl IntoView {
     let logged_in = require_login();
-    let list: Loaded<Vec<QuestionnaireSummary>> = RwSignal::new(None);
-    let current: Loaded<QuestionnaireVersion> = RwSignal::new(None);
-    let reload = move || fetch_into(list, "/api/questionnaires".into());
-    reload();
-    let open = move |id: QuestionnaireId| {
-        current.set(None);
-        fetch_into(
-            current,
-            format!("/api/questionnaires/{}", client::enc(id.as_str())),
-        );
-    };
+    let list = load(|| endpoints::QUESTIONNAIRES.call());
+    let reload = move || list.refetch();
+    // The version open below the list, if any.
+    let opened = RwSignal::new(None::<QuestionnaireId>);
+    let current = load_picked(move || {
+        opened
+            .get()
+            .map(|id| endpoints::QUESTIONNAIRE.to(&[id.as_str()]))
+    });
+    let open = move |id: QuestionnaireId| opened.set(Some(id));
     view! {
         <Show when=logged_in>
             <h1>{t(K::Questionnaires)}</h1>
@@ -66,7 +67,9 @@ pub fn Questionnaires() -> impl IntoView {
                     </table></div>
                 }.into_any()
             })}
-            {move || current.get().is_some().then(|| show(current, move |v| view! { <Version v=v reload=reload open=open/> }))}
+            {show(current, move |v: Option<QuestionnaireVersion>| {
+                v.map(|v| view! { <Version v=v reload=reload open=open/> })
+            })}
         </Show>
     }
 }
@@ -94,11 +97,14 @@ fn Version(
 ) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let json = serde_json::to_string_pretty(&v.content).unwrap_or_default();
-    let download = format!("data:application/json;charset=utf-8,{}", client::enc(&json));
+    let download = format!("data:application/json;charset=utf-8,{}", encode(&json));
     let file_name = format!("questionnaire-v{}.json", v.summary.version);
     let draft = v.summary.status == VersionStatus::Draft;
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let drafting = write(move |n: &QuestionnaireVersion| {
+        reload();
+        open(n.summary.id.clone());
+    });
+    let busy = drafting.pending();
     let (id, title, content) = (
         v.summary.id.clone(),
         v.summary.title.clone(),
@@ -109,17 +115,7 @@ fn Version(
             title: title.clone(),
             content: content.clone(),
         };
-        busy.set(true);
-        spawn_local(async move {
-            match client::post::<_, QuestionnaireVersion>("/api/questionnaires", &body).await {
-                Ok(n) => {
-                    reload();
-                    open(n.summary.id);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        drafting.dispatch((endpoints::CREATE_QUESTIONNAIRE.call(), body));
     };
     view! {
         <section class="card" aria-labelledby="qv-heading">
@@ -135,7 +131,7 @@ fn Version(
                 })}
             </div>
             {(!draft).then(|| view! { <p>{t(K::FrozenNote)}</p> })}
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {write_error(drafting)}
             {draft.then(|| view! { <Editor id=id.clone() title=v.summary.title.clone() json=json.clone() reload=reload open=open/> })}
             <h3>{t(K::Preview)}</h3>
             <Preview q=v.content.clone()/>
@@ -158,9 +154,17 @@ fn Editor(
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(false);
     let confirm = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let file: NodeRef<leptos::html::Input> = NodeRef::new();
     let id = StoredValue::new(id);
+    let saving = write(move |_| {
+        saved.set(true);
+        reload();
+    });
+    let publishing = write(move |_| {
+        reload();
+        open(id.get_value());
+    });
+    let busy = Signal::derive(move || saving.pending().get() || publishing.pending().get());
+    let file: NodeRef<leptos::html::Input> = NodeRef::new();
     let load_file = move |_| {
         let Some(input) = file.get_untracked() else {
             return;
@@ -194,39 +198,18 @@ fn Editor(
             title: title.get_untracked(),
             content,
         };
-        busy.set(true);
-        spawn_local(async move {
-            let path = format!(
-                "/api/questionnaires/{}",
-                client::enc(id.get_value().as_str())
-            );
-            match client::put::<_, QuestionnaireVersion>(&path, &body).await {
-                Ok(_) => {
-                    saved.set(true);
-                    reload();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        saving.dispatch((
+            endpoints::UPDATE_QUESTIONNAIRE.to(&[id.get_value().as_str()]),
+            body,
+        ));
     };
     let publish = move || {
         confirm.set(false);
-        busy.set(true);
-        spawn_local(async move {
-            let path = format!(
-                "/api/questionnaires/{}/publish",
-                client::enc(id.get_value().as_str())
-            );
-            match client::post_empty(&path).await {
-                Ok(()) => {
-                    reload();
-                    open(id.get_value());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        error.set(None);
+        publishing.dispatch((
+            endpoints::PUBLISH_QUESTIONNAIRE.to(&[id.get_value().as_str()]),
+            (),
+        ));
     };
     view! {
         <form on:submit=save>
@@ -247,7 +230,10 @@ fn Editor(
         {move || confirm.get().then(|| view! {
             <Confirm text=K::ConfirmPublishQ on_yes=publish on_no=move || confirm.set(false)/>
         })}
+        // A draft that is not JSON, found before anything is sent.
         {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        {write_error(saving)}
+        {write_error(publishing)}
     }
 }
 

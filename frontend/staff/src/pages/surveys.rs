@@ -3,15 +3,14 @@
 
 use chrono::{TimeZone, Utc};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use tillit_api::endpoints;
 use tillit_api::{
     CreateSurvey, HiddenReason, Language, Page, QuestionnaireSummary, QuestionnaireVersion,
     RateRow, ResponseRates, Role, Survey, SurveyId, SurveyState,
 };
 
-use crate::app::require_login;
-use crate::client::{self, ApiError};
-use crate::components::{fetch_into, show, Confirm, ErrorBox, Loaded};
+use crate::client::use_session;
+use crate::components::{load, load_picked, require_login, show, write, write_error, Confirm};
 use crate::i18n::{t, Lang, K};
 
 fn state_key(s: SurveyState) -> K {
@@ -37,36 +36,35 @@ fn module_name(v: &QuestionnaireVersion, key: &str, l: Lang) -> String {
 #[component]
 pub fn Surveys() -> impl IntoView {
     let logged_in = require_login();
-    let session = client::session();
+    let session = use_session();
     let is_admin = move || {
         session
             .me
             .get()
             .is_some_and(|m| m.role == Role::ControllerAdmin)
     };
-    let list: Loaded<Page<Survey>> = RwSignal::new(None);
-    let reload = move || fetch_into(list, "/api/surveys?per_page=50".into());
-    reload();
-    let rates: Loaded<ResponseRates> = RwSignal::new(None);
+    let list = load(|| endpoints::SURVEYS.call().query("per_page", 50));
+    let reload = move || list.refetch();
     let rates_for = RwSignal::new(None::<SurveyId>);
+    let rates = load_picked(move || {
+        rates_for
+            .get()
+            .map(|id| endpoints::RESPONSE_RATES.to(&[id.as_str()]))
+    });
     let confirm = RwSignal::new(None::<(SurveyId, &'static str)>);
-    let error = RwSignal::new(None::<ApiError>);
-
+    // Launching and closing: both answer with the survey as it is now.
+    let acting = write(move |_: &Survey| reload());
     let act = move |id: SurveyId, action: &'static str| {
         confirm.set(None);
-        error.set(None);
-        spawn_local(async move {
-            let path = format!("/api/surveys/{id}/{action}");
-            match client::post::<_, Survey>(&path, &serde_json::json!({})).await {
-                Ok(_) => reload(),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        let endpoint = if action == "launch" {
+            endpoints::LAUNCH_SURVEY
+        } else {
+            endpoints::CLOSE_SURVEY
+        };
+        acting.dispatch((endpoint.to(&[id.as_str()]), ()));
     };
     let show_rates = move |id: SurveyId| {
-        rates_for.set(Some(id.clone()));
-        rates.set(None);
-        fetch_into(rates, format!("/api/surveys/{id}/rates"));
+        rates_for.set(Some(id));
         crate::components::focus_when_ready("rates-heading");
     };
 
@@ -113,10 +111,8 @@ pub fn Surveys() -> impl IntoView {
                     on_no=move || confirm.set(None)
                 />
             })}
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-            <Show when=move || rates_for.get().is_some()>
-                {show(rates, move |r: ResponseRates| view! { <Rates r=r/> })}
-            </Show>
+            {write_error(acting)}
+            {show(rates, move |r: Option<ResponseRates>| r.map(|r| view! { <Rates r=r/> }))}
             <Show when=is_admin>
                 <NewSurvey on_created=move || reload()/>
             </Show>
@@ -127,15 +123,12 @@ pub fn Surveys() -> impl IntoView {
 #[component]
 fn NewSurvey(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
-    let versions: Loaded<Vec<QuestionnaireSummary>> = RwSignal::new(None);
-    fetch_into(versions, "/api/questionnaires".into());
-    let version: Loaded<QuestionnaireVersion> = RwSignal::new(None);
-    Effect::new(move |_| {
-        if let Some(Ok(list)) = versions.get() {
-            if let Some(v) = list.first() {
-                fetch_into(version, format!("/api/questionnaires/{}", v.id));
-            }
-        }
+    let versions = load(|| endpoints::QUESTIONNAIRES.call());
+    // The newest published version, in full: its modules are the choices.
+    let version = load_picked(move || {
+        let list: Vec<QuestionnaireSummary> = versions.get()?.ok()?;
+        let newest = list.first()?;
+        Some(endpoints::QUESTIONNAIRE.to(&[newest.id.as_str()]))
     });
     let today = Utc::now().date_naive();
     let title = RwSignal::new(String::new());
@@ -144,11 +137,14 @@ fn NewSurvey(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
     let reminders = RwSignal::new("7, 14".to_string());
     let modules = RwSignal::new(Vec::<String>::new());
     let langs = RwSignal::new(vec![Language::Nb, Language::Nn, Language::En]);
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let create = write(move |_| {
+        title.set(String::new());
+        on_created();
+    });
+    let busy = create.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(Ok(v)) = version.get_untracked() else {
+        let Some(Ok(Some(v))) = version.get_untracked() else {
             return;
         };
         let day = |s: String, end: bool| {
@@ -180,18 +176,7 @@ fn NewSurvey(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
                 .filter_map(|d| d.trim().parse().ok())
                 .collect(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match client::post::<_, Survey>("/api/surveys", &body).await {
-                Ok(_) => {
-                    title.set(String::new());
-                    on_created();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        create.dispatch((endpoints::CREATE_SURVEY.call(), body));
     };
     view! {
         <h2>{t(K::NewSurvey)}</h2>
@@ -206,7 +191,7 @@ fn NewSurvey(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
             <input id="sv-rem" inputmode="numeric" prop:value=reminders on:input=move |ev| reminders.set(event_target_value(&ev))/>
             <fieldset>
                 <legend>{t(K::Modules)}</legend>
-                {move || version.get().and_then(|r| r.ok()).map(|v| {
+                {move || version.get().and_then(|r| r.ok()).flatten().map(|v| {
                     let optional: Vec<String> = v.content.modules.iter().filter(|(_, m)| m.optional).map(|(k, _)| k.clone()).collect();
                     optional.into_iter().map(|key| {
                         let (k1, k2) = (key.clone(), key.clone());
@@ -241,7 +226,7 @@ fn NewSurvey(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
             </fieldset>
             <button type="submit" disabled=move || busy.get()>{t(K::Create)}</button>
         </form>
-        {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        {write_error(create)}
     }
 }
 

@@ -1,38 +1,25 @@
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use tillit_api::{AcceptTerms, TermsAcceptance, TermsStatus, TermsVersionId};
+use tillit_api::{endpoints, AcceptTerms, TermsStatus, TermsVersionId};
 
-use crate::app::require_login;
-use crate::client::{self, ApiError};
-use crate::components::{fetch_into, show, ErrorBox, Loaded};
+use crate::components::{load, require_login, show, write, write_error};
 use crate::i18n::{t, Lang, K};
 
 #[component]
 pub fn AgencyTerms() -> impl IntoView {
     let logged_in = require_login();
     let lang = expect_context::<RwSignal<Lang>>();
-    let data: Loaded<TermsStatus> = RwSignal::new(None);
-    let reload = move || fetch_into(data, "/api/agency/terms".into());
-    reload();
+    let data = load(|| endpoints::AGENCY_TERMS.call());
     let responsible = RwSignal::new(false);
     let authority = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let accepting = write(move |_| data.refetch());
+    let busy = accepting.pending();
     let accept = move |version_id: TermsVersionId| {
-        busy.set(true);
-        error.set(None);
         let body = AcceptTerms {
             terms_version_id: version_id,
             confirm_responsible: responsible.get_untracked(),
             confirm_authority: authority.get_untracked(),
         };
-        spawn_local(async move {
-            match client::post::<_, TermsAcceptance>("/api/agency/terms/accept", &body).await {
-                Ok(_) => reload(),
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        accepting.dispatch((endpoints::ACCEPT_TERMS.call(), body));
     };
     view! {
         <Show when=logged_in>
@@ -105,7 +92,7 @@ pub fn AgencyTerms() -> impl IntoView {
                     }}
                 }.into_any()
             })}
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {write_error(accepting)}
         </Show>
     }
 }

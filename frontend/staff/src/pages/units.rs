@@ -1,10 +1,9 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use tillit_api::{Page, Unit, UnitId};
+use tillit_api::{endpoints, Page, Unit, UnitId};
 
-use crate::app::require_login;
-use crate::components::{fetch_into, show, Loaded};
+use crate::components::{load, require_login, show};
 use crate::i18n::{t, Lang, K};
 
 fn branch(id: Option<UnitId>, kids: &HashMap<Option<UnitId>, Vec<Unit>>, depth: usize) -> AnyView {
@@ -48,8 +47,7 @@ fn UnitCount(u: Unit) -> impl IntoView {
 #[component]
 pub fn Units() -> impl IntoView {
     let logged_in = require_login();
-    let data: Loaded<Page<Unit>> = RwSignal::new(None);
-    fetch_into(data, "/api/units?per_page=5000".into());
+    let data = load(|| endpoints::UNITS.call().query("per_page", 5000));
     let q = RwSignal::new(String::new());
     view! {
         <Show when=logged_in>

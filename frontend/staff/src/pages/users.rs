@@ -3,12 +3,10 @@
 //! given another role or deactivated; both end their sessions at once.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use tillit_api::{CreateUser, Language, Page, Role, Unit, UnitId, UpdateUser, User, UserId};
+use tillit_api::{endpoints, CreateUser, Language, Page, Role, UnitId, UpdateUser, User, UserId};
 
-use crate::app::require_login;
-use crate::client::{self, enc, ApiError};
-use crate::components::{fetch_into, show, Confirm, ErrorBox, Latest, Loaded, Pager};
+use crate::client::use_session;
+use crate::components::{load, require_login, show, write, write_error, Confirm, Pager};
 use crate::i18n::{t, K};
 
 const PER_PAGE: i64 = 50;
@@ -29,70 +27,48 @@ fn role_key(r: Role) -> K {
 #[component]
 pub fn Users() -> impl IntoView {
     let logged_in = require_login();
-    let session = client::session();
+    let session = use_session();
     let me = move || UserId(session.me.get().map(|m| m.id).unwrap_or_default());
-    let list = Latest::<Page<User>>::new();
     let page = RwSignal::new(1i64);
     let query = RwSignal::new(String::new());
-    let reload = move || {
-        list.fetch(format!(
-            "/api/users?page={}&per_page={PER_PAGE}&include_inactive=true&q={}",
-            page.get(),
-            enc(&query.get())
-        ))
-    };
-    Effect::new(move |_| reload());
-    let total = Signal::derive(move || list.data.get().and_then(|d| d.ok()).map_or(0, |p| p.total));
+    let list = load(move || {
+        endpoints::USERS
+            .call()
+            .query("page", page.get())
+            .query("per_page", PER_PAGE)
+            .query("include_inactive", true)
+            .query("q", query.get())
+    });
+    let total = Signal::derive(move || list.get().and_then(|d| d.ok()).map_or(0, |p| p.total));
     let ask = RwSignal::new(None::<Ask>);
     let notice = RwSignal::new(None::<K>);
-    let error = RwSignal::new(None::<ApiError>);
     let done = move |k: K| {
-        ask.set(None);
         notice.set(Some(k));
-        reload();
+        list.refetch();
     };
+    let resending = write(move |_| done(K::InvitationResent));
+    let deactivating = write(move |_| done(K::UserDeactivated));
+    let changing_role = write(move |_| done(K::RoleChanged));
     let resend = move |id: UserId| {
-        error.set(None);
         notice.set(None);
-        spawn_local(async move {
-            match client::post_unit(
-                &format!("/api/users/{id}/invitation"),
-                &serde_json::json!({}),
-            )
-            .await
-            {
-                Ok(()) => done(K::InvitationResent),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        resending.dispatch((endpoints::RESEND_USER_INVITATION.to(&[id.as_str()]), ()));
     };
     let carry_out = move |a: Ask| {
-        error.set(None);
         notice.set(None);
-        spawn_local(async move {
-            let r = match &a {
-                Ask::Deactivate(u) => client::delete(&format!("/api/users/{}", u.id))
-                    .await
-                    .map(|()| K::UserDeactivated),
-                Ask::Role(u, role) => {
-                    let body = UpdateUser {
-                        name: u.name.clone(),
-                        unit_ids: vec![],
-                        role: Some(*role),
-                    };
-                    client::put::<_, User>(&format!("/api/users/{}", u.id), &body)
-                        .await
-                        .map(|_| K::RoleChanged)
-                }
-            };
-            match r {
-                Ok(k) => done(k),
-                Err(e) => {
-                    ask.set(None);
-                    error.set(Some(e));
-                }
+        ask.set(None);
+        match a {
+            Ask::Deactivate(u) => {
+                deactivating.dispatch((endpoints::DEACTIVATE_USER.to(&[u.id.as_str()]), ()));
             }
-        });
+            Ask::Role(u, role) => {
+                let body = UpdateUser {
+                    name: u.name.clone(),
+                    unit_ids: vec![],
+                    role: Some(role),
+                };
+                changing_role.dispatch((endpoints::UPDATE_USER.to(&[u.id.as_str()]), body));
+            }
+        }
     };
     view! {
         <Show when=logged_in>
@@ -106,7 +82,9 @@ pub fn Users() -> impl IntoView {
                 }/>
             </form>
             {move || notice.get().map(|k| view! { <p class="card ok" role="status">{t(k)}</p> })}
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {write_error(resending)}
+            {write_error(deactivating)}
+            {write_error(changing_role)}
             {move || ask.get().map(|a| {
                 let text = match &a {
                     Ask::Deactivate(_) => K::ConfirmDeactivateUser,
@@ -114,7 +92,7 @@ pub fn Users() -> impl IntoView {
                 };
                 view! { <Confirm text=text on_yes=move || carry_out(a.clone()) on_no=move || ask.set(None)/> }
             })}
-            {show(list.data, move |p: Page<User>| {
+            {show(list, move |p: Page<User>| {
                 if p.items.is_empty() {
                     return view! { <p>{t(K::NoneYet)}</p> }.into_any();
                 }
@@ -165,15 +143,19 @@ pub fn Users() -> impl IntoView {
 
 #[component]
 fn Invite(on_invited: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let units: Loaded<Page<Unit>> = RwSignal::new(None);
-    fetch_into(units, "/api/units?per_page=5000".into());
+    let units = load(|| endpoints::UNITS.call().query("per_page", 5000));
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Leader);
     let language = RwSignal::new(Language::Nb);
     let led = RwSignal::new(Vec::<UnitId>::new());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let invite = write(move |_| {
+        email.set(String::new());
+        name.set(String::new());
+        led.set(vec![]);
+        on_invited();
+    });
+    let busy = invite.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = CreateUser {
@@ -187,20 +169,7 @@ fn Invite(on_invited: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
             },
             language: language.get_untracked(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match client::post::<_, User>("/api/users", &body).await {
-                Ok(_) => {
-                    email.set(String::new());
-                    name.set(String::new());
-                    led.set(vec![]);
-                    on_invited();
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        invite.dispatch((endpoints::CREATE_USER.call(), body));
     };
     view! {
         <h2>{t(K::InvitePerson)}</h2>
@@ -256,6 +225,6 @@ fn Invite(on_invited: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView
             </select>
             <button type="submit" disabled=move || busy.get()>{t(K::SendInvitation)}</button>
         </form>
-        {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        {write_error(invite)}
     }
 }
