@@ -147,6 +147,35 @@ impl Server {
         }
     }
 
+    /// A typed request through the endpoint catalogue: the answer as its
+    /// type, or the status and the problem document.
+    pub async fn send<Req: serde::Serialize, Res: serde::de::DeserializeOwned>(
+        &self,
+        http: &reqwest::Client,
+        call: tillit_api::endpoints::Call<Req, Res>,
+        token: Option<&str>,
+        body: &Req,
+    ) -> Result<Res, (reqwest::StatusCode, serde_json::Value)> {
+        let method = reqwest::Method::from_bytes(call.method.as_str().as_bytes()).expect("method");
+        let mut rb = http.request(method, self.url(&call.path));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        let json = serde_json::to_value(body).expect("body");
+        if !json.is_null() {
+            rb = rb.json(&json);
+        }
+        let res = rb.send().await.expect("request");
+        let status = res.status();
+        let text = res.text().await.expect("answer");
+        let text = if text.is_empty() { "null" } else { &text };
+        if status.is_success() {
+            Ok(serde_json::from_str(text).unwrap_or_else(|e| panic!("{}: {e}: {text}", call.path)))
+        } else {
+            Err((status, serde_json::from_str(text).unwrap_or_default()))
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -2,29 +2,24 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use tillit_api::endpoints;
+use tillit_api::{ClientCredentialsRequest, LoginRequest};
 use tillit_e2e::Server;
-
-async fn token(http: &reqwest::Client, s: &Server, path: &str, body: Value) -> String {
-    let res = http.post(s.url(path)).json(&body).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 #[tokio::test]
 async fn org_2_an_hr_system_syncs_the_demo_agency_over_http() {
     let s = Server::start_demo().await;
     let http = reqwest::Client::new();
     let (client_id, secret) = s.demo_login("integration");
-    let hr = token(
-        &http,
-        &s,
-        "/api/auth/token",
-        json!({"client_id": client_id, "client_secret": secret}),
-    )
-    .await;
+    let credentials = ClientCredentialsRequest {
+        client_id,
+        client_secret: secret,
+    };
+    let hr = s
+        .send(&http, endpoints::CLIENT_TOKEN.call(), None, &credentials)
+        .await
+        .unwrap()
+        .access_token;
     let units: Vec<Value> = std::iter::once(json!({"external_id": "DIR", "name": "Direktoratet"}))
         .chain((0..20).map(|i| json!({"external_id": format!("S{i}"), "name": format!("Seksjon {i}"), "parent_external_id": "DIR"})))
         .collect();
@@ -103,23 +98,20 @@ async fn org_2_an_hr_system_syncs_the_demo_agency_over_http() {
     assert_eq!(mine["total"], 21);
 
     let (email, pw) = s.demo_login("controller_admin");
-    let admin = token(
-        &http,
-        &s,
-        "/api/auth/login",
-        json!({"email": email, "password": pw}),
-    )
-    .await;
-    let page: Value = http
-        .get(s.url("/api/employees"))
-        .bearer_auth(&admin)
-        .send()
+    let login = LoginRequest {
+        email,
+        password: pw,
+    };
+    let admin = s
+        .send(&http, endpoints::LOGIN.call(), None, &login)
         .await
         .unwrap()
-        .json()
+        .access_token;
+    let page = s
+        .send(&http, endpoints::EMPLOYEES.call(), Some(&admin), &())
         .await
         .unwrap();
-    assert_eq!(page["total"], 200);
+    assert_eq!(page.total, 200);
 }
 
 #[tokio::test]

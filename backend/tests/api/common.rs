@@ -8,6 +8,7 @@ use std::net::TcpListener;
 use diesel::prelude::*;
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{json, Value};
+use tillit_api::endpoints::{self, Call};
 use tillit_api::Role;
 use tillit_backend::auth::jwt::Keys;
 use tillit_backend::config::Config;
@@ -203,6 +204,29 @@ impl TestApp {
         rb.send().await.unwrap()
     }
 
+    /// A typed request through the endpoint catalogue: the answer as its
+    /// type, or the status and the problem document.
+    pub async fn send<Req: serde::Serialize, Res: serde::de::DeserializeOwned>(
+        &self,
+        call: Call<Req, Res>,
+        token: Option<&str>,
+        body: &Req,
+    ) -> Result<Res, (StatusCode, Value)> {
+        let method = Method::from_bytes(call.method.as_str().as_bytes()).unwrap();
+        let json = serde_json::to_value(body).unwrap();
+        let res = self
+            .call(method, &call.path, token, (!json.is_null()).then_some(json))
+            .await;
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let text = if text.is_empty() { "null" } else { &text };
+        if status.is_success() {
+            Ok(serde_json::from_str(text).unwrap_or_else(|e| panic!("{}: {e}: {text}", call.path)))
+        } else {
+            Err((status, serde_json::from_str(text).unwrap_or(Value::Null)))
+        }
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Response {
         self.call(Method::GET, path, Some(token), None).await
     }
@@ -214,7 +238,7 @@ impl TestApp {
     pub async fn try_login(&self, email: &str, password: &str) -> Response {
         self.call(
             Method::POST,
-            "/api/auth/login",
+            endpoints::LOGIN.path,
             None,
             Some(json!({"email": email, "password": password})),
         )
@@ -289,23 +313,14 @@ impl TestApp {
         let token = self
             .link_token(email, "/invitation#token=")
             .unwrap_or_else(|| panic!("no invitation mail to {email}"));
-        let res = self
-            .call(
-                Method::POST,
-                "/api/auth/invitations/accept",
-                None,
-                Some(json!({"token": token, "password": password})),
-            )
-            .await;
-        assert_eq!(
-            res.status(),
-            StatusCode::OK,
-            "accepting the invitation of {email}"
-        );
-        res.json::<Value>().await.unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        let body = tillit_api::AcceptInvitationRequest {
+            token,
+            password: password.into(),
+        };
+        self.send(endpoints::ACCEPT_INVITATION.call(), None, &body)
+            .await
+            .unwrap_or_else(|e| panic!("accepting the invitation of {email}: {e:?}"))
+            .access_token
     }
 
     /// Onboards an agency through the API; its admin accepts the invitation
@@ -315,7 +330,7 @@ impl TestApp {
         let admin_email = format!("admin@{slug}.no");
         let res = self
             .post(
-                "/api/agencies",
+                endpoints::CREATE_AGENCY.path,
                 &self.processor_token,
                 json!({"name": name, "admin_email": admin_email, "admin_name": format!("Admin of {name}")}),
             )
@@ -326,10 +341,11 @@ impl TestApp {
             body.get("invitation_url").is_none(),
             "no link in the answer"
         );
+        let created: tillit_api::AgencyCreated = serde_json::from_value(body).unwrap();
         let token = self.accept_invitation(&admin_email, PASSWORD).await;
         Agency {
-            id: body["agency"]["id"].as_str().unwrap().to_string(),
-            admin_id: body["admin"]["id"].as_str().unwrap().to_string(),
+            id: created.agency.id.to_string(),
+            admin_id: created.admin.id.to_string(),
             admin_email,
             token,
         }
@@ -497,13 +513,11 @@ impl TestApp {
 
     /// The id of the published default questionnaire.
     pub async fn default_version(&self, token: &str) -> String {
-        let list: Value = self
-            .get("/api/questionnaires", token)
-            .await
-            .json()
+        let list = self
+            .send(endpoints::QUESTIONNAIRES.call(), Some(token), &())
             .await
             .unwrap();
-        list[0]["id"].as_str().unwrap().to_string()
+        list[0].id.to_string()
     }
 
     /// A draft survey open from now for 14 days.
@@ -512,7 +526,7 @@ impl TestApp {
         let now = chrono::Utc::now();
         let res = self
             .post(
-                "/api/surveys",
+                endpoints::CREATE_SURVEY.path,
                 &a.token,
                 json!({
                     "title": "Medarbeiderundersøkelse",
@@ -532,29 +546,32 @@ impl TestApp {
     /// Publishes terms and has the agency accept them.
     pub async fn accept_terms(&self, a: &Agency) {
         let v = self.publish_terms().await;
-        let res = self
-            .post(
-                "/api/agency/terms/accept",
-                &a.token,
-                json!({"terms_version_id": v, "confirm_responsible": true, "confirm_authority": true}),
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::CREATED);
+        let body = tillit_api::AcceptTerms {
+            terms_version_id: tillit_api::TermsVersionId(v),
+            confirm_responsible: true,
+            confirm_authority: true,
+        };
+        self.send(endpoints::ACCEPT_TERMS.call(), Some(&a.token), &body)
+            .await
+            .unwrap();
     }
 
     pub async fn publish_terms(&self) -> String {
-        let res = self
-            .post(
-                "/api/terms",
-                &self.processor_token,
-                json!({"title": "Terms", "body_nb": "Vilkårene gjelder.", "body_nn": "Vilkåra gjeld no.", "body_en": "The terms apply."}),
+        let body = tillit_api::PublishTerms {
+            title: "Terms".into(),
+            body_nb: "Vilkårene gjelder.".into(),
+            body_nn: "Vilkåra gjeld no.".into(),
+            body_en: "The terms apply.".into(),
+        };
+        let v = self
+            .send(
+                endpoints::PUBLISH_TERMS.call(),
+                Some(&self.processor_token),
+                &body,
             )
-            .await;
-        assert_eq!(res.status(), StatusCode::CREATED);
-        res.json::<Value>().await.unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string()
+            .await
+            .unwrap();
+        v.id.to_string()
     }
 }
 
