@@ -92,7 +92,7 @@ pub fn spawn_sealer(state: web::Data<AppState>) {
                 tokio::time::interval(std::time::Duration::from_secs(audit::SEAL_EVERY_SECS));
             loop {
                 every.tick().await;
-                if let Err(e) = state.db(audit::seal).await {
+                if let Err(e) = state.db(audit::seal_round).await {
                     tracing::warn!(error = %e, "sealing audit entries failed");
                 }
             }

@@ -185,7 +185,7 @@ async fn run(backend: &'static str) -> (String, String) {
             while sealing.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_secs(audit::SEAL_EVERY_SECS));
                 if let Ok(mut conn) = pool.get() {
-                    let _ = audit::seal(&mut conn);
+                    let _ = audit::seal_round(&mut conn);
                 }
             }
         })
