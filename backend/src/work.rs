@@ -41,7 +41,12 @@ impl<'c> Tx<'c> {
     /// respondent's routes, whose token names the agency and which keep
     /// their checks outside the write lock.
     pub fn reading(conn: &'c mut DbConn, agency: AgencyId) -> Tx<'c> {
-        let mut tx = Tx::new(conn, agency, Actor::system());
+        Tx::read_only(conn, agency, Actor::system())
+    }
+
+    /// Reads for `agency` by `actor`: recording through it is refused.
+    fn read_only(conn: &'c mut DbConn, agency: AgencyId, actor: Actor) -> Tx<'c> {
+        let mut tx = Tx::new(conn, agency, actor);
         tx.writes = false;
         tx
     }
@@ -147,14 +152,8 @@ impl AppState {
         use diesel::Connection;
         let agency = who.agency()?.clone();
         let actor = who.actor();
-        self.db(move |conn| {
-            conn.transaction(|conn| {
-                let mut tx = Tx::new(conn, agency, actor);
-                tx.writes = false;
-                f(&mut tx)
-            })
-        })
-        .await
+        self.db(move |conn| conn.transaction(|conn| f(&mut Tx::read_only(conn, agency, actor))))
+            .await
     }
 
     /// Runs `f` as `who` on `who`'s agency in a read transaction and
