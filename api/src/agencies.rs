@@ -9,6 +9,7 @@ pub struct Agency {
     pub name: String,
     pub org_number: Option<String>,
     pub active: bool,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
     /// Whether the agency has accepted the current terms version.
     pub terms_accepted: bool,
@@ -56,6 +57,7 @@ pub struct TermsVersion {
     pub body_nb: String,
     pub body_nn: String,
     pub body_en: String,
+    #[serde(with = "crate::time::utc")]
     pub published_at: DateTime<Utc>,
 }
 
@@ -95,6 +97,7 @@ pub struct TermsAcceptance {
     pub version: i32,
     pub accepted_by_name: String,
     pub accepted_by_email: String,
+    #[serde(with = "crate::time::utc")]
     pub accepted_at: DateTime<Utc>,
     pub confirm_responsible: bool,
     pub confirm_authority: bool,

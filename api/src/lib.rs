@@ -12,6 +12,7 @@ pub mod problem;
 pub mod respond;
 pub mod surveys;
 pub mod text;
+pub mod time;
 
 pub use agencies::*;
 pub use auth::*;

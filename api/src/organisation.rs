@@ -124,6 +124,7 @@ pub struct IntegrationClient {
     pub name: String,
     pub client_id: String,
     pub active: bool,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -449,6 +450,7 @@ pub struct ImportRecord {
     pub source: String,
     pub actor_role: Role,
     pub actor_name: String,
+    #[serde(with = "crate::time::utc")]
     pub created_at: DateTime<Utc>,
     pub rows: i64,
     pub created: i64,

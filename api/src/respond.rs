@@ -38,6 +38,7 @@ pub struct PrivacyNotice {
 pub struct RespondentSurvey {
     pub title: String,
     pub languages: Vec<Language>,
+    #[serde(with = "crate::time::utc")]
     pub closes_at: DateTime<Utc>,
     pub notice: PrivacyNotice,
     pub scales: BTreeMap<String, Scale>,

@@ -166,6 +166,7 @@ pub struct QuestionnaireSummary {
     pub items: usize,
     /// Used by a survey: frozen for good.
     pub used: bool,
+    #[serde(default, with = "crate::time::utc_opt")]
     pub published_at: Option<DateTime<Utc>>,
 }
 
@@ -237,13 +238,17 @@ pub struct Survey {
     /// Optional modules picked for this survey (core is always in).
     pub modules: Vec<String>,
     pub languages: Vec<crate::Language>,
+    #[serde(with = "crate::time::utc")]
     pub opens_at: DateTime<Utc>,
+    #[serde(with = "crate::time::utc")]
     pub closes_at: DateTime<Utc>,
     /// Days after opening when reminders go to those who have not answered.
     pub reminder_days: Vec<u32>,
     pub state: SurveyState,
     pub invitations: i64,
+    #[serde(default, with = "crate::time::utc_opt")]
     pub launched_at: Option<DateTime<Utc>>,
+    #[serde(default, with = "crate::time::utc_opt")]
     pub closed_at: Option<DateTime<Utc>>,
 }
 
