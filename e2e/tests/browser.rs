@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use tillit_e2e::page::{click, log_in, shot, wait_text};
-use tillit_e2e::{artifacts, axe, reflows_at_320, Browser, Server};
+use tillit_e2e::{artifacts, axe, link_token, reflows_at_320, Browser, Server};
 
 /// Fills in the login form as the demo agency's admin and waits for the overview.
 async fn log_in_as_admin(c: &Client, s: &Server) {
@@ -384,8 +384,68 @@ async fn role_1_an_admin_invites_a_leader_by_mail_and_sends_it_again() {
     click(c, Locator::Css("form button[type=submit]")).await;
     wait_text(c, "[role=status]", "Hvis adressen hører til en konto").await;
     axe(c, "forgot password").await;
+
+    // Nina opens the newest mail (the resend voided the first link, or
+    // dropped the first mail if it had not gone out yet).
+    let links = invitation_links(&s, "ny.leder@direktoratet.demo").await;
+    let newest = links.last().expect("an invitation mail").clone();
+    let server = &s;
+    let choose = |token: String| async move {
+        // A link from a mail opens a fresh page (not a jump within this one).
+        c.goto("about:blank").await.unwrap();
+        c.goto(&server.url(&format!("/invitation#token={token}")))
+            .await
+            .unwrap();
+        wait_text(c, "h1", "Velg passord").await;
+        for id in ["new-password", "new-password2"] {
+            c.find(Locator::Id(id))
+                .await
+                .unwrap()
+                .send_keys("lang nok og helt min egen frase")
+                .await
+                .unwrap();
+        }
+        click(c, Locator::Css("form button[type=submit]")).await;
+    };
+    for voided in &links[..links.len() - 1] {
+        choose(voided.clone()).await;
+        wait_text(c, "[role=alert]", "Lenken er ugyldig, brukt eller utløpt").await;
+    }
+    choose("x".repeat(43)).await;
+    wait_text(c, "[role=alert]", "Lenken er ugyldig, brukt eller utløpt").await;
+    axe(c, "invitation").await;
+    choose(newest).await;
+    wait_text(c, "h1", "Oversikt").await;
+    wait_text(c, "main", "Nina Ny").await;
     assert!(!s.logs().contains("csp violation"), "{}", s.logs());
     b.close().await;
+}
+
+/// The invitation links mailed to `to`, oldest first.
+async fn invitation_links(s: &Server, to: &str) -> Vec<String> {
+    for _ in 0..100 {
+        let mut mails: Vec<(std::time::SystemTime, String)> =
+            std::fs::read_dir(s.data_dir.join("mail"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| {
+                    let raw = std::fs::read_to_string(e.path()).ok()?;
+                    let when = e.metadata().ok()?.modified().ok()?;
+                    raw.contains(to).then_some((when, raw))
+                })
+                .collect();
+        mails.sort();
+        let links: Vec<String> = mails
+            .iter()
+            .filter_map(|(_, raw)| link_token(raw, "/invitation#token="))
+            .collect();
+        if !links.is_empty() {
+            return links;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Vec::new()
 }
 
 /// Refresh requests the server has logged so far.

@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use serde::Serialize;
+use tillit_api::endpoints::{self, Endpoint};
 use tillit_api::{
-    endpoints, ChangePasswordRequest, CompletePasswordReset, PasswordResetRequest, TokenResponse,
+    ChangePasswordRequest, CompletePasswordReset, PasswordResetRequest, TokenResponse,
 };
 
 use crate::client::use_session;
@@ -117,10 +119,36 @@ pub fn ForgotPassword() -> impl IntoView {
     }
 }
 
-/// The link from a reset mail: `/reset-password#token=...` (the token in
-/// the fragment never reaches a server log).
+/// The link from a reset mail: `/reset-password#token=...`.
 #[component]
 pub fn ResetPassword() -> impl IntoView {
+    view! {
+        <h1>{t(K::ChooseNewPassword)}</h1>
+        {password_from_link(
+            endpoints::COMPLETE_PASSWORD_RESET,
+            |token, password| CompletePasswordReset { token, password },
+            || view! {
+                <div class="error" role="alert">
+                    <p>{t(K::ResetInvalid)}</p>
+                    <p><a href="/forgot-password">{t(K::SendNewLink)}</a></p>
+                </div>
+            }.into_any(),
+        )}
+    }
+}
+
+/// A new password chosen through a one-time link from a mail
+/// (`#token=...`: the token sits in the fragment, so it never reaches a
+/// server log). Success logs the person in and goes to the overview; a
+/// used or unknown link shows `invalid`.
+pub fn password_from_link<Req>(
+    endpoint: Endpoint<Req, TokenResponse>,
+    body: fn(String, String) -> Req,
+    invalid: fn() -> AnyView,
+) -> impl IntoView
+where
+    Req: Serialize + 'static,
+{
     let session = use_session();
     let token = web_sys::window()
         .and_then(|w| w.location().hash().ok())
@@ -130,11 +158,11 @@ pub fn ResetPassword() -> impl IntoView {
     let repeat = RwSignal::new(String::new());
     let mismatch = RwSignal::new(false);
     let navigate = use_navigate();
-    let complete = write(move |tok: &TokenResponse| {
+    let set = write(move |tok: &TokenResponse| {
         session.set(tok.clone());
         navigate("/", Default::default());
     });
-    let busy = complete.pending();
+    let busy = set.pending();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if password.get_untracked() != repeat.get_untracked() {
@@ -142,26 +170,19 @@ pub fn ResetPassword() -> impl IntoView {
             return;
         }
         mismatch.set(false);
-        let body = CompletePasswordReset {
-            token: token.clone(),
-            password: password.get_untracked(),
-        };
-        complete.dispatch((endpoints::COMPLETE_PASSWORD_RESET.call(), body));
+        set.dispatch((
+            endpoint.call(),
+            body(token.clone(), password.get_untracked()),
+        ));
     };
     view! {
-        <h1>{t(K::ChooseNewPassword)}</h1>
         <form class="card narrow" on:submit=submit>
             <NewPassword password=password repeat=repeat mismatch=mismatch/>
             <button type="submit" disabled=move || busy.get()>{t(K::SetPassword)}</button>
         </form>
-        {move || complete.error().map(|e| {
+        {move || set.error().map(|e| {
             if e.status == 404 {
-                view! {
-                    <div class="error" role="alert">
-                        <p>{t(K::ResetInvalid)}</p>
-                        <p><a href="/forgot-password">{t(K::SendNewLink)}</a></p>
-                    </div>
-                }.into_any()
+                invalid()
             } else {
                 view! { <ErrorBox error=e/> }.into_any()
             }

@@ -3,7 +3,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use tillit_api::{endpoints, AcceptInvitationRequest, LoginRequest, TokenResponse};
 
 use crate::client::use_session;
-use crate::components::{write, write_error, ErrorBox};
+use crate::components::{write, write_error};
 use crate::i18n::{t, K};
 
 /// Where to go after logging in: the page the person was on, if it is one
@@ -56,50 +56,16 @@ pub fn Login() -> impl IntoView {
 }
 
 /// The one-time link an invited admin or leader opens: `/invitation#token=...`.
-/// The token sits in the fragment, so it never reaches a server log.
 #[component]
 pub fn Invitation() -> impl IntoView {
-    let session = use_session();
-    let token = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .and_then(|h| h.strip_prefix("#token=").map(str::to_string))
-        .unwrap_or_default();
-    let password = RwSignal::new(String::new());
-    let repeat = RwSignal::new(String::new());
-    let mismatch = RwSignal::new(false);
-    let navigate = use_navigate();
-    let accept = write(move |tok: &TokenResponse| {
-        session.set(tok.clone());
-        navigate("/", Default::default());
-    });
-    let busy = accept.pending();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if password.get_untracked() != repeat.get_untracked() {
-            mismatch.set(true);
-            return;
-        }
-        mismatch.set(false);
-        let body = AcceptInvitationRequest {
-            token: token.clone(),
-            password: password.get_untracked(),
-        };
-        accept.dispatch((endpoints::ACCEPT_INVITATION.call(), body));
-    };
     view! {
         <h1>{t(K::SetPassword)}</h1>
         <p>{t(K::InvitationIntro)}</p>
-        <form class="card narrow" on:submit=submit>
-            <crate::pages::account::NewPassword password=password repeat=repeat mismatch=mismatch/>
-            <button type="submit" disabled=move || busy.get()>{t(K::SetPassword)}</button>
-        </form>
-        {move || accept.error().map(|e| {
-            if e.status == 404 {
-                view! { <p class="error" role="alert">{t(K::InvitationInvalid)}</p> }.into_any()
-            } else {
-                view! { <ErrorBox error=e/> }.into_any()
-            }
-        })}
+        {crate::pages::account::password_from_link(
+            endpoints::ACCEPT_INVITATION,
+            |token, password| AcceptInvitationRequest { token, password },
+            || view! { <p class="error" role="alert">{t(K::InvitationInvalid)}</p> }.into_any(),
+        )}
         <p class="muted">{t(K::NoLink)}</p>
     }
 }
