@@ -3,8 +3,11 @@
 //! Entries name who, role, action, object and time — never the personal
 //! data.
 //!
-//! Appending takes no shared lock: an entry is one insert (and a row on the
-//! sealer's work list), so an agency's writers never queue on each other.
+//! Appending takes no shared lock: an entry is one insert (on PostgreSQL
+//! also a row on the sealer's work list, in the same statement), so an
+//! agency's writers never queue on each other. SQLite's single writer
+//! commits entries in the order of their ids, so there the sealer takes
+//! every entry above the last one sealed, and each append writes one row.
 //! The sealer ([`seal`]) then links each chain's new entries into its hash
 //! chain in batches, as transparency logs integrate queued entries: each
 //! seal holds the entry's position, the previous hash and a hash over both
@@ -127,6 +130,7 @@ pub fn record(
             .execute(c)?;
             Ok(())
         }
+        // One row: the sealer finds it by its id (see `seal_in_order`).
         DbConn::Sqlite(_) => write_tx(conn, |conn| {
             let row = (
                 audit_entries::chain.eq(chain),
@@ -139,15 +143,8 @@ pub fn record(
                 audit_entries::quantity.eq(quantity),
             );
             db_run!(conn, |c| {
-                let id: i64 = diesel::insert_into(audit_entries::table)
+                diesel::insert_into(audit_entries::table)
                     .values(row)
-                    .returning(audit_entries::id)
-                    .get_result(c)?;
-                diesel::insert_into(audit_unsealed::table)
-                    .values((
-                        audit_unsealed::entry_id.eq(id),
-                        audit_unsealed::chain.eq(chain),
-                    ))
                     .execute(c)?;
                 Ok::<(), AppError>(())
             })
@@ -166,47 +163,29 @@ pub fn seal_round(conn: &mut DbConn) -> Result<usize, AppError> {
 
 /// Seals what every chain has appended; returns how many entries.
 pub fn seal(conn: &mut DbConn) -> Result<usize, AppError> {
+    // The work list: every entry on PostgreSQL; on SQLite only entries
+    // appended before it sealed by id, which go first.
     let chains: Vec<String> = db_run!(conn, |c| audit_unsealed::table
         .select(audit_unsealed::chain)
         .distinct()
         .load(c))?;
     let mut sealed = 0;
-    for chain in chains {
-        sealed += seal_chain(conn, &chain)?;
+    for chain in &chains {
+        sealed += seal_chain(conn, chain)?;
+    }
+    if chains.is_empty() && matches!(conn, DbConn::Sqlite(_)) {
+        sealed += seal_in_order(conn)?;
     }
     Ok(sealed)
 }
 
-/// Seals one chain's waiting entries, in the order they were appended. The
-/// chain's head row is the sealer's lock: on PostgreSQL a second sealer
-/// skips a chain that is being sealed (SKIP LOCKED), so instances never
-/// wait on each other; SQLite has one writer anyway.
-pub fn seal_chain(conn: &mut DbConn, chain: &str) -> Result<usize, AppError> {
+/// Seals one chain's entries on the work list, in the order they were
+/// appended. The chain's head row is the sealer's lock: on PostgreSQL a
+/// second sealer skips a chain that is being sealed (SKIP LOCKED), so
+/// instances never wait on each other; SQLite has one writer anyway.
+fn seal_chain(conn: &mut DbConn, chain: &str) -> Result<usize, AppError> {
     write_tx(conn, |conn| {
-        let head = (
-            audit_heads::chain.eq(chain),
-            audit_heads::seq.eq(0i64),
-            audit_heads::hash.eq(GENESIS),
-        );
-        let read = audit_heads::table
-            .find(chain)
-            .select((audit_heads::seq, audit_heads::hash));
-        let head: Option<(i64, String)> = match conn {
-            DbConn::Postgresql(c) => {
-                diesel::insert_into(audit_heads::table)
-                    .values(head)
-                    .on_conflict_do_nothing()
-                    .execute(c)?;
-                read.for_update().skip_locked().first(c).optional()?
-            }
-            DbConn::Sqlite(c) => {
-                diesel::insert_or_ignore_into(audit_heads::table)
-                    .values(head)
-                    .execute(c)?;
-                read.first(c).optional()?
-            }
-        };
-        let Some((mut seq, mut prev)) = head else {
+        let Some(head) = lock_head(conn, chain)? else {
             return Ok(0);
         };
         let waiting: Vec<Entry> = db_run!(conn, |c| audit_unsealed::table
@@ -216,38 +195,155 @@ pub fn seal_chain(conn: &mut DbConn, chain: &str) -> Result<usize, AppError> {
             .limit(SEAL_BATCH)
             .select(Entry::as_select())
             .load(c))?;
-        if waiting.is_empty() {
-            return Ok(0);
-        }
-        let mut seals = Vec::with_capacity(waiting.len());
-        for e in &waiting {
-            seq += 1;
-            let hash = entry_hash(&prev, seq, e);
-            seals.push((
-                audit_seals::chain.eq(chain.to_string()),
-                audit_seals::seq.eq(seq),
-                audit_seals::entry_id.eq(e.id),
-                audit_seals::prev_hash.eq(prev.clone()),
-                audit_seals::hash.eq(hash.clone()),
-            ));
-            prev = hash;
-        }
+        link(conn, chain, head, &waiting)?;
         let ids: Vec<i64> = waiting.iter().map(|e| e.id).collect();
-        db_run!(conn, |c| {
-            for chunk in seals.chunks(crate::db::INSERT_CHUNK / 5) {
-                diesel::insert_into(audit_seals::table)
-                    .values(chunk)
-                    .execute(c)?;
-            }
-            diesel::delete(audit_unsealed::table.filter(audit_unsealed::entry_id.eq_any(&ids)))
-                .execute(c)?;
-            diesel::update(audit_heads::table.find(chain))
-                .set((audit_heads::seq.eq(seq), audit_heads::hash.eq(&prev)))
-                .execute(c)?;
-            Ok::<(), AppError>(())
-        })?;
+        db_run!(conn, |c| diesel::delete(
+            audit_unsealed::table.filter(audit_unsealed::entry_id.eq_any(&ids))
+        )
+        .execute(c))?;
         Ok(waiting.len())
     })
+}
+
+/// SQLite: seals every entry above the last sealed one, in id order (its
+/// single writer commits them in that order, and ids are never reused).
+fn seal_in_order(conn: &mut DbConn) -> Result<usize, AppError> {
+    write_tx(conn, |conn| {
+        let after = last_sealed(conn)?;
+        let waiting: Vec<Entry> = db_run!(conn, |c| audit_entries::table
+            .filter(audit_entries::id.gt(after))
+            .order(audit_entries::id.asc())
+            .limit(SEAL_BATCH)
+            .select(Entry::as_select())
+            .load(c))?;
+        let mut chains: Vec<(String, Vec<Entry>)> = Vec::new();
+        for e in &waiting {
+            match chains.iter_mut().find(|(c, _)| *c == e.chain) {
+                Some((_, list)) => list.push(e.clone()),
+                None => chains.push((e.chain.clone(), vec![e.clone()])),
+            }
+        }
+        for (chain, entries) in &chains {
+            if let Some(head) = lock_head(conn, chain)? {
+                link(conn, chain, head, entries)?;
+            }
+        }
+        Ok(waiting.len())
+    })
+}
+
+/// The highest entry id with a seal (0 before the first).
+fn last_sealed(conn: &mut DbConn) -> Result<i64, AppError> {
+    let max: Option<i64> = db_run!(conn, |c| audit_seals::table
+        .select(diesel::dsl::max(audit_seals::entry_id))
+        .first(c))?;
+    Ok(max.unwrap_or(0))
+}
+
+/// The chain's head (position and hash of its last seal), made on its first
+/// entry; None when another sealer holds it (PostgreSQL).
+fn lock_head(conn: &mut DbConn, chain: &str) -> Result<Option<(i64, String)>, AppError> {
+    let head = (
+        audit_heads::chain.eq(chain),
+        audit_heads::seq.eq(0i64),
+        audit_heads::hash.eq(GENESIS),
+    );
+    let read = audit_heads::table
+        .find(chain)
+        .select((audit_heads::seq, audit_heads::hash));
+    Ok(match conn {
+        DbConn::Postgresql(c) => {
+            diesel::insert_into(audit_heads::table)
+                .values(head)
+                .on_conflict_do_nothing()
+                .execute(c)?;
+            read.for_update().skip_locked().first(c).optional()?
+        }
+        DbConn::Sqlite(c) => {
+            diesel::insert_or_ignore_into(audit_heads::table)
+                .values(head)
+                .execute(c)?;
+            read.first(c).optional()?
+        }
+    })
+}
+
+/// Links `waiting` (one chain's entries, in append order) after `head`.
+fn link(
+    conn: &mut DbConn,
+    chain: &str,
+    (mut seq, mut prev): (i64, String),
+    waiting: &[Entry],
+) -> Result<(), AppError> {
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let mut seals = Vec::with_capacity(waiting.len());
+    for e in waiting {
+        seq += 1;
+        let hash = entry_hash(&prev, seq, e);
+        seals.push((
+            audit_seals::chain.eq(chain.to_string()),
+            audit_seals::seq.eq(seq),
+            audit_seals::entry_id.eq(e.id),
+            audit_seals::prev_hash.eq(prev.clone()),
+            audit_seals::hash.eq(hash.clone()),
+        ));
+        prev = hash;
+    }
+    db_run!(conn, |c| {
+        for chunk in seals.chunks(crate::db::INSERT_CHUNK / 5) {
+            diesel::insert_into(audit_seals::table)
+                .values(chunk)
+                .execute(c)?;
+        }
+        diesel::update(audit_heads::table.find(chain))
+            .set((audit_heads::seq.eq(seq), audit_heads::hash.eq(&prev)))
+            .execute(c)?;
+        Ok::<(), AppError>(())
+    })
+}
+
+/// Entries appended but not sealed yet: on `chain`, or on all chains, and
+/// how many of them are older than `SEAL_OVERDUE_SECS`.
+pub fn unsealed(conn: &mut DbConn, chain: Option<&str>) -> Result<(i64, i64), AppError> {
+    let overdue_before = now() - chrono::Duration::seconds(SEAL_OVERDUE_SECS);
+    let after = match conn {
+        DbConn::Sqlite(_) => Some(last_sealed(conn)?),
+        DbConn::Postgresql(_) => None,
+    };
+    db_run!(conn, |c| {
+        let mut listed = audit_unsealed::table
+            .inner_join(audit_entries::table)
+            .into_boxed();
+        let mut listed_old = audit_unsealed::table
+            .inner_join(audit_entries::table)
+            .filter(audit_entries::at.lt(overdue_before))
+            .into_boxed();
+        if let Some(chain) = chain {
+            listed = listed.filter(audit_unsealed::chain.eq(chain));
+            listed_old = listed_old.filter(audit_unsealed::chain.eq(chain));
+        }
+        let mut waiting: i64 = listed.count().get_result(c)?;
+        let mut overdue: i64 = listed_old.count().get_result(c)?;
+        if let Some(after) = after {
+            let mut above = audit_entries::table
+                .filter(audit_entries::id.gt(after))
+                .into_boxed();
+            let mut above_old = audit_entries::table
+                .filter(audit_entries::id.gt(after))
+                .filter(audit_entries::at.lt(overdue_before))
+                .into_boxed();
+            if let Some(chain) = chain {
+                above = above.filter(audit_entries::chain.eq(chain));
+                above_old = above_old.filter(audit_entries::chain.eq(chain));
+            }
+            waiting += above.count().get_result::<i64>(c)?;
+            overdue += above_old.count().get_result::<i64>(c)?;
+        }
+        Ok::<_, diesel::result::Error>((waiting, overdue))
+    })
+    .map_err(AppError::from)
 }
 
 /// Recomputes every hash of `chain` and checks each link, and that every
@@ -273,23 +369,11 @@ pub fn verify(conn: &mut DbConn, chain: &str) -> Result<AuditVerification, AppEr
             entry,
         })
         .collect();
-    let (entries, waiting, overdue): (i64, i64, i64) = db_run!(conn, |c| {
-        let entries = audit_entries::table
-            .filter(audit_entries::chain.eq(chain))
-            .count()
-            .get_result(c)?;
-        let waiting = audit_unsealed::table
-            .filter(audit_unsealed::chain.eq(chain))
-            .count()
-            .get_result(c)?;
-        let overdue = audit_unsealed::table
-            .inner_join(audit_entries::table)
-            .filter(audit_unsealed::chain.eq(chain))
-            .filter(audit_entries::at.lt(now() - chrono::Duration::seconds(SEAL_OVERDUE_SECS)))
-            .count()
-            .get_result(c)?;
-        Ok::<_, diesel::result::Error>((entries, waiting, overdue))
-    })?;
+    let entries: i64 = db_run!(conn, |c| audit_entries::table
+        .filter(audit_entries::chain.eq(chain))
+        .count()
+        .get_result(c))?;
+    let (waiting, overdue) = unsealed(conn, Some(chain))?;
     let mut v = verify_sealed(&sealed);
     v.unsealed = waiting;
     // An entry that is neither sealed nor waiting was taken off the list

@@ -31,7 +31,7 @@ async fn verify_chain(
     let agency = auth.agency()?.clone();
     let checked = state
         .db(move |conn| {
-            super::seal_chain(conn, agency.as_str())?;
+            super::seal(conn)?;
             super::verify(conn, agency.as_str())
         })
         .await?;

@@ -425,3 +425,52 @@ async fn gdpr_1_concurrent_audited_reads_each_leave_one_entry() {
         .unwrap();
     assert_eq!(verified["valid"], true, "{verified}");
 }
+
+/// GDPR-1: entries appended to several chains in turn are each sealed once,
+/// in the order they were appended, however the backend finds them (a work
+/// list on PostgreSQL, the ids above the last seal on SQLite).
+#[tokio::test]
+async fn gdpr_1_interleaved_chains_are_sealed_once_in_append_order() {
+    use diesel::prelude::*;
+    use tillit_backend::audit::{self, Action, Actor};
+    use tillit_backend::db::schema::{audit_entries, audit_seals};
+    let app = TestApp::spawn().await;
+    let mut conn = app.state.pool.get().unwrap();
+    let chains = ["chain-a", "chain-b", "chain-c"];
+    for i in 0..60 {
+        let object = i.to_string();
+        audit::record(
+            &mut conn,
+            chains[i % 3],
+            &Actor::system(),
+            Action::EmployeeList,
+            Some(&object),
+            None,
+        )
+        .unwrap();
+    }
+    // The background sealer may be at it too: seal until nothing waits.
+    for _ in 0..10 {
+        audit::seal(&mut conn).unwrap();
+        if audit::unsealed(&mut conn, None).unwrap().0 == 0 {
+            break;
+        }
+    }
+    for (n, chain) in chains.iter().enumerate() {
+        assert_eq!(audit::unsealed(&mut conn, Some(chain)).unwrap(), (0, 0));
+        let v = audit::verify(&mut conn, chain).unwrap();
+        assert!(v.valid && v.entries == 20, "{chain}: {v:?}");
+        let objects: Vec<Option<String>> = tillit_backend::db::db_run!(&mut *conn, |c| {
+            audit_seals::table
+                .inner_join(audit_entries::table)
+                .filter(audit_seals::chain.eq(*chain))
+                .order(audit_seals::seq.asc())
+                .select(audit_entries::object_id)
+                .load(c)
+        })
+        .unwrap();
+        let expected: Vec<Option<String>> =
+            (0..20).map(|k| Some((k * 3 + n).to_string())).collect();
+        assert_eq!(objects, expected, "{chain} in append order");
+    }
+}

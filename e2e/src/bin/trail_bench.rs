@@ -22,7 +22,7 @@ use serde_json::json;
 use tillit_api::{AgencyId, Role};
 use tillit_backend::answering::store::{self, InvitationRow, NewResponse};
 use tillit_backend::audit::{self, Action, Actor};
-use tillit_backend::db::schema::{audit_unsealed, surveys};
+use tillit_backend::db::schema::surveys;
 use tillit_backend::db::{self, db_run, write_tx, DbPool, Paging};
 use tillit_backend::organisation::employees;
 use tillit_backend::work::{audited_read_on, Tx};
@@ -163,7 +163,7 @@ fn reads(pool: &DbPool, agency: &AgencyId, audited: bool) -> (f64, usize) {
 
 fn unsealed(pool: &DbPool) -> i64 {
     let mut conn = pool.get().expect("connection");
-    db_run!(&mut *conn, |c| audit_unsealed::table.count().get_result(c)).expect("count")
+    audit::unsealed(&mut conn, None).expect("count").0
 }
 
 async fn run(backend: &'static str) -> (String, String) {
