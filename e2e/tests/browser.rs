@@ -543,6 +543,8 @@ async fn surv_3_rep_9_the_admin_reads_rates_in_tree_order_with_hidden_units_expl
     c.goto(&s.url("/login")).await.unwrap();
     log_in_as_admin(c, &s).await;
     click(c, Locator::LinkText("Undersøkelser")).await;
+    // The list arrives after the page: wait for it, as a person would.
+    wait_text(c, "ul.cards", "Medarbeiderundersøkelsen").await;
     click(
         c,
         Locator::XPath("//button[contains(., 'Vis svarprosent')]"),

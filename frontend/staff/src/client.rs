@@ -12,7 +12,7 @@ use serde::Serialize;
 use tillit_api::endpoints::{Call, REFRESH};
 use tillit_api::{CsvUpload, Me, TokenResponse};
 pub use tillit_ui::client::ApiError;
-use tillit_ui::client::{read, send_once, Body};
+use tillit_ui::client::{parse, read, send_once, Body};
 
 type Refresh = Shared<LocalBoxFuture<'static, bool>>;
 
@@ -121,12 +121,6 @@ impl Default for Session {
     fn default() -> Self {
         Session::new()
     }
-}
-
-/// An answer's body as its type; an empty body (204, 202) reads as `()`
-/// or `None`.
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    tillit_ui::client::parse(if text.trim().is_empty() { "null" } else { text })
 }
 
 async fn refresh_now(s: Session) -> bool {

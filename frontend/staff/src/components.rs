@@ -21,8 +21,7 @@ use crate::client::{use_session, ApiError};
 type Text = Result<Arc<str>, ApiError>;
 
 fn parse<T: DeserializeOwned>(text: &Text) -> Result<T, ApiError> {
-    let text = text.as_ref().map_err(Clone::clone)?;
-    tillit_ui::client::parse(if text.trim().is_empty() { "null" } else { text })
+    tillit_ui::client::parse(text.as_ref().map_err(Clone::clone)?)
 }
 
 /// A page's data (see [`load`]).

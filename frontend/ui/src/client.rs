@@ -115,7 +115,10 @@ pub fn read(res: Response) -> Pin<Box<dyn Future<Output = Result<String, ApiErro
     })
 }
 
+/// An answer's body as its type; an empty body (204, 202) reads as `()`
+/// or `None`.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    let text = if text.trim().is_empty() { "null" } else { text };
     serde_json::from_str(text).map_err(|_| ApiError::network())
 }
 
@@ -136,10 +139,5 @@ pub async fn send<Req: Serialize, Res: DeserializeOwned>(
     call: Call<Req, Res>,
     body: &Req,
 ) -> Result<Res, ApiError> {
-    let text = fetch_text(token, call.method.as_str(), call.path, Body::json(body)?).await?;
-    parse(if text.trim().is_empty() {
-        "null"
-    } else {
-        &text
-    })
+    parse(&fetch_text(token, call.method.as_str(), call.path, Body::json(body)?).await?)
 }
