@@ -4,39 +4,61 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tillit_api::endpoints;
+use serde::Serialize;
+use tillit_api::endpoints::{self, Call};
 use tillit_api::{OptOut as OptOutBody, WithdrawConsent};
 
 use tillit_ui::client::{self, ApiError};
 use tillit_ui::components::ErrorBox;
 use tillit_ui::i18n::{t, K};
 
+/// A page's one request: `busy` while it runs, then `done` or the problem.
+/// A plain task rather than a Leptos action: an action's machinery costs
+/// employees about 6 KB (brotli) of download for these two buttons.
+#[derive(Clone, Copy)]
+struct Sending {
+    busy: RwSignal<bool>,
+    done: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+}
+
+impl Sending {
+    fn new() -> Sending {
+        Sending {
+            busy: RwSignal::new(false),
+            done: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    fn send<B: Serialize + 'static>(self, call: Call<B, ()>, body: B) {
+        self.busy.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            match client::send(None, call, &body).await {
+                Ok(()) => self.done.set(true),
+                Err(e) => self.error.set(Some(e)),
+            }
+            self.busy.set(false);
+        });
+    }
+}
+
 /// `/opt-out#t=...`, the link in the text of an invitation mail. Asks first:
 /// a link scanner that opens it changes nothing.
-// Writes here are plain tasks rather than Leptos actions: an action's
-// machinery costs employees about 6 KB (brotli) of download for two buttons.
 #[component]
 pub fn OptOut() -> impl IntoView {
     let token = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .and_then(|h| h.strip_prefix("#t=").map(str::to_string))
         .unwrap_or_default();
-    let done = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let sending = Sending::new();
+    let Sending { busy, done, error } = sending;
     let confirm = move |_| {
         let body = OptOutBody {
             token: token.clone(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match client::send(None, endpoints::OPT_OUT.call(), &body).await {
-                Ok(()) => done.set(true),
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        sending.send(endpoints::OPT_OUT.call(), body);
     };
     view! {
         <h1 id="step-heading" tabindex="-1">{t(K::OptOutTitle)}</h1>
@@ -63,23 +85,14 @@ pub fn OptOut() -> impl IntoView {
 #[component]
 pub fn Withdraw() -> impl IntoView {
     let code = RwSignal::new(String::new());
-    let done = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let sending = Sending::new();
+    let Sending { busy, done, error } = sending;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = WithdrawConsent {
             receipt: code.get_untracked().trim().to_uppercase(),
         };
-        busy.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match client::send(None, endpoints::WITHDRAW_CONSENT.call(), &body).await {
-                Ok(()) => done.set(true),
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
+        sending.send(endpoints::WITHDRAW_CONSENT.call(), body);
     };
     view! {
         <h1 id="step-heading" tabindex="-1">{t(K::WithdrawTitle)}</h1>

@@ -8,7 +8,6 @@ use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use gloo_net::http::Response;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use tillit_api::endpoints::{Call, REFRESH};
 use tillit_api::{CsvUpload, Me, TokenResponse};
 pub use tillit_ui::client::ApiError;
@@ -81,30 +80,23 @@ impl Session {
 
     /// A request without a body.
     pub async fn fetch<Res: DeserializeOwned>(self, call: Call<(), Res>) -> Result<Res, ApiError> {
-        self.send(call, &()).await
+        parse(
+            &self
+                .text(call.method.as_str(), call.path, Body::Empty)
+                .await?,
+        )
     }
 
-    /// A request with a JSON body (none for `()`).
-    pub async fn send<Req: Serialize, Res: DeserializeOwned>(
-        self,
-        call: Call<Req, Res>,
-        body: &Req,
-    ) -> Result<Res, ApiError> {
-        let body = match Body::json(body)? {
-            Body::Json(s) if s == "null" => Body::Empty,
-            b => b,
-        };
-        parse(&fetch_text(self, call.method.as_str(), call.path, body).await?)
-    }
-
-    /// A request as text, for callers that parse where they read.
+    /// The body of a successful answer, or the problem. Not generic and
+    /// boxed, so the whole request machinery exists once in the app, not
+    /// once per type; callers parse where they read.
     pub fn text(
         self,
         method: &'static str,
         path: String,
         body: Body,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>> {
-        fetch_text(self, method, path, body)
+        Box::pin(async move { read(send(self, method, &path, body).await?).await })
     }
 
     /// A CSV file as it is (the upload endpoints take `text/csv` too).
@@ -113,7 +105,11 @@ impl Session {
         call: Call<CsvUpload, Res>,
         csv: String,
     ) -> Result<Res, ApiError> {
-        parse(&fetch_text(self, call.method.as_str(), call.path, Body::Csv(csv)).await?)
+        parse(
+            &self
+                .text(call.method.as_str(), call.path, Body::Csv(csv))
+                .await?,
+        )
     }
 }
 
@@ -156,15 +152,4 @@ async fn send(s: Session, method: &str, path: &str, body: Body) -> Result<Respon
         s.clear();
     }
     Ok(res)
-}
-
-/// The body of a successful answer, or the problem. Not generic and boxed, so
-/// the whole request machinery exists once in the app, not once per type.
-fn fetch_text(
-    s: Session,
-    method: &'static str,
-    path: String,
-    body: Body,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, ApiError>>>> {
-    Box::pin(async move { read(send(s, method, &path, body).await?).await })
 }

@@ -56,7 +56,10 @@ impl<T: DeserializeOwned> Loaded<T> {
 /// number) or on `.refetch()`. An older answer never replaces a newer one.
 pub fn load<T>(call: impl Fn() -> Call<(), T> + 'static) -> Loaded<T> {
     Loaded {
-        raw: fetch_raw(move || Some(call()).map(|c| (c.method.as_str(), c.path))),
+        raw: fetch_raw(move || {
+            let c = call();
+            Some((c.method.as_str(), c.path))
+        }),
         types: PhantomData,
     }
 }
@@ -112,10 +115,7 @@ impl<Req: Serialize, Res: DeserializeOwned> Write<Req, Res> {
     }
     /// The problem, if the last one failed.
     pub fn error(&self) -> Option<ApiError> {
-        self.action
-            .value()
-            .get()
-            .and_then(|t| parse::<Res>(&t).err())
+        self.action.value().get().and_then(Result::err)
     }
 }
 
@@ -135,10 +135,11 @@ where
                 None => Body::Empty,
             };
             async move {
+                // Read once here: an answer that is not the type counts as
+                // failed, and `error` needs no second reading.
                 let text: Text = session.text(method, path, body).await.map(Arc::from);
-                if let Ok(v) = parse::<Res>(&text) {
-                    on_ok(&v);
-                }
+                let answer = parse::<Res>(&text)?;
+                on_ok(&answer);
                 text
             }
         },
