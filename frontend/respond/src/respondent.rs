@@ -90,7 +90,7 @@ pub fn Withdraw() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = WithdrawConsent {
-            receipt: code.get_untracked().trim().to_uppercase(),
+            receipt: code.get_untracked().trim().to_ascii_uppercase(),
         };
         sending.send(endpoints::WITHDRAW_CONSENT.call(), body);
     };

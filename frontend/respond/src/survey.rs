@@ -146,6 +146,24 @@ fn phase_of(step: usize, topics: usize) -> Phase {
     }
 }
 
+/// What the steps share: the answers so far and the ways to move on.
+/// `Copy`, so each step gets it whole.
+#[derive(Clone, Copy)]
+struct Flow {
+    lang: RwSignal<Lang>,
+    answers: RwSignal<BTreeMap<String, u8>>,
+    consent: RwSignal<bool>,
+    sending: RwSignal<bool>,
+    send_error: RwSignal<Option<ApiError>>,
+    /// Forward to a step (a new history entry).
+    go: Callback<Phase>,
+    /// Back to a step (the browser's own Back where it can).
+    back: Callback<Phase>,
+    submit: Callback<()>,
+    /// Keeps the answers so far in this browser.
+    persist: Callback<()>,
+}
+
 #[component]
 pub fn Survey() -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
@@ -170,9 +188,9 @@ pub fn Survey() -> impl IntoView {
     let picked = StoredValue::new(saved.lang.clone());
 
     // Everything the respondent has done so far goes to local storage.
-    let persist = {
+    let persist = Callback::new({
         let (key, receipt) = (key.clone(), receipt.clone());
-        move || {
+        move |()| {
             store(
                 &key,
                 &Saved {
@@ -185,7 +203,7 @@ pub fn Survey() -> impl IntoView {
                 },
             );
         }
-    };
+    });
 
     if saved.done {
         phase.set(Phase::Done);
@@ -194,10 +212,8 @@ pub fn Survey() -> impl IntoView {
     } else {
         let token = token.clone();
         let step = saved.step;
-        let persist = persist.clone();
         spawn_local(async move {
-            let body = StartSession { token };
-            match client::send(None, endpoints::START_SESSION.call(), &body).await {
+            match start_session(token).await {
                 Ok(s) => {
                     // RESP-3: the invitation's language, until the person
                     // picks another on this link.
@@ -210,7 +226,7 @@ pub fn Survey() -> impl IntoView {
                         let _ = h.replace_state(&entry(n, 0), "");
                     }
                     phase.set(p);
-                    persist();
+                    persist.run(());
                     focus_heading();
                 }
                 Err(e) => phase.set(match e.status {
@@ -224,16 +240,13 @@ pub fn Survey() -> impl IntoView {
     }
 
     // A language picked in the header while answering is this link's choice.
-    Effect::new({
-        let persist = persist.clone();
-        move |prev: Option<Lang>| {
-            let l = lang.get();
-            if prev.is_some_and(|p| p != l) && session.get_untracked().is_some() {
-                picked.set_value(Some(l.code().to_string()));
-                persist();
-            }
-            l
+    Effect::new(move |prev: Option<Lang>| {
+        let l = lang.get();
+        if prev.is_some_and(|p| p != l) && session.get_untracked().is_some() {
+            picked.set_value(Some(l.code().to_string()));
+            persist.run(());
         }
+        l
     });
 
     // The phone's Back and Forward move between steps.
@@ -253,44 +266,36 @@ pub fn Survey() -> impl IntoView {
     });
     on_cleanup(move || handle.remove());
 
-    // Forward: a new history entry for the new step.
-    let go = {
-        let persist = persist.clone();
-        move |p: Phase| {
-            let d = depth.get_value() + 1;
-            if let (Some(h), Some(n)) = (history(), step_of(&p)) {
-                let _ = h.push_state(&entry(n, d), "");
-                depth.set_value(d);
-            }
-            phase.set(p);
-            persist();
-            focus_heading();
+    let go = Callback::new(move |p: Phase| {
+        let d = depth.get_value() + 1;
+        if let (Some(h), Some(n)) = (history(), step_of(&p)) {
+            let _ = h.push_state(&entry(n, d), "");
+            depth.set_value(d);
         }
-    };
-    // Back: the browser's own history where this survey has some, so the
-    // page's Back and the phone's Back agree.
-    let back = {
-        let persist = persist.clone();
-        move |p: Phase| {
-            if depth.get_value() > 0 {
-                if let Some(h) = history() {
-                    let _ = h.back();
-                    return;
-                }
+        phase.set(p);
+        persist.run(());
+        focus_heading();
+    });
+    // The page's Back and the phone's Back agree: the browser's own history
+    // where this survey has some.
+    let back = Callback::new(move |p: Phase| {
+        if depth.get_value() > 0 {
+            if let Some(h) = history() {
+                let _ = h.back();
+                return;
             }
-            if let (Some(h), Some(n)) = (history(), step_of(&p)) {
-                let _ = h.replace_state(&entry(n, 0), "");
-            }
-            phase.set(p);
-            persist();
-            focus_heading();
         }
-    };
+        if let (Some(h), Some(n)) = (history(), step_of(&p)) {
+            let _ = h.replace_state(&entry(n, 0), "");
+        }
+        phase.set(p);
+        persist.run(());
+        focus_heading();
+    });
 
-    let submit = {
-        let (token, receipt, key, persist) =
-            (token.clone(), receipt.clone(), key.clone(), persist.clone());
-        move || {
+    let submit = Callback::new({
+        let (token, receipt, key) = (token.clone(), receipt.clone(), key.clone());
+        move |()| {
             sending.set(true);
             send_error.set(None);
             let body = Submission {
@@ -299,7 +304,7 @@ pub fn Survey() -> impl IntoView {
                 answers: answers.get_untracked(),
                 research_consent: consent.get_untracked(),
             };
-            let (key, persist) = (key.clone(), persist.clone());
+            let key = key.clone();
             let bearer = session.get_untracked().map(|s| s.access_token);
             spawn_local(async move {
                 match client::send(bearer, endpoints::SUBMIT.call(), &body).await {
@@ -321,169 +326,193 @@ pub fn Survey() -> impl IntoView {
                     Err(e) if e.status == 409 => phase.set(Phase::Gone(K::LinkUsed)),
                     Err(e) if e.status == 410 => phase.set(Phase::Gone(K::LinkClosed)),
                     Err(e) => {
-                        persist();
+                        persist.run(());
                         send_error.set(Some(e));
                     }
                 }
                 sending.set(false);
             });
         }
-    };
+    });
 
+    let flow = Flow { lang, answers, consent, sending, send_error, go, back, submit, persist };
     view! {
         <div class="survey">
-            {move || {
-                let (go, back, submit, persist) = (go.clone(), back.clone(), submit.clone(), persist.clone());
-                match phase.get() {
-                    Phase::Loading => view! { <Loading/> }.into_any(),
-                    Phase::Gone(k) => view! {
-                        <h1 id="step-heading" tabindex="-1">{t(K::AppName)}</h1>
-                        <p class="card">{t(k)}</p>
-                    }.into_any(),
-                    Phase::Failed(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Phase::Done => {
-                        let saved = load(&key);
-                        view! { <Done code=saved.receipt consent=saved.consent/> }.into_any()
-                    }
-                    Phase::Intro => {
-                        let Some(s) = session.get() else { return view! { <Loading/> }.into_any() };
-                        let questions: usize = s.survey.topics.iter().map(|t| t.questions.len()).sum();
-                        let minutes = (questions * SECONDS_PER_QUESTION).div_ceil(60).max(1);
-                        let n = s.survey.notice.clone();
-                        view! {
-                            <h1 id="step-heading" tabindex="-1">{s.survey.title.clone()}</h1>
-                            <p class="lead">{move || i18n::about_minutes(lang.get(), minutes, questions)}</p>
-                            <dl class="notice short">
-                                <dt>{t(K::Controller)}</dt><dd>{n.controller.clone()}</dd>
-                                <dt>{t(K::Processor)}</dt><dd>{n.processor.clone()}</dd>
-                                <dt>{t(K::Deadline)}</dt><dd>{tillit_ui::dates::day(&s.survey.closes_at)}</dd>
-                            </dl>
-                            <button type="button" class="primary" on:click=move |_| go(Phase::Topic(0, false))>{t(K::StartSurvey)}</button>
-                            <NoticeLink notice=s.survey.notice.clone() open=false/>
-                            <section class="card">
-                                <h2>{t(K::Research)}</h2>
-                                <p>{move || text(&n.research, lang.get())}</p>
-                                <ConsentBox consent=consent on_change=persist.clone()/>
-                            </section>
-                            <p class="muted">{t(K::AnswersKept)}</p>
-                        }.into_any()
-                    }
-                    Phase::Topic(i, returning) => {
-                        let Some(s) = session.get() else { return view! { <Loading/> }.into_any() };
-                        let total = s.survey.topics.len();
-                        let Some(topic) = s.survey.topics.get(i).cloned() else { return view! { <Loading/> }.into_any() };
-                        let l = lang.get();
-                        let questions = topic.questions.iter().map(|q| {
-                            let scale = s.survey.scales.get(&q.scale).cloned();
-                            let key = q.key.clone();
-                            let options: Vec<(u8, String)> = scale.as_ref().map(|sc| {
-                                let labels = sc.labels.get(l);
-                                let mut v: Vec<(u8, String)> = labels.iter().enumerate().map(|(j, lab)| (j as u8 + 1, lab.clone())).collect();
-                                if let Some(na) = &sc.not_applicable { v.push((0, text(na, l))); }
-                                v
-                            }).unwrap_or_default();
-                            let persist = persist.clone();
-                            view! {
-                                <fieldset class="question">
-                                    <legend>{text(&q.text, l)}</legend>
-                                    <div class="scale">
-                                        {options.into_iter().map(|(value, label)| {
-                                            let id = format!("{key}-{value}");
-                                            let (k1, k2) = (key.clone(), key.clone());
-                                            let persist = persist.clone();
-                                            view! {
-                                                <div class=if value == 0 { "opt na" } else { "opt" }>
-                                                    <input type="radio" id=id.clone() name=key.clone() value=value.to_string()
-                                                        prop:checked=move || answers.get().get(&k1) == Some(&value)
-                                                        on:change=move |_| {
-                                                            answers.update(|a| { a.insert(k2.clone(), value); });
-                                                            persist();
-                                                        }/>
-                                                    <label for=id>{label}</label>
-                                                </div>
-                                            }
-                                        }).collect_view()}
-                                    </div>
-                                </fieldset>
-                            }
-                        }).collect_view();
-                        let next = if returning || i + 1 == total { Phase::Review } else { Phase::Topic(i + 1, false) };
-                        let next_label = if returning { K::BackToReview } else { K::Continue };
-                        let prev = if i == 0 { Phase::Intro } else { Phase::Topic(i - 1, false) };
-                        view! {
-                            <p class="progress-label">{move || i18n::step_of(lang.get(), i + 1, total)}</p>
-                            <progress max=total.to_string() value=(i + 1).to_string() aria-hidden="true"></progress>
-                            <h1 id="step-heading" tabindex="-1">{text(&topic.title, l)}</h1>
-                            {questions}
-                            <NoticeLink notice=s.survey.notice.clone() open=false/>
-                            <div class="actions nav">
-                                <button type="button" on:click=move |_| back(prev.clone())>{t(K::Back)}</button>
-                                <button type="button" class="primary" on:click=move |_| go(next.clone())>{t(next_label)}</button>
-                            </div>
-                        }.into_any()
-                    }
-                    Phase::Review => {
-                        let Some(s) = session.get() else { return view! { <Loading/> }.into_any() };
-                        let l = lang.get();
-                        let chosen = answers.get();
-                        let total = s.survey.topics.len();
-                        let rows = s.survey.topics.iter().enumerate().map(|(i, topic)| {
-                            let go = go.clone();
-                            let title = text(&topic.title, l);
-                            let items = topic.questions.iter().map(|q| {
-                                let label = match (chosen.get(&q.key), s.survey.scales.get(&q.scale)) {
-                                    (Some(0), Some(sc)) => sc.not_applicable.as_ref().map(|na| text(na, l)).unwrap_or_default(),
-                                    (Some(v), Some(sc)) => {
-                                        let labels = sc.labels.get(l);
-                                        labels.get(usize::from(*v) - 1).cloned().unwrap_or_default()
-                                    }
-                                    _ => t(K::NotAnswered)().to_string(),
-                                };
-                                view! { <li><span class="q">{text(&q.text, l)}</span>" — "<strong>{label}</strong></li> }
-                            }).collect_view();
-                            view! {
-                                <section class="card">
-                                    <h2>{title.clone()}</h2>
-                                    <ul class="plain">{items}</ul>
-                                    <button type="button" on:click=move |_| go(Phase::Topic(i, true))>
-                                        {t(K::Change)}<span class="sr-only">": "{title.clone()}</span>
-                                    </button>
-                                </section>
-                            }
-                        }).collect_view();
-                        view! {
-                            <h1 id="step-heading" tabindex="-1">{t(K::Review)}</h1>
-                            <p>{t(K::ReviewIntro)}</p>
-                            {rows}
-                            <section class="card">
-                                <h2>{t(K::Research)}</h2>
-                                <ConsentBox consent=consent on_change=persist.clone()/>
-                            </section>
-                            {move || send_error.get().map(|e| view! { <ErrorBox error=e/> })}
-                            <div class="actions nav">
-                                <button type="button" on:click=move |_| back(Phase::Topic(total - 1, false))>{t(K::Back)}</button>
-                                <button type="button" class="primary" disabled=move || sending.get() on:click=move |_| submit()>
-                                    {move || if sending.get() { t(K::Sending)() } else { t(K::SendAnswers)() }}
-                                </button>
-                            </div>
-                        }.into_any()
-                    }
+            // A step is drawn again in a language picked while on it.
+            {move || { lang.track(); match (phase.get(), session.get()) {
+                (Phase::Gone(k), _) => view! {
+                    <h1 id="step-heading" tabindex="-1">{t(K::AppName)}</h1>
+                    <p class="card">{t(k)}</p>
+                }.into_any(),
+                (Phase::Failed(e), _) => view! { <ErrorBox error=e/> }.into_any(),
+                (Phase::Done, _) => {
+                    let saved = load(&key);
+                    view! { <Done code=saved.receipt consent=saved.consent/> }.into_any()
                 }
-            }}
+                (Phase::Intro, Some(s)) => view! { <Intro flow s/> }.into_any(),
+                (Phase::Topic(i, returning), Some(s)) => view! { <Topic flow s i returning/> }.into_any(),
+                (Phase::Review, Some(s)) => view! { <Review flow s/> }.into_any(),
+                _ => view! { <Loading/> }.into_any(),
+            }}}
+        </div>
+    }
+}
+
+/// The survey's session for the link's token: asked by the page's boot
+/// script while this app downloaded (`frontend/web/early-session.js`), or
+/// asked now when that request is missing or could not be sent.
+async fn start_session(token: String) -> Result<RespondentSession, ApiError> {
+    if let Some(res) = early_session().await {
+        return client::parse(&client::read(res.into()).await?);
+    }
+    client::send(None, endpoints::START_SESSION.call(), &StartSession { token }).await
+}
+
+/// The boot script's request, taken once.
+async fn early_session() -> Option<web_sys::Response> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let name = JsValue::from_str("tillitSession");
+    let pending = js_sys::Reflect::get(&window, &name).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &name);
+    let promise = pending.dyn_into::<js_sys::Promise>().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.dyn_into().ok()
+}
+
+/// The first step: what the survey is, who runs it, research consent.
+#[component]
+fn Intro(flow: Flow, s: RespondentSession) -> impl IntoView {
+    let lang = flow.lang;
+    let questions: usize = s.survey.topics.iter().map(|t| t.questions.len()).sum();
+    let minutes = (questions * SECONDS_PER_QUESTION).div_ceil(60).max(1);
+    let n = s.survey.notice.clone();
+    view! {
+        <h1 id="step-heading" tabindex="-1">{s.survey.title.clone()}</h1>
+        <p class="lead">{move || i18n::about_minutes(lang.get(), minutes, questions)}</p>
+        <dl class="notice short">
+            <dt>{t(K::Controller)}</dt><dd>{n.controller.clone()}</dd>
+            <dt>{t(K::Processor)}</dt><dd>{n.processor.clone()}</dd>
+            <dt>{t(K::Deadline)}</dt><dd>{tillit_ui::dates::day(&s.survey.closes_at)}</dd>
+        </dl>
+        <button type="button" class="primary" on:click=move |_| flow.go.run(Phase::Topic(0, false))>{t(K::StartSurvey)}</button>
+        <NoticeLink notice=s.survey.notice.clone() open=false/>
+        <section class="card">
+            <h2>{t(K::Research)}</h2>
+            <p>{move || text(&n.research, lang.get())}</p>
+            <ConsentBox flow/>
+        </section>
+        <p class="muted">{t(K::AnswersKept)}</p>
+    }
+}
+
+/// One topic's questions, each a group of radio buttons.
+#[component]
+fn Topic(flow: Flow, s: RespondentSession, i: usize, returning: bool) -> impl IntoView {
+    let Flow { lang, answers, .. } = flow;
+    let total = s.survey.topics.len();
+    let Some(topic) = s.survey.topics.get(i).cloned() else {
+        return view! { <Loading/> }.into_any();
+    };
+    let l = lang.get_untracked();
+    let questions = topic.questions.iter().map(|q| {
+        let options: Vec<(u8, String)> = s.survey.scales.get(&q.scale).map(|sc| {
+            let mut v: Vec<(u8, String)> = sc.labels.get(l).iter().enumerate().map(|(j, lab)| (j as u8 + 1, lab.clone())).collect();
+            if let Some(na) = &sc.not_applicable { v.push((0, text(na, l))); }
+            v
+        }).unwrap_or_default();
+        let key = q.key.clone();
+        view! {
+            <fieldset class="question">
+                <legend>{text(&q.text, l)}</legend>
+                <div class="scale">
+                    {options.into_iter().map(|(value, label)| {
+                        let id = format!("{key}-{value}");
+                        let (k1, k2) = (key.clone(), key.clone());
+                        view! {
+                            <div class=if value == 0 { "opt na" } else { "opt" }>
+                                <input type="radio" id=id.clone() name=key.clone() value=value.to_string()
+                                    prop:checked=move || answers.get().get(&k1) == Some(&value)
+                                    on:change=move |_| {
+                                        answers.update(|a| { a.insert(k2.clone(), value); });
+                                        flow.persist.run(());
+                                    }/>
+                                <label for=id>{label}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+        }
+    }).collect_view();
+    let next = if returning || i + 1 == total { Phase::Review } else { Phase::Topic(i + 1, false) };
+    let next_label = if returning { K::BackToReview } else { K::Continue };
+    let prev = if i == 0 { Phase::Intro } else { Phase::Topic(i - 1, false) };
+    view! {
+        <p class="progress-label">{move || i18n::step_of(lang.get(), i + 1, total)}</p>
+        <progress max=total.to_string() value=(i + 1).to_string() aria-hidden="true"></progress>
+        <h1 id="step-heading" tabindex="-1">{text(&topic.title, l)}</h1>
+        {questions}
+        <NoticeLink notice=s.survey.notice.clone() open=false/>
+        <div class="actions nav">
+            <button type="button" on:click=move |_| flow.back.run(prev.clone())>{t(K::Back)}</button>
+            <button type="button" class="primary" on:click=move |_| flow.go.run(next.clone())>{t(next_label)}</button>
+        </div>
+    }.into_any()
+}
+
+/// Every answer before sending, each topic one tap from changing.
+#[component]
+fn Review(flow: Flow, s: RespondentSession) -> impl IntoView {
+    let Flow { lang, sending, send_error, .. } = flow;
+    let l = lang.get_untracked();
+    let chosen = flow.answers.get_untracked();
+    let total = s.survey.topics.len();
+    let rows = s.survey.topics.iter().enumerate().map(|(i, topic)| {
+        let title = text(&topic.title, l);
+        let items = topic.questions.iter().map(|q| {
+            let label = match (chosen.get(&q.key), s.survey.scales.get(&q.scale)) {
+                (Some(0), Some(sc)) => sc.not_applicable.as_ref().map(|na| text(na, l)).unwrap_or_default(),
+                (Some(v), Some(sc)) => sc.labels.get(l).get(usize::from(*v) - 1).cloned().unwrap_or_default(),
+                _ => t(K::NotAnswered)().to_string(),
+            };
+            view! { <li><span class="q">{text(&q.text, l)}</span>" — "<strong>{label}</strong></li> }
+        }).collect_view();
+        view! {
+            <section class="card">
+                <h2>{title.clone()}</h2>
+                <ul class="plain">{items}</ul>
+                <button type="button" on:click=move |_| flow.go.run(Phase::Topic(i, true))>
+                    {t(K::Change)}<span class="sr-only">": "{title.clone()}</span>
+                </button>
+            </section>
+        }
+    }).collect_view();
+    view! {
+        <h1 id="step-heading" tabindex="-1">{t(K::Review)}</h1>
+        <p>{t(K::ReviewIntro)}</p>
+        {rows}
+        <section class="card">
+            <h2>{t(K::Research)}</h2>
+            <ConsentBox flow/>
+        </section>
+        {move || send_error.get().map(|e| view! { <ErrorBox error=e/> })}
+        <div class="actions nav">
+            <button type="button" on:click=move |_| flow.back.run(Phase::Topic(total - 1, false))>{t(K::Back)}</button>
+            <button type="button" class="primary" disabled=move || sending.get() on:click=move |_| flow.submit.run(())>
+                {move || if sending.get() { t(K::Sending)() } else { t(K::SendAnswers)() }}
+            </button>
         </div>
     }
 }
 
 /// RESP-1: research use only on a separate, freely given yes (off by default).
 #[component]
-fn ConsentBox(
-    consent: RwSignal<bool>,
-    on_change: impl Fn() + Clone + Send + Sync + 'static,
-) -> impl IntoView {
+fn ConsentBox(flow: Flow) -> impl IntoView {
+    let consent = flow.consent;
     view! {
         <div class="check">
             <input type="checkbox" id="research-consent" prop:checked=consent
-                on:change=move |ev| { consent.set(event_target_checked(&ev)); on_change(); }/>
+                on:change=move |ev| { consent.set(event_target_checked(&ev)); flow.persist.run(()); }/>
             <label for="research-consent">{t(K::ResearchConsent)}</label>
         </div>
     }

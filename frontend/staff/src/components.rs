@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use std::marker::PhantomData;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -73,24 +74,31 @@ pub fn load_picked<T>(call: impl Fn() -> Option<Call<(), T>> + 'static) -> Loade
     }
 }
 
+// Boxed on purpose: a resource built from each page's own closure would
+// compile Leptos' resource machinery once per call site (14 copies, about
+// 2 KB each); through one boxed closure it is compiled once.
+type Target = Box<dyn Fn() -> Option<(&'static str, String)>>;
+
 fn fetch_raw(call: impl Fn() -> Option<(&'static str, String)> + 'static) -> LocalResource<Text> {
+    fetch_boxed(Box::new(call))
+}
+
+fn fetch_boxed(call: Target) -> LocalResource<Text> {
     let session = use_session();
-    LocalResource::new(move || {
-        let call = call();
-        async move {
-            match call {
-                Some((method, path)) => {
-                    session.text(method, path, Body::Empty).await.map(Arc::from)
-                }
-                None => Ok(Arc::from("null")),
+    LocalResource::new(move || -> std::pin::Pin<Box<dyn std::future::Future<Output = Text>>> {
+        match call() {
+            Some((method, path)) => {
+                let answer = session.text(method, path, Body::Empty);
+                Box::pin(async move { answer.await.map(Arc::from) })
             }
+            None => Box::pin(async { Ok(Arc::from("null")) }),
         }
     })
 }
 
 /// A write the page runs on demand (see [`write`]).
 pub struct Write<Req, Res> {
-    action: Action<(&'static str, String, Option<String>), Text>,
+    action: Action<Sent, Text>,
     types: PhantomData<fn(Req) -> Res>,
 }
 
@@ -122,32 +130,43 @@ impl<Req: Serialize, Res: DeserializeOwned> Write<Req, Res> {
 /// A write the page runs on demand: `.dispatch((call, body))`; `.pending()`
 /// while it runs, `.error()` if it failed. `on_ok` runs on success (reload
 /// a list, move on).
-pub fn write<Req, Res>(on_ok: impl Fn(&Res) + Clone + 'static) -> Write<Req, Res>
+pub fn write<Req, Res>(on_ok: impl Fn(&Res) + 'static) -> Write<Req, Res>
 where
     Res: DeserializeOwned + 'static,
 {
-    let session = use_session();
-    let action = Action::new_local(
-        move |(method, path, json): &(&'static str, String, Option<String>)| {
-            let (method, path, on_ok) = (*method, path.clone(), on_ok.clone());
-            let body = match json {
-                Some(j) => Body::Json(j.clone()),
-                None => Body::Empty,
-            };
-            async move {
-                // Read once here: an answer that is not the type counts as
-                // failed, and `error` needs no second reading.
-                let text: Text = session.text(method, path, body).await.map(Arc::from);
-                let answer = parse::<Res>(&text)?;
-                on_ok(&answer);
-                text
-            }
-        },
-    );
+    // Read once here: an answer that is not the type counts as failed, and
+    // `error` needs no second reading.
+    let after: After = Rc::new(move |text: &Text| {
+        let answer = parse::<Res>(text)?;
+        on_ok(&answer);
+        Ok(())
+    });
     Write {
-        action,
+        action: write_action(after),
         types: PhantomData,
     }
+}
+
+/// What a write does with its answer: parse it, run the page's `on_ok`.
+type After = Rc<dyn Fn(&Text) -> Result<(), ApiError>>;
+type Sent = (&'static str, String, Option<String>);
+
+// One action type for every write, as with `fetch_boxed`.
+fn write_action(after: After) -> Action<Sent, Text> {
+    let session = use_session();
+    Action::new_local(move |(method, path, json): &Sent| {
+        let body = match json {
+            Some(j) => Body::Json(j.clone()),
+            None => Body::Empty,
+        };
+        let answer = session.text(method, path.clone(), body);
+        let after = after.clone();
+        async move {
+            let text: Text = answer.await.map(Arc::from);
+            after(&text)?;
+            text
+        }
+    })
 }
 
 /// The problem of the last failed write, if the last one failed.

@@ -15,3 +15,11 @@ pub fn remove_boot_notice() {
         boot.remove();
     }
 }
+
+/// `s` in lower case, for matching a search ("øk" finds "Økonomi").
+/// The browser's own case mapping: Rust's `to_lowercase` would add its
+/// Unicode tables (about 10 KB) to the download.
+pub fn lowercase(s: &str) -> String {
+    String::from(js_sys::JsString::from(s).to_lower_case())
+}
+

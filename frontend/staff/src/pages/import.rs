@@ -166,7 +166,7 @@ pub fn Import() -> impl IntoView {
                             {p.items.into_iter().map(|r| view! {
                                 <tr>
                                     <td>{crate::dates::minute(&r.created_at)}</td>
-                                    <td>{format!("{:?} / {} / {}", r.kind, r.mode.as_str(), r.source).to_lowercase()}</td>
+                                    <td>{format!("{:?} / {} / {}", r.kind, r.mode.as_str(), r.source).to_ascii_lowercase()}</td>
                                     <td>{r.actor_name}</td>
                                     <td>{r.created}</td>
                                     <td>{r.updated}</td>

@@ -56,7 +56,7 @@ pub fn Units() -> impl IntoView {
             <input id="unit-search" type="search" prop:value=q on:input=move |ev| q.set(event_target_value(&ev))/>
             {show(data, move |page: Page<Unit>| {
                 move || {
-                    let needle = q.get().to_lowercase();
+                    let needle = tillit_ui::lowercase(&q.get());
                     if page.items.is_empty() {
                         return view! { <p>{t(K::NoneYet)}</p> }.into_any();
                     }
@@ -64,7 +64,7 @@ pub fn Units() -> impl IntoView {
                         let hits: Vec<Unit> = page
                             .items
                             .iter()
-                            .filter(|u| u.name.to_lowercase().contains(&needle) || u.external_id.to_lowercase().contains(&needle))
+                            .filter(|u| tillit_ui::lowercase(&u.name).contains(&needle) || tillit_ui::lowercase(&u.external_id).contains(&needle))
                             .cloned()
                             .collect();
                         return view! {
