@@ -58,18 +58,19 @@ ensure_wasm_tools() {
   fi
 }
 
-# Builds both web apps into frontend/dist: the staff app (index.html) and the
-# respondent app (respond.html). Everything under dist/assets/ is named by its
-# content's hash and precompressed, so the server can cache it forever.
+# Builds the three web apps into frontend/dist: the staff app (index.html),
+# the respondent app (respond.html) and the staff's way in (entry.html).
+# Everything under dist/assets/ is named by its content's hash and
+# precompressed, so the server can cache it forever.
 build_frontend() {
   ensure_wasm_tools
   say "Building the web apps"
-  cargo build -q -p tillit-staff -p tillit-respond --target wasm32-unknown-unknown --profile wasm-release
-  local out=frontend/dist tmp app js wasm boot css
+  cargo build -q -p tillit-staff -p tillit-respond -p tillit-entry --target wasm32-unknown-unknown --profile wasm-release
+  local out=frontend/dist tmp app js wasm boot css page staff_assets=""
   tmp=$(mktemp -d)
   rm -rf "$out" && mkdir -p "$out/assets"
   css=$(hashed frontend/web/style.css "$out/assets")
-  for app in staff respond; do
+  for app in staff respond entry; do
     wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name "$app" \
       "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/tillit-$app.wasm"
     optimize_wasm "$tmp/${app}_bg.wasm"
@@ -79,13 +80,18 @@ build_frontend() {
     # A file, not an inline script: the Content-Security-Policy allows no inline code.
     : > "$tmp/boot-$app.js"
     [ $app = respond ] && cat frontend/web/early-session.js > "$tmp/boot-$app.js"
-    printf "import init from './%s';\ninit({ module_or_path: new URL('./%s', import.meta.url) });\n" \
+    printf "import init from './%s';\nconst ready = init({ module_or_path: new URL('./%s', import.meta.url) });\n" \
       "$js" "$wasm" >> "$tmp/boot-$app.js"
+    # The login page fetches the staff app once it is up, so the overview
+    # after logging in comes from the browser's cache.
+    [ $app = entry ] && printf "ready.then(() => { for (const f of [%s]) { const l = document.createElement('link'); l.rel = 'prefetch'; l.href = '/assets/' + f; document.head.append(l); } });\n" \
+      "$staff_assets" >> "$tmp/boot-$app.js"
+    [ $app = staff ] && staff_assets="'$js', '$wasm'"
     minify_js "$tmp/boot-$app.js"
     boot=$(hashed "$tmp/boot-$app.js" "$out/assets")
+    page=$(case $app in staff) echo index ;; *) echo $app ;; esac).html
     sed -e "s/@CSS@/$css/g" -e "s/@JS@/$js/g" -e "s/@WASM@/$wasm/g" -e "s/@BOOT@/$boot/g" \
-      "frontend/web/$([ $app = staff ] && echo index || echo respond).html" \
-      > "$out/$([ $app = staff ] && echo index || echo respond).html"
+      "frontend/web/$page" > "$out/$page"
   done
   rm -rf "$tmp"
   precompress "$out/assets"

@@ -28,6 +28,10 @@ use serde::{Deserialize, Serialize};
 /// respondent app, never the staff app (and never a staff menu or login).
 pub const RESPONDENT_PATHS: [&str; 3] = ["/s", "/opt-out", "/withdraw"];
 
+/// The staff's way in, served the small entry app (logging in, choosing a
+/// password from a mailed link); every other page is the staff app's.
+pub const ENTRY_PATHS: [&str; 4] = ["/login", "/forgot-password", "/invitation", "/reset-password"];
+
 /// One page of a list. Every list endpoint answers with this shape.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

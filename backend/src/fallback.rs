@@ -70,11 +70,13 @@ pub async fn fallback(
         return Ok(crate::assets::serve(&req, &state.assets, dir.join("assets"), name).await);
     }
     let file = safe_join(dir, path).filter(|p| p.is_file());
-    // Deep links (/employees, /invitation) are the staff app's own routes;
-    // employees' pages get the small respondent app.
-    let respondent = tillit_api::RESPONDENT_PATHS.contains(&path.trim_end_matches('/'));
-    let page = if respondent {
+    // Deep links (/employees) are the staff app's own routes; employees'
+    // pages and the way in get their own small apps.
+    let trimmed = path.trim_end_matches('/');
+    let page = if tillit_api::RESPONDENT_PATHS.contains(&trimmed) {
         "respond.html"
+    } else if tillit_api::ENTRY_PATHS.contains(&trimmed) {
+        "entry.html"
     } else {
         "index.html"
     };

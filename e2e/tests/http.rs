@@ -139,7 +139,10 @@ async fn the_server_serves_spa_spec_and_docs() {
     for (path, app) in [
         ("/", "staff"),
         ("/employees", "staff"),
-        ("/invitation", "staff"),
+        ("/surveys", "staff"),
+        ("/login", "entry"),
+        ("/invitation", "entry"),
+        ("/reset-password/", "entry"),
         ("/s", "respond"),
         ("/opt-out", "respond"),
         ("/withdraw", "respond"),

@@ -3,46 +3,11 @@
 //! without a login and without telling the server who is asking.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use serde::Serialize;
-use tillit_api::endpoints::{self, Call};
+use tillit_api::endpoints;
 use tillit_api::{OptOut as OptOutBody, WithdrawConsent};
 
-use tillit_ui::client::{self, ApiError};
-use tillit_ui::components::ErrorBox;
+use tillit_ui::components::{ErrorBox, Sending};
 use tillit_ui::i18n::{t, K};
-
-/// A page's one request: `busy` while it runs, then `done` or the problem.
-/// A plain task rather than a Leptos action: an action's machinery costs
-/// employees about 6 KB (brotli) of download for these two buttons.
-#[derive(Clone, Copy)]
-struct Sending {
-    busy: RwSignal<bool>,
-    done: RwSignal<bool>,
-    error: RwSignal<Option<ApiError>>,
-}
-
-impl Sending {
-    fn new() -> Sending {
-        Sending {
-            busy: RwSignal::new(false),
-            done: RwSignal::new(false),
-            error: RwSignal::new(None),
-        }
-    }
-
-    fn send<B: Serialize + 'static>(self, call: Call<B, ()>, body: B) {
-        self.busy.set(true);
-        self.error.set(None);
-        spawn_local(async move {
-            match client::send(None, call, &body).await {
-                Ok(()) => self.done.set(true),
-                Err(e) => self.error.set(Some(e)),
-            }
-            self.busy.set(false);
-        });
-    }
-}
 
 /// `/opt-out#t=...`, the link in the text of an invitation mail. Asks first:
 /// a link scanner that opens it changes nothing.
@@ -58,7 +23,7 @@ pub fn OptOut() -> impl IntoView {
         let body = OptOutBody {
             token: token.clone(),
         };
-        sending.send(endpoints::OPT_OUT.call(), body);
+        sending.send(endpoints::OPT_OUT.call(), body, |()| ());
     };
     view! {
         <h1 id="step-heading" tabindex="-1">{t(K::OptOutTitle)}</h1>
@@ -92,7 +57,7 @@ pub fn Withdraw() -> impl IntoView {
         let body = WithdrawConsent {
             receipt: code.get_untracked().trim().to_ascii_uppercase(),
         };
-        sending.send(endpoints::WITHDRAW_CONSENT.call(), body);
+        sending.send(endpoints::WITHDRAW_CONSENT.call(), body, |()| ());
     };
     view! {
         <h1 id="step-heading" tabindex="-1">{t(K::WithdrawTitle)}</h1>

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 use tillit_api::{endpoints, Role};
 
@@ -41,10 +40,6 @@ pub fn App() -> impl IntoView {
                 <Show when=move || session.ready.get() fallback=|| view! { <crate::components::Loading/> }>
                     <Routes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=pages::home::Home/>
-                        <Route path=path!("/login") view=pages::login::Login/>
-                        <Route path=path!("/invitation") view=pages::login::Invitation/>
-                        <Route path=path!("/forgot-password") view=pages::account::ForgotPassword/>
-                        <Route path=path!("/reset-password") view=pages::account::ResetPassword/>
                         <Route path=path!("/account") view=pages::account::Account/>
                         <Route path=path!("/terms") view=pages::terms::AgencyTerms/>
                         <Route path=path!("/units") view=pages::units::Units/>
@@ -72,7 +67,8 @@ fn NotFound() -> impl IntoView {
             {move || if session.me.get().is_some() {
                 view! { <A href="/">{t(K::GoHome)}</A> }.into_any()
             } else {
-                view! { <A href="/login">{t(K::GoToLogin)}</A> }.into_any()
+                // The login page is the entry app's: a full page load.
+                view! { <a href="/login" rel="external">{t(K::GoToLogin)}</a> }.into_any()
             }}
         </p>
     }
@@ -82,15 +78,11 @@ fn NotFound() -> impl IntoView {
 fn Header() -> impl IntoView {
     let session = use_session();
     let role = move || session.me.get().map(|m| m.role);
-    let navigate = use_navigate();
     // Gone from this browser whatever the server says: the token is dropped.
-    let logging_out = Action::new_local(move |_: &()| {
-        let navigate = navigate.clone();
-        async move {
-            let _ = session.fetch(endpoints::LOGOUT.call()).await;
-            session.clear();
-            navigate("/login", Default::default());
-        }
+    let logging_out = Action::new_local(move |_: &()| async move {
+        let _ = session.fetch(endpoints::LOGOUT.call()).await;
+        session.clear();
+        crate::components::open_login(session, None);
     });
     let logout = move |_| {
         logging_out.dispatch(());

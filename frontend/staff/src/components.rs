@@ -2,7 +2,7 @@
 //! both apps share.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 use std::marker::PhantomData;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -226,17 +226,30 @@ fn LoadErrors(errors: ArcRwSignal<Errors>) -> impl IntoView {
 /// after they log in. Returns whether someone is logged in.
 pub fn require_login() -> impl Fn() -> bool + Copy {
     let session = use_session();
-    let navigate = use_navigate();
     let location = use_location();
     Effect::new(move |_| {
         if session.ready.get() && session.me.get().is_none() {
             let here = location.pathname.get_untracked();
-            let next = format!("{here}{}", location.search.get_untracked());
-            navigate(
-                &format!("/login?next={}", tillit_api::endpoints::encode(&next)),
-                Default::default(),
-            );
+            open_login(session, Some(format!("{here}{}", location.search.get_untracked())));
         }
     });
     move || session.me.get().is_some()
+}
+
+/// The login page (the entry app, `frontend/entry`: a full page load),
+/// coming back to `next` afterwards; it says so when a session ran out.
+pub fn open_login(session: crate::client::Session, next: Option<String>) {
+    let mut url = String::from("/login");
+    let mut sep = '?';
+    if let Some(next) = next {
+        url.push_str(&format!("?next={}", tillit_api::endpoints::encode(&next)));
+        sep = '&';
+    }
+    if session.expired.get_untracked() {
+        url.push(sep);
+        url.push_str("expired=1");
+    }
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(&url);
+    }
 }

@@ -1,6 +1,9 @@
 //! Widgets shared by the pages.
 
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tillit_api::endpoints::Call;
 use tillit_api::{FieldError, Problem};
 
 use crate::client::ApiError;
@@ -183,5 +186,73 @@ pub fn LangPicker() -> impl IntoView {
             <option value="nn">"Nynorsk"</option>
             <option value="en">"English"</option>
         </select>
+    }
+}
+
+/// A page's one request: `busy` while it runs, then `done` (after `then`
+/// has the answer) or the problem. A plain task rather than a Leptos
+/// action: an action's machinery costs a small app about 6 KB (brotli).
+#[derive(Clone, Copy)]
+pub struct Sending {
+    pub busy: RwSignal<bool>,
+    pub done: RwSignal<bool>,
+    pub error: RwSignal<Option<ApiError>>,
+}
+
+impl Sending {
+    pub fn new() -> Sending {
+        Sending {
+            busy: RwSignal::new(false),
+            done: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    pub fn send<B, R>(self, call: Call<B, R>, body: B, then: impl FnOnce(R) + 'static)
+    where
+        B: Serialize + 'static,
+        R: DeserializeOwned + 'static,
+    {
+        self.busy.set(true);
+        self.error.set(None);
+        leptos::task::spawn_local(async move {
+            match crate::client::send(None, call, &body).await {
+                Ok(answer) => {
+                    then(answer);
+                    self.done.set(true);
+                }
+                Err(e) => self.error.set(Some(e)),
+            }
+            self.busy.set(false);
+        });
+    }
+}
+
+impl Default for Sending {
+    fn default() -> Self {
+        Sending::new()
+    }
+}
+
+/// A new password typed twice, with the policy explained; `mismatch` shows
+/// when the two differ.
+#[component]
+pub fn NewPassword(
+    password: RwSignal<String>,
+    repeat: RwSignal<String>,
+    mismatch: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <label for="new-password">{t(K::NewPassword)}</label>
+        <p class="hint" id="pw-hint">{t(K::PasswordHint)}</p>
+        <input id="new-password" type="password" autocomplete="new-password" minlength="12" required
+            aria-describedby="pw-hint"
+            prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+        <label for="new-password2">{t(K::PasswordRepeat)}</label>
+        <input id="new-password2" type="password" autocomplete="new-password" minlength="12" required
+            prop:value=repeat on:input=move |ev| repeat.set(event_target_value(&ev))/>
+        <Show when=move || mismatch.get()>
+            <p class="error" role="alert">{t(K::PasswordsDiffer)}</p>
+        </Show>
     }
 }

@@ -2,7 +2,6 @@ pub mod account;
 pub mod employees;
 pub mod home;
 pub mod import;
-pub mod login;
 pub mod processor;
 pub mod questionnaires;
 pub mod surveys;
