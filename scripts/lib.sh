@@ -82,9 +82,10 @@ build_frontend() {
     [ $app = respond ] && cat frontend/web/early-session.js > "$tmp/boot-$app.js"
     printf "import init from './%s';\nconst ready = init({ module_or_path: new URL('./%s', import.meta.url) });\n" \
       "$js" "$wasm" >> "$tmp/boot-$app.js"
-    # The login page fetches the staff app once it is up, so the overview
-    # after logging in comes from the browser's cache.
-    [ $app = entry ] && printf "ready.then(() => { for (const f of [%s]) { const l = document.createElement('link'); l.rel = 'prefetch'; l.href = '/assets/' + f; document.head.append(l); } });\n" \
+    # The login page fetches the staff app as soon as the person starts on
+    # the form, so the overview after logging in comes from the browser's
+    # cache; not before, so the page itself has the connection to itself.
+    [ $app = entry ] && printf "let asked = false;\nconst prefetch = () => { if (asked) return; asked = true; for (const f of [%s]) { const l = document.createElement('link'); l.rel = 'prefetch'; l.href = '/assets/' + f; document.head.append(l); } };\nready.then(() => { addEventListener('focusin', prefetch); addEventListener('pointerdown', prefetch); });\n" \
       "$staff_assets" >> "$tmp/boot-$app.js"
     [ $app = staff ] && staff_assets="'$js', '$wasm'"
     minify_js "$tmp/boot-$app.js"
