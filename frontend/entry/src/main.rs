@@ -13,7 +13,9 @@ use tillit_ui::components::LangPicker;
 use tillit_ui::i18n::{self, t, K};
 
 fn main() {
-    console_error_panic_hook::set_once();
+    // No panic hook here (unlike the staff app): its readable message costs
+    // every download 0.7 KB, and nobody reads a phone's console. A panic
+    // still stops the app and shows as "unreachable" there.
     tillit_ui::remove_boot_notice();
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())

@@ -77,15 +77,14 @@ fn new_receipt() -> String {
     if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
         let _ = c.get_random_values_with_u8_array(&mut buf);
     }
-    let chars: Vec<char> = buf
-        .iter()
-        .map(|b| ALPHABET[(*b as usize) % 32] as char)
-        .collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
+    let mut code = String::with_capacity(24);
+    for (i, b) in buf.iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            code.push('-');
+        }
+        code.push(char::from(ALPHABET[usize::from(*b) % 32]));
+    }
+    code
 }
 
 fn text(texts: &Texts, l: Lang) -> String {
@@ -363,7 +362,7 @@ pub fn Survey() -> impl IntoView {
 /// asked now when that request is missing or could not be sent.
 async fn start_session(token: String) -> Result<RespondentSession, ApiError> {
     if let Some(res) = early_session().await {
-        return client::parse(&client::read(res.into()).await?);
+        return client::parse(&client::read(res).await?);
     }
     client::send(None, endpoints::START_SESSION.call(), &StartSession { token }).await
 }
@@ -410,7 +409,7 @@ fn Intro(flow: Flow, s: RespondentSession) -> impl IntoView {
 fn Topic(flow: Flow, s: RespondentSession, i: usize, returning: bool) -> impl IntoView {
     let Flow { lang, answers, .. } = flow;
     let total = s.survey.topics.len();
-    let Some(topic) = s.survey.topics.get(i).cloned() else {
+    let Some(topic) = s.survey.topics.get(i) else {
         return view! { <Loading/> }.into_any();
     };
     let l = lang.get_untracked();

@@ -5,13 +5,12 @@
 //! alone.
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
-use gloo_net::http::Response;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use tillit_api::endpoints::{Call, REFRESH};
 use tillit_api::{CsvUpload, Me, TokenResponse};
 pub use tillit_ui::client::ApiError;
-use tillit_ui::client::{parse, read, send_once, Body};
+use tillit_ui::client::{parse, read, send_once, Body, Response};
 
 type Refresh = Shared<LocalBoxFuture<'static, bool>>;
 
@@ -122,7 +121,7 @@ impl Default for Session {
 async fn refresh_now(s: Session) -> bool {
     let call = REFRESH.call();
     match send_once(None, call.method.as_str(), &call.path, &Body::Empty).await {
-        Ok(res) if res.status() == 200 => match res.json::<TokenResponse>().await {
+        Ok(res) if res.status() == 200 => match read(res).await.and_then(|t| parse::<TokenResponse>(&t)) {
             Ok(t) => {
                 s.set(t);
                 true

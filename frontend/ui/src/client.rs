@@ -7,7 +7,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+pub use web_sys::Response;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tillit_api::endpoints::Call;
@@ -71,46 +73,57 @@ impl Body {
     }
 }
 
-fn builder(method: &str, path: &str) -> RequestBuilder {
-    match method {
-        "POST" => Request::post(path),
-        "PUT" => Request::put(path),
-        "DELETE" => Request::delete(path),
-        _ => Request::get(path),
-    }
+fn unreachable(_: JsValue) -> ApiError {
+    ApiError::network()
 }
 
-/// One request as it is; no retry.
+/// One request as it is; no retry. The browser's `fetch`, without a
+/// wrapper crate: what the apps need of it is this much.
 pub async fn send_once(
     token: Option<String>,
     method: &str,
     path: &str,
     body: &Body,
 ) -> Result<Response, ApiError> {
-    let mut rb = builder(method, path);
+    let headers = web_sys::Headers::new().map_err(unreachable)?;
     if let Some(t) = token {
-        rb = rb.header("Authorization", &format!("Bearer {t}"));
+        headers
+            .set("Authorization", &format!("Bearer {t}"))
+            .map_err(unreachable)?;
     }
-    let req = match body {
-        Body::Empty => rb.build(),
-        Body::Json(s) => rb
-            .header("Content-Type", "application/json")
-            .body(s.clone()),
-        Body::Csv(s) => rb.header("Content-Type", "text/csv").body(s.clone()),
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let (kind, text) = match body {
+        Body::Empty => (None, None),
+        Body::Json(s) => (Some("application/json"), Some(s)),
+        Body::Csv(s) => (Some("text/csv"), Some(s)),
+    };
+    if let (Some(kind), Some(text)) = (kind, text) {
+        headers.set("Content-Type", kind).map_err(unreachable)?;
+        init.set_body(&JsValue::from_str(text));
     }
-    .map_err(|_| ApiError::network())?;
-    req.send().await.map_err(|_| ApiError::network())
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or_else(ApiError::network)?;
+    let answer = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(unreachable)?;
+    answer.dyn_into::<Response>().map_err(unreachable)
 }
 
 /// The body of a successful answer, or the problem.
 pub fn read(res: Response) -> Pin<Box<dyn Future<Output = Result<String, ApiError>>>> {
     Box::pin(async move {
+        let text = match res.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_string()),
+            Err(_) => None,
+        };
         if res.ok() {
-            res.text().await.map_err(|_| ApiError::network())
+            text.ok_or_else(ApiError::network)
         } else {
-            let status = res.status();
-            let problem = res.json::<Problem>().await.ok();
-            Err(ApiError { status, problem })
+            Err(ApiError {
+                status: res.status(),
+                problem: text.and_then(|t| serde_json::from_str(&t).ok()),
+            })
         }
     })
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use tillit_api::endpoints::Call;
 use tillit_api::{FieldError, Problem};
 
-use crate::client::ApiError;
+use crate::client::{fetch_text, parse, ApiError, Body};
 use crate::i18n::{errors, t, Lang, K};
 
 /// How an app words problems, provided as context. The staff app knows
@@ -213,20 +213,37 @@ impl Sending {
         B: Serialize + 'static,
         R: DeserializeOwned + 'static,
     {
+        let body = Body::json(&body);
+        self.run(
+            call.method.as_str(),
+            call.path,
+            body,
+            Box::new(move |text| {
+                then(parse(text)?);
+                Ok(())
+            }),
+        );
+    }
+
+    // The task itself is not generic: one copy for every page's request.
+    fn run(self, method: &'static str, path: String, body: Result<Body, ApiError>, after: After) {
         self.busy.set(true);
         self.error.set(None);
         leptos::task::spawn_local(async move {
-            match crate::client::send(None, call, &body).await {
-                Ok(answer) => {
-                    then(answer);
-                    self.done.set(true);
-                }
+            let answer = match body {
+                Ok(body) => fetch_text(None, method, path, body).await,
+                Err(e) => Err(e),
+            };
+            match answer.and_then(|text| after(&text)) {
+                Ok(()) => self.done.set(true),
                 Err(e) => self.error.set(Some(e)),
             }
             self.busy.set(false);
         });
     }
 }
+
+type After = Box<dyn FnOnce(&str) -> Result<(), ApiError>>;
 
 impl Default for Sending {
     fn default() -> Self {
