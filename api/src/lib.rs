@@ -30,7 +30,16 @@ pub const RESPONDENT_PATHS: [&str; 3] = ["/s", "/opt-out", "/withdraw"];
 
 /// The staff's way in, served the small entry app (logging in, choosing a
 /// password from a mailed link); every other page is the staff app's.
-pub const ENTRY_PATHS: [&str; 4] = ["/login", "/forgot-password", "/invitation", "/reset-password"];
+pub const ENTRY_PATHS: [&str; 4] = [
+    "/login",
+    "/forgot-password",
+    "/invitation",
+    "/reset-password",
+];
+
+/// The institute's (the processor's) pages, served its own staff app; every
+/// other page is the agency's staff app.
+pub const INSTITUTE_PATHS: [&str; 3] = ["/agencies", "/terms-versions", "/questionnaires"];
 
 /// One page of a list. Every list endpoint answers with this shape.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

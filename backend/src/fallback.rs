@@ -70,13 +70,15 @@ pub async fn fallback(
         return Ok(crate::assets::serve(&req, &state.assets, dir.join("assets"), name).await);
     }
     let file = safe_join(dir, path).filter(|p| p.is_file());
-    // Deep links (/employees) are the staff app's own routes; employees'
-    // pages and the way in get their own small apps.
+    // Deep links (/employees) are the agency's staff app's own routes; the
+    // institute's pages, employees' pages and the way in have their own apps.
     let trimmed = path.trim_end_matches('/');
     let page = if tillit_api::RESPONDENT_PATHS.contains(&trimmed) {
         "respond.html"
     } else if tillit_api::ENTRY_PATHS.contains(&trimmed) {
         "entry.html"
+    } else if tillit_api::INSTITUTE_PATHS.contains(&trimmed) {
+        "institute.html"
     } else {
         "index.html"
     };

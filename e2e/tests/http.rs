@@ -140,6 +140,8 @@ async fn the_server_serves_spa_spec_and_docs() {
         ("/", "staff"),
         ("/employees", "staff"),
         ("/surveys", "staff"),
+        ("/agencies", "institute"),
+        ("/questionnaires/", "institute"),
         ("/login", "entry"),
         ("/invitation", "entry"),
         ("/reset-password/", "entry"),

@@ -21,10 +21,12 @@ pub fn next_page(raw: Option<String>) -> String {
 
 fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
-/// On to the staff app.
+/// On to a staff app.
 fn open(path: &str) {
     if let Some(w) = web_sys::window() {
         let _ = w.location().assign(path);
@@ -51,7 +53,9 @@ pub fn Login() -> impl IntoView {
             password: password.get_untracked(),
         };
         let next = next.clone();
-        sending.send(endpoints::LOGIN.call(), body, move |_: TokenResponse| open(&next));
+        sending.send(endpoints::LOGIN.call(), body, move |_: TokenResponse| {
+            open(&next)
+        });
     };
     view! {
         <h1>{t(K::Login)}</h1>

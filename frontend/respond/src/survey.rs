@@ -334,7 +334,17 @@ pub fn Survey() -> impl IntoView {
         }
     });
 
-    let flow = Flow { lang, answers, consent, sending, send_error, go, back, submit, persist };
+    let flow = Flow {
+        lang,
+        answers,
+        consent,
+        sending,
+        send_error,
+        go,
+        back,
+        submit,
+        persist,
+    };
     view! {
         <div class="survey">
             // A step is drawn again in a language picked while on it.
@@ -364,7 +374,12 @@ async fn start_session(token: String) -> Result<RespondentSession, ApiError> {
     if let Some(res) = early_session().await {
         return client::parse(&client::read(res).await?);
     }
-    client::send(None, endpoints::START_SESSION.call(), &StartSession { token }).await
+    client::send(
+        None,
+        endpoints::START_SESSION.call(),
+        &StartSession { token },
+    )
+    .await
 }
 
 /// The boot script's request, taken once.
@@ -375,7 +390,11 @@ async fn early_session() -> Option<web_sys::Response> {
     let pending = js_sys::Reflect::get(&window, &name).ok()?;
     let _ = js_sys::Reflect::delete_property(&window, &name);
     let promise = pending.dyn_into::<js_sys::Promise>().ok()?;
-    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.dyn_into().ok()
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// The first step: what the survey is, who runs it, research consent.
@@ -443,9 +462,21 @@ fn Topic(flow: Flow, s: RespondentSession, i: usize, returning: bool) -> impl In
             </fieldset>
         }
     }).collect_view();
-    let next = if returning || i + 1 == total { Phase::Review } else { Phase::Topic(i + 1, false) };
-    let next_label = if returning { K::BackToReview } else { K::Continue };
-    let prev = if i == 0 { Phase::Intro } else { Phase::Topic(i - 1, false) };
+    let next = if returning || i + 1 == total {
+        Phase::Review
+    } else {
+        Phase::Topic(i + 1, false)
+    };
+    let next_label = if returning {
+        K::BackToReview
+    } else {
+        K::Continue
+    };
+    let prev = if i == 0 {
+        Phase::Intro
+    } else {
+        Phase::Topic(i - 1, false)
+    };
     view! {
         <p class="progress-label">{move || i18n::step_of(lang.get(), i + 1, total)}</p>
         <progress max=total.to_string() value=(i + 1).to_string() aria-hidden="true"></progress>
@@ -462,7 +493,12 @@ fn Topic(flow: Flow, s: RespondentSession, i: usize, returning: bool) -> impl In
 /// Every answer before sending, each topic one tap from changing.
 #[component]
 fn Review(flow: Flow, s: RespondentSession) -> impl IntoView {
-    let Flow { lang, sending, send_error, .. } = flow;
+    let Flow {
+        lang,
+        sending,
+        send_error,
+        ..
+    } = flow;
     let l = lang.get_untracked();
     let chosen = flow.answers.get_untracked();
     let total = s.survey.topics.len();

@@ -1,4 +1,5 @@
-//! The shell: session restore, language, header with navigation by role, routes.
+//! The two staff apps' shell: session restore, language, header with
+//! navigation by role, and each app's routes.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,12 +12,68 @@ use crate::components::LangPicker;
 use crate::i18n::{self, t, K};
 use crate::pages;
 
+/// Which of the two staff apps this is. The agency's people (admins,
+/// leaders) never download the institute's pages, nor the institute its
+/// agencies' pages; links between the two are full page loads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Agency,
+    Institute,
+}
+
+impl Part {
+    /// Whether `path` is one of this app's pages (the server sends the
+    /// institute's app for `tillit_api::INSTITUTE_PATHS`).
+    fn has(self, path: &str) -> bool {
+        tillit_api::INSTITUTE_PATHS.contains(&path) == (self == Part::Institute)
+    }
+}
+
+/// The agency's app: overview, surveys, terms, units, employees, people,
+/// import, the account.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn AgencyApp() -> impl IntoView {
+    shell(Part::Agency, || {
+        view! {
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=pages::home::Home/>
+                <Route path=path!("/account") view=pages::account::Account/>
+                <Route path=path!("/terms") view=pages::terms::AgencyTerms/>
+                <Route path=path!("/units") view=pages::units::Units/>
+                <Route path=path!("/employees") view=pages::employees::Employees/>
+                <Route path=path!("/users") view=pages::users::Users/>
+                <Route path=path!("/import") view=pages::import::Import/>
+                <Route path=path!("/surveys") view=pages::surveys::Surveys/>
+            </Routes>
+        }
+        .into_any()
+    })
+}
+
+/// The institute's app (the processor): agencies, terms versions,
+/// questionnaires.
+#[component]
+pub fn InstituteApp() -> impl IntoView {
+    shell(Part::Institute, || {
+        view! {
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/agencies") view=pages::processor::Agencies/>
+                <Route path=path!("/terms-versions") view=pages::processor::TermsVersions/>
+                <Route path=path!("/questionnaires") view=pages::questionnaires::Questionnaires/>
+            </Routes>
+        }
+        .into_any()
+    })
+}
+
+/// Session restore, language, the header with navigation by role, and
+/// `routes` once the session is known.
+fn shell(part: Part, routes: fn() -> AnyView) -> impl IntoView {
     let lang = RwSignal::new(i18n::saved_lang());
     i18n::apply_lang(lang, lang.get_untracked());
     provide_context(lang);
     provide_context(crate::components::Wording::ALL);
+    provide_context(part);
     let session = Session::new();
     provide_context(session);
     // A reload keeps the person logged in through the refresh cookie.
@@ -38,22 +95,20 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main id="main" tabindex="-1">
                 <Show when=move || session.ready.get() fallback=|| view! { <crate::components::Loading/> }>
-                    <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=path!("/") view=pages::home::Home/>
-                        <Route path=path!("/account") view=pages::account::Account/>
-                        <Route path=path!("/terms") view=pages::terms::AgencyTerms/>
-                        <Route path=path!("/units") view=pages::units::Units/>
-                        <Route path=path!("/employees") view=pages::employees::Employees/>
-                        <Route path=path!("/users") view=pages::users::Users/>
-                        <Route path=path!("/import") view=pages::import::Import/>
-                        <Route path=path!("/agencies") view=pages::processor::Agencies/>
-                        <Route path=path!("/terms-versions") view=pages::processor::TermsVersions/>
-                        <Route path=path!("/questionnaires") view=pages::questionnaires::Questionnaires/>
-                        <Route path=path!("/surveys") view=pages::surveys::Surveys/>
-                    </Routes>
+                    {routes()}
                 </Show>
             </main>
         </Router>
+    }
+}
+
+/// A link within this app, or a full page load into the other one.
+#[component]
+fn Link(href: &'static str, children: Children) -> impl IntoView {
+    if expect_context::<Part>().has(href) {
+        view! { <A href=href>{children()}</A> }.into_any()
+    } else {
+        view! { <a href=href rel="external">{children()}</a> }.into_any()
     }
 }
 
@@ -65,7 +120,7 @@ fn NotFound() -> impl IntoView {
         <p>{t(K::NotFound)}</p>
         <p>
             {move || if session.me.get().is_some() {
-                view! { <A href="/">{t(K::GoHome)}</A> }.into_any()
+                view! { <Link href="/">{t(K::GoHome)}</Link> }.into_any()
             } else {
                 // The login page is the entry app's: a full page load.
                 view! { <a href="/login" rel="external">{t(K::GoToLogin)}</a> }.into_any()
@@ -90,7 +145,7 @@ fn Header() -> impl IntoView {
     view! {
         <header class="top">
             <div class="brand">
-                <A href="/">{t(K::AppName)}</A>
+                <Link href="/">{t(K::AppName)}</Link>
                 <span class="agency">{move || session.me.get().and_then(|m| m.agency_name)}</span>
             </div>
             <div class="tools">
@@ -131,7 +186,7 @@ fn Header() -> impl IntoView {
                             };
                             links
                                 .into_iter()
-                                .map(|(href, key)| view! { <li><A href=href>{t(key)}</A></li> })
+                                .map(|(href, key)| view! { <li><Link href>{t(key)}</Link></li> })
                                 .collect_view()
                         }}
                     </ul>

@@ -121,13 +121,15 @@ impl Default for Session {
 async fn refresh_now(s: Session) -> bool {
     let call = REFRESH.call();
     match send_once(None, call.method.as_str(), &call.path, &Body::Empty).await {
-        Ok(res) if res.status() == 200 => match read(res).await.and_then(|t| parse::<TokenResponse>(&t)) {
-            Ok(t) => {
-                s.set(t);
-                true
+        Ok(res) if res.status() == 200 => {
+            match read(res).await.and_then(|t| parse::<TokenResponse>(&t)) {
+                Ok(t) => {
+                    s.set(t);
+                    true
+                }
+                Err(_) => false,
             }
-            Err(_) => false,
-        },
+        }
         _ => false,
     }
 }

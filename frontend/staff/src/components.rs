@@ -85,15 +85,17 @@ fn fetch_raw(call: impl Fn() -> Option<(&'static str, String)> + 'static) -> Loc
 
 fn fetch_boxed(call: Target) -> LocalResource<Text> {
     let session = use_session();
-    LocalResource::new(move || -> std::pin::Pin<Box<dyn std::future::Future<Output = Text>>> {
-        match call() {
-            Some((method, path)) => {
-                let answer = session.text(method, path, Body::Empty);
-                Box::pin(async move { answer.await.map(Arc::from) })
+    LocalResource::new(
+        move || -> std::pin::Pin<Box<dyn std::future::Future<Output = Text>>> {
+            match call() {
+                Some((method, path)) => {
+                    let answer = session.text(method, path, Body::Empty);
+                    Box::pin(async move { answer.await.map(Arc::from) })
+                }
+                None => Box::pin(async { Ok(Arc::from("null")) }),
             }
-            None => Box::pin(async { Ok(Arc::from("null")) }),
-        }
-    })
+        },
+    )
 }
 
 /// A write the page runs on demand (see [`write`]).
@@ -230,7 +232,10 @@ pub fn require_login() -> impl Fn() -> bool + Copy {
     Effect::new(move |_| {
         if session.ready.get() && session.me.get().is_none() {
             let here = location.pathname.get_untracked();
-            open_login(session, Some(format!("{here}{}", location.search.get_untracked())));
+            open_login(
+                session,
+                Some(format!("{here}{}", location.search.get_untracked())),
+            );
         }
     });
     move || session.me.get().is_some()

@@ -7,13 +7,13 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-pub use web_sys::Response;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tillit_api::endpoints::Call;
 use tillit_api::{Problem, ProblemCode};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+pub use web_sys::Response;
 
 /// A failed request: the server's problem document, or none when the
 /// server could not be reached (`status` 0).

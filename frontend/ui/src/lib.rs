@@ -22,4 +22,3 @@ pub fn remove_boot_notice() {
 pub fn lowercase(s: &str) -> String {
     String::from(js_sys::JsString::from(s).to_lower_case())
 }
-
