@@ -474,3 +474,60 @@ async fn gdpr_1_interleaved_chains_are_sealed_once_in_append_order() {
         assert_eq!(objects, expected, "{chain} in append order");
     }
 }
+
+/// Reads recorded at the same moment from several connections are appended
+/// in groups (`audit::record_read`): each entry stored exactly once, none
+/// lost, all sealed into a chain that verifies.
+#[tokio::test(flavor = "multi_thread")]
+async fn gdpr_1_reads_recorded_at_once_are_each_stored_once_and_sealed() {
+    use diesel::prelude::*;
+    use tillit_backend::audit::{self, Action, Actor};
+    use tillit_backend::db::schema::audit_entries;
+    let app = TestApp::spawn().await;
+    let chain = "chain-reads";
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let pool = app.state.pool.clone();
+            std::thread::spawn(move || {
+                let mut conn = pool.get().unwrap();
+                for i in 0..25 {
+                    let object = format!("t{t}-{i}");
+                    audit::record_read(
+                        &mut conn,
+                        chain,
+                        &Actor::system(),
+                        Action::EmployeeList,
+                        Some(&object),
+                    )
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let mut conn = app.state.pool.get().unwrap();
+    for _ in 0..10 {
+        audit::seal(&mut conn).unwrap();
+        if audit::unsealed(&mut conn, Some(chain)).unwrap().0 == 0 {
+            break;
+        }
+    }
+    assert_eq!(audit::unsealed(&mut conn, Some(chain)).unwrap(), (0, 0));
+    let v = audit::verify(&mut conn, chain).unwrap();
+    assert!(v.valid && v.entries == 100, "{v:?}");
+    let mut objects: Vec<Option<String>> = tillit_backend::db::db_run!(&mut *conn, |c| {
+        audit_entries::table
+            .filter(audit_entries::chain.eq(chain))
+            .select(audit_entries::object_id)
+            .load(c)
+    })
+    .unwrap();
+    objects.sort();
+    let mut expected: Vec<Option<String>> = (0..4)
+        .flat_map(|t| (0..25).map(move |i| Some(format!("t{t}-{i}"))))
+        .collect();
+    expected.sort();
+    assert_eq!(objects, expected);
+}
