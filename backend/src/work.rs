@@ -102,7 +102,7 @@ impl<'c> Tx<'c> {
 }
 
 /// Runs `f` on `agency`'s data in a read transaction, then records
-/// `action` in a short write after it, before the caller answers: a read
+/// `action` in a short write of its own, before the caller answers: a read
 /// of personal data is recorded (GDPR-1) without holding the write lock
 /// (SQLite's single writer) while it reads. A read that fails records
 /// nothing, as nothing was shown.
@@ -117,9 +117,9 @@ pub fn audited_read_on<T>(
     use diesel::Connection;
     let chain = agency.to_string();
     let out = conn.transaction(|conn| f(&mut Tx::reading(conn, agency)))?;
-    // Appended together with other reads' entries waiting at the same
-    // time, in one transaction (see `audit::record_read`).
-    audit::record_read(conn, &chain, &actor, action, object)?;
+    // Atomic by itself: one statement on PostgreSQL, its own write
+    // transaction on SQLite.
+    audit::record(conn, &chain, &actor, action, object, None)?;
     Ok(out)
 }
 

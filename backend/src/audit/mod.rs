@@ -17,14 +17,12 @@
 //! instance), and verification reports entries that waited longer.
 
 pub mod action;
-mod group;
 pub mod routes;
 
 use diesel::prelude::*;
 use tillit_api::{AuditVerification, Role};
 
 pub use self::action::Action;
-pub use self::group::record_read;
 use crate::db::schema::{audit_entries, audit_heads, audit_seals, audit_unsealed};
 use crate::db::{db_run, write_tx, DbConn};
 use crate::error::AppError;

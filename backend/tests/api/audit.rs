@@ -475,9 +475,9 @@ async fn gdpr_1_interleaved_chains_are_sealed_once_in_append_order() {
     }
 }
 
-/// Reads recorded at the same moment from several connections are appended
-/// in groups (`audit::record_read`): each entry stored exactly once, none
-/// lost, all sealed into a chain that verifies.
+/// Reads recorded at the same moment from several connections (as the
+/// server's workers do after their read transactions): each entry stored
+/// exactly once, none lost, all sealed into a chain that verifies.
 #[tokio::test(flavor = "multi_thread")]
 async fn gdpr_1_reads_recorded_at_once_are_each_stored_once_and_sealed() {
     use diesel::prelude::*;
@@ -492,12 +492,13 @@ async fn gdpr_1_reads_recorded_at_once_are_each_stored_once_and_sealed() {
                 let mut conn = pool.get().unwrap();
                 for i in 0..25 {
                     let object = format!("t{t}-{i}");
-                    audit::record_read(
+                    audit::record(
                         &mut conn,
                         chain,
                         &Actor::system(),
                         Action::EmployeeList,
                         Some(&object),
+                        None,
                     )
                     .unwrap();
                 }
