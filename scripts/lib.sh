@@ -92,9 +92,16 @@ build_frontend() {
     [ $app = staff ] && staff_assets="'$js', '$wasm'"
     minify_js "$tmp/boot-$app.js"
     boot=$(hashed "$tmp/boot-$app.js" "$out/assets")
+    # The staff apps and the way in share one page (staff.html), told apart
+    # by their description; employees' page has its own words.
     page=$(case $app in staff) echo index ;; *) echo $app ;; esac).html
     sed -e "s/@CSS@/$css/g" -e "s/@JS@/$js/g" -e "s/@WASM@/$wasm/g" -e "s/@BOOT@/$boot/g" \
-      "frontend/web/$page" > "$out/$page"
+      -e "s/@DESCRIPTION@/$(case $app in
+        staff) echo "Tillit: medarbeiderundersøkelser for statlige virksomheter" ;;
+        institute) echo "Tillit: instituttet" ;;
+        entry) echo "Tillit: logg inn" ;;
+      esac)/g" \
+      "frontend/web/$([ $app = respond ] && echo respond || echo staff).html" > "$out/$page"
   done
   rm -rf "$tmp"
   precompress "$out/assets"

@@ -273,3 +273,32 @@ pub fn NewPassword(
         </Show>
     }
 }
+
+/// Starts one of the two small apps (the respondent's, the way in): its
+/// language, its wording of problems, the header with the language picker,
+/// and the page `page` picks by path. `home`, when given, is where the
+/// name in the header leads; respondents get no link out of their survey.
+pub fn mount_small_app(wording: Wording, home: Option<&'static str>, page: fn(&str) -> AnyView) {
+    crate::remove_boot_notice();
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    leptos::mount::mount_to_body(move || {
+        let lang = RwSignal::new(crate::i18n::saved_lang());
+        crate::i18n::apply_lang(lang, lang.get_untracked());
+        provide_context(lang);
+        provide_context(wording);
+        let brand = match home {
+            Some(href) => view! { <a href=href>{t(K::AppName)}</a> }.into_any(),
+            None => view! { <span class="brand-name">{t(K::AppName)}</span> }.into_any(),
+        };
+        view! {
+            <a class="skip" href="#main">{t(K::SkipToContent)}</a>
+            <header class="top">
+                <div class="brand">{brand}</div>
+                <div class="tools"><LangPicker/></div>
+            </header>
+            <main id="main" tabindex="-1">{page(path.trim_end_matches('/'))}</main>
+        }
+    });
+}
