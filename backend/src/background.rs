@@ -92,7 +92,9 @@ pub fn spawn_sealer(state: web::Data<AppState>) {
                 tokio::time::interval(std::time::Duration::from_secs(audit::SEAL_EVERY_SECS));
             loop {
                 every.tick().await;
-                if let Err(e) = state.db(audit::seal_round).await {
+                let inbox = state.read_inbox.clone();
+                let round = state.db(move |conn| audit::seal_round(conn, inbox.as_deref()));
+                if let Err(e) = round.await {
                     tracing::warn!(error = %e, "sealing audit entries failed");
                 }
             }

@@ -109,15 +109,17 @@ pub fn prepare(config: config::Config) -> Result<AppState, StartupError> {
     })?;
     util::make_private(&config.data_dir)?;
     let pool = db::connect(&config.database_url, config.db_pool_size)?;
-    {
+    let read_inbox = {
         let mut conn = pool.get()?;
         questionnaire::store::ensure_default(&mut conn)?;
-    }
+        audit::Inbox::open(&config.database_url, &mut conn)?.map(Arc::new)
+    };
     let mut keys =
         auth::jwt::Keys::load_or_create(&config.signing_key_file, config.generate_signing_key)?;
     keys.access_ttl = config.access_ttl_secs;
     Ok(AppState {
         pool,
+        read_inbox,
         keys,
         config,
         routes: Arc::new(route_table(&openapi())),

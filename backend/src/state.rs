@@ -11,6 +11,8 @@ use crate::error::AppError;
 /// another server instance would have to share: that all lives in the database.
 pub struct AppState {
     pub pool: DbPool,
+    /// SQLite's read inbox, where audited reads record (`audit::inbox`).
+    pub read_inbox: Option<Arc<crate::audit::Inbox>>,
     pub keys: Keys,
     pub config: Config,
     /// The API's paths and methods, for 404 versus 405 on unknown requests.

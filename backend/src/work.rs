@@ -104,10 +104,12 @@ impl<'c> Tx<'c> {
 /// Runs `f` on `agency`'s data in a read transaction, then records
 /// `action` in a short write of its own, before the caller answers: a read
 /// of personal data is recorded (GDPR-1) without holding the write lock
-/// (SQLite's single writer) while it reads. A read that fails records
-/// nothing, as nothing was shown.
+/// (SQLite's single writer) while it reads. On SQLite the entry goes to the
+/// read `inbox` (see `audit::inbox`). A read that fails records nothing,
+/// as nothing was shown.
 pub fn audited_read_on<T>(
     conn: &mut DbConn,
+    inbox: Option<&audit::Inbox>,
     agency: AgencyId,
     actor: Actor,
     action: Action,
@@ -117,9 +119,9 @@ pub fn audited_read_on<T>(
     use diesel::Connection;
     let chain = agency.to_string();
     let out = conn.transaction(|conn| f(&mut Tx::reading(conn, agency)))?;
-    // Atomic by itself: one statement on PostgreSQL, its own write
-    // transaction on SQLite.
-    audit::record(conn, &chain, &actor, action, object, None)?;
+    // Atomic by itself: one statement on PostgreSQL, one insert into the
+    // inbox on SQLite.
+    audit::record_read(conn, inbox, &chain, &actor, action, object)?;
     Ok(out)
 }
 
@@ -171,8 +173,12 @@ impl AppState {
     {
         let agency = who.agency()?.clone();
         let actor = who.actor();
-        self.db(move |conn| audited_read_on(conn, agency, actor, action, object.as_deref(), f))
-            .await
+        let inbox = self.read_inbox.clone();
+        self.db(move |conn| {
+            let object = object.as_deref();
+            audited_read_on(conn, inbox.as_deref(), agency, actor, action, object, f)
+        })
+        .await
     }
 
     /// Runs `f` as the institute's `who`, in one write transaction; it

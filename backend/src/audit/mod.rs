@@ -15,14 +15,20 @@
 //! or reordered sealed entry is found; an entry waits for its seal at most
 //! a few seconds (the sealer runs every [`SEAL_EVERY_SECS`] on every
 //! instance), and verification reports entries that waited longer.
+//!
+//! On SQLite an audited read appends its entry to the read [`inbox`], a
+//! file of its own, which the sealer empties into the trail: a commit to
+//! the database itself would make every other connection reload its pages.
 
 pub mod action;
+pub mod inbox;
 pub mod routes;
 
 use diesel::prelude::*;
 use tillit_api::{AuditVerification, Role};
 
 pub use self::action::Action;
+pub use self::inbox::Inbox;
 use crate::db::schema::{audit_entries, audit_heads, audit_seals, audit_unsealed};
 use crate::db::{db_run, write_tx, DbConn};
 use crate::error::AppError;
@@ -109,24 +115,19 @@ pub fn record(
     quantity: Option<i64>,
 ) -> Result<(), AppError> {
     match conn {
-        // One statement, so one round trip and atomic on its own: an
-        // audited read appends it without a transaction around it.
+        // One statement, so atomic on its own: an audited read appends it
+        // without a transaction around it. Prepared once per connection.
         DbConn::Postgresql(c) => {
-            use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
-            diesel::sql_query(
-                "WITH e AS (INSERT INTO audit_entries \
-                   (chain, at, actor_id, actor_role, action, object_type, object_id, quantity) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, chain) \
-                 INSERT INTO audit_unsealed (entry_id, chain) SELECT id, chain FROM e",
-            )
-            .bind::<Text, _>(chain)
-            .bind::<Timestamp, _>(now())
-            .bind::<Text, _>(&actor.id)
-            .bind::<Text, _>(actor.role.as_str())
-            .bind::<Text, _>(action.name())
-            .bind::<Text, _>(action.object())
-            .bind::<Nullable<Text>, _>(object_id)
-            .bind::<Nullable<BigInt>, _>(quantity)
+            AppendPg {
+                chain,
+                at: now(),
+                actor_id: &actor.id,
+                actor_role: actor.role.as_str(),
+                action: action.name(),
+                object_type: action.object(),
+                object_id,
+                quantity,
+            }
             .execute(c)?;
             Ok(())
         }
@@ -152,17 +153,91 @@ pub fn record(
     }
 }
 
+/// PostgreSQL's append: the entry and its row on the sealer's work list in
+/// one statement. Written as a query type rather than `sql_query` because
+/// diesel caches only statements whose shape is known from their type: as
+/// `sql_query` it was parsed and planned on every append, which made the
+/// append cost twice as much as the insert itself (docs/benchmarks.md).
+struct AppendPg<'a> {
+    chain: &'a str,
+    at: chrono::NaiveDateTime,
+    actor_id: &'a str,
+    actor_role: &'a str,
+    action: &'a str,
+    object_type: &'a str,
+    object_id: Option<&'a str>,
+    quantity: Option<i64>,
+}
+
+impl diesel::query_builder::QueryId for AppendPg<'_> {
+    type QueryId = AppendPg<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for AppendPg<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+        out.push_sql(
+            "WITH e AS (INSERT INTO audit_entries \
+               (chain, at, actor_id, actor_role, action, object_type, object_id, quantity) \
+               VALUES (",
+        );
+        out.push_bind_param::<Text, _>(&self.chain)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.actor_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.actor_role)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.action)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.object_type)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<Text>, _>(&self.object_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&self.quantity)?;
+        out.push_sql(
+            ") RETURNING id, chain) \
+             INSERT INTO audit_unsealed (entry_id, chain) SELECT id, chain FROM e",
+        );
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<diesel::PgConnection> for AppendPg<'_> {}
+
+/// Records that `actor` read `object` (after the read, before it is
+/// answered): into the read inbox where there is one, else the trail.
+pub fn record_read(
+    conn: &mut DbConn,
+    inbox: Option<&Inbox>,
+    chain: &str,
+    actor: &Actor,
+    action: Action,
+    object_id: Option<&str>,
+) -> Result<(), AppError> {
+    match inbox {
+        Some(inbox) => inbox.append(chain, actor, action, object_id),
+        None => record(conn, chain, actor, action, object_id, None),
+    }
+}
+
 /// The sealer's round, each second on every instance: seal what was
 /// appended, then checkpoint SQLite's log (those appends are most of its
 /// writes), so no request's commit has to.
-pub fn seal_round(conn: &mut DbConn) -> Result<usize, AppError> {
-    let sealed = seal(conn)?;
+pub fn seal_round(conn: &mut DbConn, inbox: Option<&Inbox>) -> Result<usize, AppError> {
+    let sealed = seal(conn, inbox)?;
     crate::db::checkpoint(conn)?;
     Ok(sealed)
 }
 
-/// Seals what every chain has appended; returns how many entries.
-pub fn seal(conn: &mut DbConn) -> Result<usize, AppError> {
+/// Seals what every chain has appended, the read inbox's entries
+/// included; returns how many entries.
+pub fn seal(conn: &mut DbConn, inbox: Option<&Inbox>) -> Result<usize, AppError> {
     // The work list: every entry on PostgreSQL; on SQLite only entries
     // appended before it sealed by id, which go first.
     let chains: Vec<String> = db_run!(conn, |c| audit_unsealed::table
@@ -174,7 +249,12 @@ pub fn seal(conn: &mut DbConn) -> Result<usize, AppError> {
         sealed += seal_chain(conn, chain)?;
     }
     if chains.is_empty() && matches!(conn, DbConn::Sqlite(_)) {
-        sealed += seal_in_order(conn)?;
+        let (n, moved) = seal_in_order(conn, inbox)?;
+        sealed += n;
+        // Only once the trail holds them for sure (see `inbox`).
+        if let (Some(inbox), Some(last)) = (inbox, moved) {
+            inbox.forget(last)?;
+        }
     }
     Ok(sealed)
 }
@@ -205,10 +285,19 @@ fn seal_chain(conn: &mut DbConn, chain: &str) -> Result<usize, AppError> {
     })
 }
 
-/// SQLite: seals every entry above the last sealed one, in id order (its
-/// single writer commits them in that order, and ids are never reused).
-fn seal_in_order(conn: &mut DbConn) -> Result<usize, AppError> {
+/// SQLite: moves the read inbox's entries into the trail, then seals every
+/// entry above the last sealed one, in id order (its single writer commits
+/// them in that order, and ids are never reused). Returns how many it
+/// sealed and the last inbox id it moved.
+fn seal_in_order(
+    conn: &mut DbConn,
+    inbox: Option<&Inbox>,
+) -> Result<(usize, Option<i64>), AppError> {
     write_tx(conn, |conn| {
+        let moved = match (inbox, &mut *conn) {
+            (Some(inbox), DbConn::Sqlite(c)) => inbox.move_into(c)?,
+            _ => None,
+        };
         let after = last_sealed(conn)?;
         let waiting: Vec<Entry> = db_run!(conn, |c| audit_entries::table
             .filter(audit_entries::id.gt(after))
@@ -228,7 +317,7 @@ fn seal_in_order(conn: &mut DbConn) -> Result<usize, AppError> {
                 link(conn, chain, head, entries)?;
             }
         }
-        Ok(waiting.len())
+        Ok((waiting.len(), moved))
     })
 }
 
@@ -304,10 +393,47 @@ fn link(
     })
 }
 
-/// Entries appended but not sealed yet: on `chain`, or on all chains, and
-/// how many of them are older than `SEAL_OVERDUE_SECS`.
-pub fn unsealed(conn: &mut DbConn, chain: Option<&str>) -> Result<(i64, i64), AppError> {
-    let overdue_before = now() - chrono::Duration::seconds(SEAL_OVERDUE_SECS);
+/// Entries appended but not sealed yet, the read inbox's included: on
+/// `chain`, or on all chains, and how many of them are older than
+/// `SEAL_OVERDUE_SECS`.
+pub fn unsealed(
+    conn: &mut DbConn,
+    inbox: Option<&Inbox>,
+    chain: Option<&str>,
+) -> Result<(i64, i64), AppError> {
+    let (waiting, overdue) = unsealed_in_trail(conn, chain)?;
+    let (inboxed, inboxed_overdue) = unsealed_in_inbox(conn, inbox, chain)?;
+    Ok((waiting + inboxed, overdue + inboxed_overdue))
+}
+
+fn unsealed_in_inbox(
+    conn: &mut DbConn,
+    inbox: Option<&Inbox>,
+    chain: Option<&str>,
+) -> Result<(i64, i64), AppError> {
+    match (inbox, conn) {
+        (Some(inbox), DbConn::Sqlite(c)) => inbox.waiting(c, chain, overdue_before()),
+        _ => Ok((0, 0)),
+    }
+}
+
+/// Entries recorded on `chain`: in the trail, sealed or not, and waiting
+/// in the read inbox.
+pub fn recorded(conn: &mut DbConn, inbox: Option<&Inbox>, chain: &str) -> Result<i64, AppError> {
+    let in_trail: i64 = db_run!(conn, |c| audit_entries::table
+        .filter(audit_entries::chain.eq(chain))
+        .count()
+        .get_result(c))?;
+    Ok(in_trail + unsealed_in_inbox(conn, inbox, Some(chain))?.0)
+}
+
+fn overdue_before() -> chrono::NaiveDateTime {
+    now() - chrono::Duration::seconds(SEAL_OVERDUE_SECS)
+}
+
+/// As [`unsealed`], counting only entries already in the trail's table.
+fn unsealed_in_trail(conn: &mut DbConn, chain: Option<&str>) -> Result<(i64, i64), AppError> {
+    let overdue_before = overdue_before();
     let after = match conn {
         DbConn::Sqlite(_) => Some(last_sealed(conn)?),
         DbConn::Postgresql(_) => None,
@@ -348,7 +474,11 @@ pub fn unsealed(conn: &mut DbConn, chain: Option<&str>) -> Result<(i64, i64), Ap
 
 /// Recomputes every hash of `chain` and checks each link, and that every
 /// entry of the chain has its seal or is still waiting for it (briefly).
-pub fn verify(conn: &mut DbConn, chain: &str) -> Result<AuditVerification, AppError> {
+pub fn verify(
+    conn: &mut DbConn,
+    inbox: Option<&Inbox>,
+    chain: &str,
+) -> Result<AuditVerification, AppError> {
     let rows: Vec<(i64, String, String, Entry)> = db_run!(conn, |c| audit_seals::table
         .inner_join(audit_entries::table)
         .filter(audit_seals::chain.eq(chain))
@@ -373,12 +503,14 @@ pub fn verify(conn: &mut DbConn, chain: &str) -> Result<AuditVerification, AppEr
         .filter(audit_entries::chain.eq(chain))
         .count()
         .get_result(c))?;
-    let (waiting, overdue) = unsealed(conn, Some(chain))?;
+    let (waiting, overdue) = unsealed_in_trail(conn, Some(chain))?;
+    let (inboxed, inboxed_overdue) = unsealed_in_inbox(conn, inbox, Some(chain))?;
     let mut v = verify_sealed(&sealed);
-    v.unsealed = waiting;
+    v.unsealed = waiting + inboxed;
     // An entry that is neither sealed nor waiting was taken off the list
     // without a seal; one waiting too long means no sealer runs.
-    if v.valid && (entries != sealed.len() as i64 + waiting || overdue > 0) {
+    let late = overdue + inboxed_overdue > 0;
+    if v.valid && (entries != sealed.len() as i64 + waiting || late) {
         v.valid = false;
         v.broken_at = Some(sealed.len() as i64 + 1);
     }

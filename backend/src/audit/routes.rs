@@ -29,10 +29,11 @@ async fn verify_chain(
     auth: Auth<ControllerAdmin>,
 ) -> Result<web::Json<AuditVerification>, AppError> {
     let agency = auth.agency()?.clone();
+    let inbox = state.read_inbox.clone();
     let checked = state
         .db(move |conn| {
-            super::seal(conn)?;
-            super::verify(conn, agency.as_str())
+            super::seal(conn, inbox.as_deref())?;
+            super::verify(conn, inbox.as_deref(), agency.as_str())
         })
         .await?;
     Ok(web::Json(checked))

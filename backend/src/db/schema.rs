@@ -283,6 +283,15 @@ diesel::table! {
     }
 }
 
+// SQLite only: the last entry the trail took from the read inbox
+// (`audit::inbox`).
+diesel::table! {
+    audit_inbox_done (id) {
+        id -> Integer,
+        last_id -> BigInt,
+    }
+}
+
 diesel::table! {
     respondent_sessions (id) {
         id -> Text,

@@ -383,18 +383,11 @@ async fn gdpr_1_audit_entries_hold_no_personal_data() {
 /// entry, sealed into the chain, and the chain verifies.
 #[tokio::test]
 async fn gdpr_1_concurrent_audited_reads_each_leave_one_entry() {
-    use diesel::prelude::*;
-    use tillit_backend::db::schema::audit_entries;
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
-    let count = || {
-        let mut conn = app.state.pool.get().unwrap();
-        tillit_backend::db::db_run!(&mut *conn, |c| audit_entries::table
-            .filter(audit_entries::action.eq("employee.list"))
-            .count()
-            .get_result::<i64>(c))
-        .unwrap()
-    };
+    // Each read's entry is there (in the trail or the read inbox) by the
+    // time it is answered.
+    let count = || app.audit_count(&a.id);
     let before = count();
     let mut reads = tokio::task::JoinSet::new();
     for _ in 0..24 {
@@ -450,15 +443,16 @@ async fn gdpr_1_interleaved_chains_are_sealed_once_in_append_order() {
         .unwrap();
     }
     // The background sealer may be at it too: seal until nothing waits.
+    let inbox = app.state.read_inbox.as_deref();
     for _ in 0..10 {
-        audit::seal(&mut conn).unwrap();
-        if audit::unsealed(&mut conn, None).unwrap().0 == 0 {
+        audit::seal(&mut conn, inbox).unwrap();
+        if audit::unsealed(&mut conn, inbox, None).unwrap().0 == 0 {
             break;
         }
     }
     for (n, chain) in chains.iter().enumerate() {
-        assert_eq!(audit::unsealed(&mut conn, Some(chain)).unwrap(), (0, 0));
-        let v = audit::verify(&mut conn, chain).unwrap();
+        assert_eq!(audit::unsealed(&mut conn, inbox, Some(chain)).unwrap(), (0, 0));
+        let v = audit::verify(&mut conn, inbox, chain).unwrap();
         assert!(v.valid && v.entries == 20, "{chain}: {v:?}");
         let objects: Vec<Option<String>> = tillit_backend::db::db_run!(&mut *conn, |c| {
             audit_seals::table
@@ -476,8 +470,11 @@ async fn gdpr_1_interleaved_chains_are_sealed_once_in_append_order() {
 }
 
 /// Reads recorded at the same moment from several connections (as the
-/// server's workers do after their read transactions): each entry stored
-/// exactly once, none lost, all sealed into a chain that verifies.
+/// server's workers do after their read transactions), beside writes'
+/// entries on the same chain: each entry stored exactly once, none lost,
+/// all sealed into a chain that verifies. On SQLite the reads go through
+/// the read inbox, so this also proves its entries are moved into the
+/// trail alongside the writes' entries.
 #[tokio::test(flavor = "multi_thread")]
 async fn gdpr_1_reads_recorded_at_once_are_each_stored_once_and_sealed() {
     use diesel::prelude::*;
@@ -488,18 +485,18 @@ async fn gdpr_1_reads_recorded_at_once_are_each_stored_once_and_sealed() {
     let threads: Vec<_> = (0..4)
         .map(|t| {
             let pool = app.state.pool.clone();
+            let inbox = app.state.read_inbox.clone();
             std::thread::spawn(move || {
                 let mut conn = pool.get().unwrap();
                 for i in 0..25 {
                     let object = format!("t{t}-{i}");
-                    audit::record(
-                        &mut conn,
-                        chain,
-                        &Actor::system(),
-                        Action::EmployeeList,
-                        Some(&object),
-                        None,
-                    )
+                    let (actor, action) = (Actor::system(), Action::EmployeeList);
+                    if t % 2 == 0 {
+                        let inbox = inbox.as_deref();
+                        audit::record_read(&mut conn, inbox, chain, &actor, action, Some(&object))
+                    } else {
+                        audit::record(&mut conn, chain, &actor, action, Some(&object), None)
+                    }
                     .unwrap();
                 }
             })
@@ -509,14 +506,16 @@ async fn gdpr_1_reads_recorded_at_once_are_each_stored_once_and_sealed() {
         t.join().unwrap();
     }
     let mut conn = app.state.pool.get().unwrap();
+    let inbox = app.state.read_inbox.as_deref();
+    assert_eq!(audit::recorded(&mut conn, inbox, chain).unwrap(), 100);
     for _ in 0..10 {
-        audit::seal(&mut conn).unwrap();
-        if audit::unsealed(&mut conn, Some(chain)).unwrap().0 == 0 {
+        audit::seal(&mut conn, inbox).unwrap();
+        if audit::unsealed(&mut conn, inbox, Some(chain)).unwrap().0 == 0 {
             break;
         }
     }
-    assert_eq!(audit::unsealed(&mut conn, Some(chain)).unwrap(), (0, 0));
-    let v = audit::verify(&mut conn, chain).unwrap();
+    assert_eq!(audit::unsealed(&mut conn, inbox, Some(chain)).unwrap(), (0, 0));
+    let v = audit::verify(&mut conn, inbox, chain).unwrap();
     assert!(v.valid && v.entries == 100, "{v:?}");
     let mut objects: Vec<Option<String>> = tillit_backend::db::db_run!(&mut *conn, |c| {
         audit_entries::table
@@ -531,4 +530,52 @@ async fn gdpr_1_reads_recorded_at_once_are_each_stored_once_and_sealed() {
         .collect();
     expected.sort();
     assert_eq!(objects, expected);
+}
+
+/// The read inbox (SQLite) across a crash: entries the trail took but the
+/// inbox had not yet forgotten are not taken twice; and an inbox file made
+/// anew (lost, or deleted by hand) never hands out an id the trail already
+/// took, which would make its entries look moved and be skipped.
+#[tokio::test]
+async fn gdpr_1_read_inbox_moves_each_entry_once_across_a_crash_and_a_new_file() {
+    use tillit_backend::audit::{self, Action, Actor, Inbox};
+    use tillit_backend::db::{write_tx, DbConn};
+    let app = TestApp::spawn_with(|c| c.ticker = false).await;
+    let mut conn = app.state.pool.get().unwrap();
+    let Some(inbox) = app.state.read_inbox.as_deref() else {
+        return; // PostgreSQL records reads in the trail itself.
+    };
+    let chain = "chain-inbox";
+    let read = |conn: &mut DbConn, inbox: &Inbox, n: usize| {
+        for i in 0..n {
+            let object = i.to_string();
+            let actor = Actor::system();
+            audit::record_read(conn, Some(inbox), chain, &actor, Action::EmployeeList, Some(&object))
+                .unwrap();
+        }
+    };
+    read(&mut conn, inbox, 3);
+    // Moved, committed, then "crashed" before forgetting.
+    write_tx(&mut conn, |c| match c {
+        DbConn::Sqlite(c) => inbox.move_into(c),
+        DbConn::Postgresql(_) => unreachable!(),
+    })
+    .unwrap();
+    assert_eq!(audit::unsealed(&mut conn, Some(inbox), Some(chain)).unwrap().0, 3);
+    audit::seal(&mut conn, Some(inbox)).unwrap();
+    assert_eq!(audit::recorded(&mut conn, Some(inbox), chain).unwrap(), 3);
+    let v = audit::verify(&mut conn, Some(inbox), chain).unwrap();
+    assert!(v.valid && v.entries == 3 && v.unsealed == 0, "{v:?}");
+
+    // The inbox file is gone; a new one starts above the ids already taken.
+    let path = app.db_url.strip_prefix("sqlite://").unwrap().to_string();
+    for suffix in ["-reads", "-reads-wal", "-reads-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    let fresh = Inbox::open(&app.db_url, &mut conn).unwrap().unwrap();
+    read(&mut conn, &fresh, 2);
+    assert_eq!(audit::recorded(&mut conn, Some(&fresh), chain).unwrap(), 5);
+    audit::seal(&mut conn, Some(&fresh)).unwrap();
+    let v = audit::verify(&mut conn, Some(&fresh), chain).unwrap();
+    assert!(v.valid && v.entries == 5 && v.unsealed == 0, "{v:?}");
 }

@@ -499,16 +499,12 @@ impl TestApp {
         }
     }
 
-    /// Audit entries in an agency's chain.
+    /// Audit entries recorded in an agency's chain (sealed or waiting, the
+    /// read inbox's included).
     pub fn audit_count(&self, chain: &str) -> i64 {
-        use tillit_backend::db::schema::audit_entries;
-        let pool = tillit_backend::db::connect(&self.db_url, 1).unwrap();
-        let mut conn = pool.get().unwrap();
-        tillit_backend::db::db_run!(&mut *conn, |c| audit_entries::table
-            .filter(audit_entries::chain.eq(chain))
-            .count()
-            .get_result::<i64>(c))
-        .unwrap()
+        let mut conn = self.state.pool.get().unwrap();
+        let inbox = self.state.read_inbox.as_deref();
+        tillit_backend::audit::recorded(&mut conn, inbox, chain).unwrap()
     }
 
     /// The id of the published default questionnaire.

@@ -9,7 +9,7 @@
 //! (g) reads: one page of employees read by 8 threads in a read
 //!     transaction (how unaudited reads run), against the same read as an
 //!     audited read (`work::audited_read_on`: the read, then one appended
-//!     entry in a short write), while a sealer in the same process (as in
+//!     entry in a short write, on SQLite into the read inbox), while a sealer in the same process (as in
 //!     the server) links the entries into the chain; then how long the last
 //!     entries waited to be sealed.
 
@@ -21,7 +21,7 @@ use diesel::prelude::*;
 use serde_json::json;
 use tillit_api::{AgencyId, Role};
 use tillit_backend::answering::store::{self, InvitationRow, NewResponse};
-use tillit_backend::audit::{self, Action, Actor};
+use tillit_backend::audit::{self, Action, Actor, Inbox};
 use tillit_backend::db::schema::surveys;
 use tillit_backend::db::{self, db_run, write_tx, DbPool, Paging};
 use tillit_backend::organisation::employees;
@@ -32,7 +32,10 @@ const CLIENTS: usize = 32;
 const SUBMISSIONS: usize = 2000;
 /// As many as the server's connection pool holds by default.
 const READERS: usize = 8;
-const READS: usize = 8000;
+/// A round of 3,000 reads takes a few seconds: long against the sealer's
+/// one-second passes, which otherwise fall on one round or the next by
+/// chance (with 800 a round, single rounds cost from 0 to 40 %).
+const READS: usize = 30_000;
 /// Unaudited and audited reads take turns, so drift in the machine (other
 /// work, the sealer catching up) falls on both alike.
 const ROUNDS: usize = 10;
@@ -115,7 +118,12 @@ async fn app(base: &str, people: &[Respondent], keys: &[String]) -> (f64, usize)
 }
 
 /// `READS / ROUNDS` pages of employees by `READERS` threads; seconds, errors.
-fn reads(pool: &DbPool, agency: &AgencyId, audited: bool) -> (f64, usize) {
+fn reads(
+    pool: &DbPool,
+    inbox: Option<&Inbox>,
+    agency: &AgencyId,
+    audited: bool,
+) -> (f64, usize) {
     let next = AtomicUsize::new(0);
     let errors = AtomicUsize::new(0);
     let actor = Actor {
@@ -135,6 +143,7 @@ fn reads(pool: &DbPool, agency: &AgencyId, audited: bool) -> (f64, usize) {
                     let page = if audited {
                         audited_read_on(
                             &mut conn,
+                            inbox,
                             agency.clone(),
                             actor.clone(),
                             Action::EmployeeList,
@@ -161,9 +170,9 @@ fn reads(pool: &DbPool, agency: &AgencyId, audited: bool) -> (f64, usize) {
     (started.elapsed().as_secs_f64(), errors.into_inner())
 }
 
-fn unsealed(pool: &DbPool) -> i64 {
+fn unsealed(pool: &DbPool, inbox: Option<&Inbox>) -> i64 {
     let mut conn = pool.get().expect("connection");
-    audit::unsealed(&mut conn, None).expect("count").0
+    audit::unsealed(&mut conn, inbox, None).expect("count").0
 }
 
 async fn run(backend: &'static str) -> (String, String) {
@@ -178,17 +187,23 @@ async fn run(backend: &'static str) -> (String, String) {
     let (server, people, keys) =
         respondents(&http, 2 * SUBMISSIONS, &[("TILLIT_TICKER", "off")]).await;
     let pool = db::connect(&server.database_url, (CLIENTS + 2) as u32).expect("pool");
+    let inbox: Option<Arc<Inbox>> = {
+        let mut conn = pool.get().expect("connection");
+        Inbox::open(&server.database_url, &mut conn)
+            .expect("read inbox")
+            .map(Arc::new)
+    };
     // TRAIL_BENCH_SEALER=off leaves the entries unsealed: the share of the
     // audited reads' cost that is the sealer's.
     let seal = std::env::var("TRAIL_BENCH_SEALER").as_deref() != Ok("off");
     let sealing = Arc::new(std::sync::atomic::AtomicBool::new(seal));
     let sealer = {
-        let (pool, sealing) = (pool.clone(), sealing.clone());
+        let (pool, sealing, inbox) = (pool.clone(), sealing.clone(), inbox.clone());
         std::thread::spawn(move || {
             while sealing.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_secs(audit::SEAL_EVERY_SECS));
                 if let Ok(mut conn) = pool.get() {
-                    let _ = audit::seal_round(&mut conn);
+                    let _ = audit::seal_round(&mut conn, inbox.as_deref());
                 }
             }
         })
@@ -222,10 +237,10 @@ async fn run(backend: &'static str) -> (String, String) {
     // the totals on a machine whose other work comes and goes.
     let mut costs = Vec::with_capacity(ROUNDS);
     for _ in 0..ROUNDS {
-        let (plain, errors) = reads(&pool, &agency, false);
+        let (plain, errors) = reads(&pool, inbox.as_deref(), &agency, false);
         plain_secs += plain;
         read_errors += errors;
-        let (audited, errors) = reads(&pool, &agency, true);
+        let (audited, errors) = reads(&pool, inbox.as_deref(), &agency, true);
         audited_secs += audited;
         read_errors += errors;
         costs.push(100.0 * (1.0 - plain / audited));
@@ -234,9 +249,9 @@ async fn run(backend: &'static str) -> (String, String) {
     let median_cost = percentile(&costs, 0.5);
     let plain = READS as f64 / plain_secs;
     let audited = READS as f64 / audited_secs;
-    let waiting = unsealed(&pool);
+    let waiting = unsealed(&pool, inbox.as_deref());
     let t = Instant::now();
-    while seal && unsealed(&pool) > 0 && t.elapsed() < Duration::from_secs(120) {
+    while seal && unsealed(&pool, inbox.as_deref()) > 0 && t.elapsed() < Duration::from_secs(120) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let drained = t.elapsed().as_secs_f64();
@@ -256,7 +271,12 @@ async fn run(backend: &'static str) -> (String, String) {
 
 #[tokio::main]
 async fn main() {
-    let backends = backends();
+    // TRAIL_BENCH_ONLY=sqlite (or postgres) runs one backend.
+    let only = std::env::var("TRAIL_BENCH_ONLY").ok();
+    let backends: Vec<_> = backends()
+        .into_iter()
+        .filter(|(name, _)| only.as_deref().is_none_or(|o| o == *name))
+        .collect();
     let mut subs = Vec::new();
     let mut reads = Vec::new();
     for (name, url) in &backends {
