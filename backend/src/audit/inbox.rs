@@ -12,7 +12,9 @@
 //! Moving is safe across a crash: the database remembers the last inbox id
 //! it took (`audit_inbox_done`, in the same transaction as the entries it
 //! took), the inbox forgets entries only up to that id, and its ids only
-//! grow (AUTOINCREMENT, raised to that id when the file is new).
+//! grow (AUTOINCREMENT, raised to that id when the file is new). The inbox
+//! holds its database's key, so one left from a deleted database is
+//! emptied rather than moved into a new one.
 //! PostgreSQL has no such cache and appends reads to the trail directly.
 
 use diesel::connection::SimpleConnection;
@@ -74,32 +76,14 @@ impl Inbox {
         conn.batch_execute(
             "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
              PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON; \
+             CREATE TABLE IF NOT EXISTS audit_inbox_owner (key TEXT NOT NULL); \
              CREATE TABLE IF NOT EXISTS audit_inbox ( \
                  id INTEGER PRIMARY KEY AUTOINCREMENT, chain TEXT NOT NULL, \
                  at TIMESTAMP NOT NULL, actor_id TEXT NOT NULL, \
                  actor_role TEXT NOT NULL, action TEXT NOT NULL, \
                  object_type TEXT NOT NULL, object_id TEXT);",
         )?;
-        // A new or replaced file must not hand out ids the database has
-        // already taken: those entries would be skipped as moved.
-        let taken = moved_up_to(main)?;
-        let seq: Option<i64> = diesel::sql_query(
-            "SELECT seq FROM sqlite_sequence WHERE name = 'audit_inbox'",
-        )
-        .get_result::<Seq>(&mut conn)
-        .optional()?
-        .map(|s| s.seq);
-        if seq.unwrap_or(0) < taken {
-            conn.transaction(|c| {
-                diesel::sql_query("DELETE FROM sqlite_sequence WHERE name = 'audit_inbox'")
-                    .execute(c)?;
-                diesel::sql_query(
-                    "INSERT INTO sqlite_sequence (name, seq) VALUES ('audit_inbox', ?)",
-                )
-                .bind::<diesel::sql_types::BigInt, _>(taken)
-                .execute(c)
-            })?;
-        }
+        claim(&mut conn, main)?;
         Ok(Some(Inbox {
             conn: parking_lot::Mutex::new(conn),
         }))
@@ -146,25 +130,27 @@ impl Inbox {
         };
         let entries: Vec<_> = rows
             .into_iter()
-            .map(|(_, chain, at, actor_id, actor_role, action, object_type, object_id)| {
-                (
-                    audit_entries::chain.eq(chain),
-                    audit_entries::at.eq(at),
-                    audit_entries::actor_id.eq(actor_id),
-                    audit_entries::actor_role.eq(actor_role),
-                    audit_entries::action.eq(action),
-                    audit_entries::object_type.eq(object_type),
-                    audit_entries::object_id.eq(object_id),
-                )
-            })
+            .map(
+                |(_, chain, at, actor_id, actor_role, action, object_type, object_id)| {
+                    (
+                        audit_entries::chain.eq(chain),
+                        audit_entries::at.eq(at),
+                        audit_entries::actor_id.eq(actor_id),
+                        audit_entries::actor_role.eq(actor_role),
+                        audit_entries::action.eq(action),
+                        audit_entries::object_type.eq(object_type),
+                        audit_entries::object_id.eq(object_id),
+                    )
+                },
+            )
             .collect();
         for chunk in entries.chunks(crate::db::INSERT_CHUNK / 7) {
             diesel::insert_into(audit_entries::table)
                 .values(chunk)
                 .execute(main)?;
         }
-        diesel::replace_into(audit_inbox_done::table)
-            .values((audit_inbox_done::id.eq(1), audit_inbox_done::last_id.eq(last)))
+        diesel::update(audit_inbox_done::table.find(1))
+            .set(audit_inbox_done::last_id.eq(last))
             .execute(main)?;
         Ok(Some(last))
     }
@@ -172,8 +158,7 @@ impl Inbox {
     /// Drops the entries up to `last`, which the trail now holds.
     pub fn forget(&self, last: i64) -> Result<(), AppError> {
         let mut conn = self.conn.lock();
-        diesel::delete(audit_inbox::table.filter(audit_inbox::id.le(last)))
-            .execute(&mut *conn)?;
+        diesel::delete(audit_inbox::table.filter(audit_inbox::id.le(last))).execute(&mut *conn)?;
         Ok(())
     }
 
@@ -205,10 +190,51 @@ impl Inbox {
     }
 }
 
+/// Makes the inbox `main`'s. A new inbox file, or one left from another
+/// database (its file deleted and made anew), starts empty and above every
+/// id `main` has taken, so nothing is skipped as moved and nothing of the
+/// other database's is moved in.
+fn claim(inbox: &mut SqliteConnection, main: &mut SqliteConnection) -> Result<(), AppError> {
+    use diesel::sql_types::{BigInt, Text};
+    let key = uuid::Uuid::new_v4().to_string();
+    diesel::insert_or_ignore_into(audit_inbox_done::table)
+        .values((
+            audit_inbox_done::id.eq(1),
+            audit_inbox_done::last_id.eq(0i64),
+            audit_inbox_done::inbox_key.eq(&key),
+        ))
+        .execute(main)?;
+    let (taken, key): (i64, String) = audit_inbox_done::table
+        .find(1)
+        .select((audit_inbox_done::last_id, audit_inbox_done::inbox_key))
+        .first(main)?;
+    inbox.immediate_transaction(|c| {
+        let owner: Option<String> = diesel::sql_query("SELECT key FROM audit_inbox_owner")
+            .get_result::<Owner>(c)
+            .optional()?
+            .map(|o| o.key);
+        if owner.as_deref() == Some(key.as_str()) {
+            return Ok::<(), diesel::result::Error>(());
+        }
+        c.batch_execute(
+            "DELETE FROM audit_inbox; DELETE FROM audit_inbox_owner; \
+             DELETE FROM sqlite_sequence WHERE name = 'audit_inbox';",
+        )?;
+        diesel::sql_query("INSERT INTO sqlite_sequence (name, seq) VALUES ('audit_inbox', ?)")
+            .bind::<BigInt, _>(taken)
+            .execute(c)?;
+        diesel::sql_query("INSERT INTO audit_inbox_owner (key) VALUES (?)")
+            .bind::<Text, _>(&key)
+            .execute(c)?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
 #[derive(QueryableByName)]
-struct Seq {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    seq: i64,
+struct Owner {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    key: String,
 }
 
 /// The last inbox id the trail took (0 before the first).

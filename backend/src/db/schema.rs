@@ -289,6 +289,7 @@ diesel::table! {
     audit_inbox_done (id) {
         id -> Integer,
         last_id -> BigInt,
+        inbox_key -> Text,
     }
 }
 

@@ -451,7 +451,10 @@ async fn gdpr_1_interleaved_chains_are_sealed_once_in_append_order() {
         }
     }
     for (n, chain) in chains.iter().enumerate() {
-        assert_eq!(audit::unsealed(&mut conn, inbox, Some(chain)).unwrap(), (0, 0));
+        assert_eq!(
+            audit::unsealed(&mut conn, inbox, Some(chain)).unwrap(),
+            (0, 0)
+        );
         let v = audit::verify(&mut conn, inbox, chain).unwrap();
         assert!(v.valid && v.entries == 20, "{chain}: {v:?}");
         let objects: Vec<Option<String>> = tillit_backend::db::db_run!(&mut *conn, |c| {
@@ -514,7 +517,10 @@ async fn gdpr_1_reads_recorded_at_once_are_each_stored_once_and_sealed() {
             break;
         }
     }
-    assert_eq!(audit::unsealed(&mut conn, inbox, Some(chain)).unwrap(), (0, 0));
+    assert_eq!(
+        audit::unsealed(&mut conn, inbox, Some(chain)).unwrap(),
+        (0, 0)
+    );
     let v = audit::verify(&mut conn, inbox, chain).unwrap();
     assert!(v.valid && v.entries == 100, "{v:?}");
     let mut objects: Vec<Option<String>> = tillit_backend::db::db_run!(&mut *conn, |c| {
@@ -550,8 +556,15 @@ async fn gdpr_1_read_inbox_moves_each_entry_once_across_a_crash_and_a_new_file()
         for i in 0..n {
             let object = i.to_string();
             let actor = Actor::system();
-            audit::record_read(conn, Some(inbox), chain, &actor, Action::EmployeeList, Some(&object))
-                .unwrap();
+            audit::record_read(
+                conn,
+                Some(inbox),
+                chain,
+                &actor,
+                Action::EmployeeList,
+                Some(&object),
+            )
+            .unwrap();
         }
     };
     read(&mut conn, inbox, 3);
@@ -561,7 +574,12 @@ async fn gdpr_1_read_inbox_moves_each_entry_once_across_a_crash_and_a_new_file()
         DbConn::Postgresql(_) => unreachable!(),
     })
     .unwrap();
-    assert_eq!(audit::unsealed(&mut conn, Some(inbox), Some(chain)).unwrap().0, 3);
+    assert_eq!(
+        audit::unsealed(&mut conn, Some(inbox), Some(chain))
+            .unwrap()
+            .0,
+        3
+    );
     audit::seal(&mut conn, Some(inbox)).unwrap();
     assert_eq!(audit::recorded(&mut conn, Some(inbox), chain).unwrap(), 3);
     let v = audit::verify(&mut conn, Some(inbox), chain).unwrap();
@@ -578,4 +596,64 @@ async fn gdpr_1_read_inbox_moves_each_entry_once_across_a_crash_and_a_new_file()
     audit::seal(&mut conn, Some(&fresh)).unwrap();
     let v = audit::verify(&mut conn, Some(&fresh), chain).unwrap();
     assert!(v.valid && v.entries == 5 && v.unsealed == 0, "{v:?}");
+}
+
+/// An inbox left from a database that was deleted and made anew belongs to
+/// that old database: its entries are dropped, not moved into the new
+/// trail under chains the new database never had.
+#[tokio::test]
+async fn gdpr_1_a_read_inbox_left_from_a_deleted_database_is_not_moved_in() {
+    use tillit_backend::audit::{self, Action, Actor, Inbox};
+    if tillit_backend::testing::backend_name() != "sqlite" {
+        return; // PostgreSQL records reads in the trail itself.
+    }
+    let dir = crate::common::tempdir::TempDir::new();
+    let url = tillit_backend::testing::fresh_database(&dir.0);
+    let chain = "chain-old";
+    let read = |url: &str, n: usize| {
+        let pool = tillit_backend::db::connect(url, 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        let inbox = Inbox::open(url, &mut conn).unwrap().unwrap();
+        for _ in 0..n {
+            let actor = Actor::system();
+            audit::record_read(
+                &mut conn,
+                Some(&inbox),
+                chain,
+                &actor,
+                Action::EmployeeList,
+                None,
+            )
+            .unwrap();
+        }
+        let recorded = audit::recorded(&mut conn, Some(&inbox), chain).unwrap();
+        audit::seal(&mut conn, Some(&inbox)).unwrap();
+        let v = audit::verify(&mut conn, Some(&inbox), chain).unwrap();
+        (recorded, v)
+    };
+    let path = url.strip_prefix("sqlite://").unwrap().to_string();
+    // Recorded, never sealed: the old database goes before its sealer ran.
+    {
+        let pool = tillit_backend::db::connect(&url, 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        let inbox = Inbox::open(&url, &mut conn).unwrap().unwrap();
+        let actor = Actor::system();
+        for _ in 0..2 {
+            audit::record_read(
+                &mut conn,
+                Some(&inbox),
+                chain,
+                &actor,
+                Action::EmployeeList,
+                None,
+            )
+            .unwrap();
+        }
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    let (recorded, v) = read(&url, 1);
+    assert_eq!(recorded, 1, "only the new database's read");
+    assert!(v.valid && v.entries == 1 && v.unsealed == 0, "{v:?}");
 }

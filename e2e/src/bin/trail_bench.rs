@@ -118,12 +118,7 @@ async fn app(base: &str, people: &[Respondent], keys: &[String]) -> (f64, usize)
 }
 
 /// `READS / ROUNDS` pages of employees by `READERS` threads; seconds, errors.
-fn reads(
-    pool: &DbPool,
-    inbox: Option<&Inbox>,
-    agency: &AgencyId,
-    audited: bool,
-) -> (f64, usize) {
+fn reads(pool: &DbPool, inbox: Option<&Inbox>, agency: &AgencyId, audited: bool) -> (f64, usize) {
     let next = AtomicUsize::new(0);
     let errors = AtomicUsize::new(0);
     let actor = Actor {
