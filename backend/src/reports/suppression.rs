@@ -2,11 +2,16 @@
 //!
 //! A group is a unit with all its sub-units; the agency is the root. A group
 //! shows only with n ≥ 6, and no group of 1 to 5 may be isolated by
-//! subtracting shown figures: for every shown group, its n minus the n of its
-//! nearest shown descendants must be 0 or at least 6, else more of those
-//! descendants are hidden (secondary suppression), smallest first.
+//! subtracting shown figures. The decision is the engine's
+//! ([`super::engine`]), the agency first and then larger groups before
+//! smaller ones, so what has to be hidden are the small details; on a tree
+//! that comes to: every shown group's n minus its nearest shown
+//! descendants' is 0 or at least 6.
 
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
+
+use super::engine::{suppress, Decision};
 
 pub const MIN_GROUP: i64 = 6;
 
@@ -17,109 +22,45 @@ pub fn shown_groups(
     parent: &HashMap<String, Option<String>>,
     direct: &HashMap<String, i64>,
 ) -> (bool, HashSet<String>) {
-    let mut children: HashMap<Option<&str>, Vec<&str>> = HashMap::new();
-    for (u, p) in parent {
-        let p = p.as_deref().filter(|p| parent.contains_key(*p));
-        children.entry(p).or_default().push(u.as_str());
-    }
-    for list in children.values_mut() {
-        list.sort();
-    }
-    // Group sizes, bottom-up.
-    let mut total: HashMap<&str, i64> = HashMap::new();
-    fn size<'a>(
-        u: &'a str,
-        children: &HashMap<Option<&'a str>, Vec<&'a str>>,
-        direct: &HashMap<String, i64>,
-        total: &mut HashMap<&'a str, i64>,
-        depth: usize,
-    ) -> i64 {
-        if let Some(n) = total.get(u) {
-            return *n;
-        }
-        let mut n = direct.get(u).copied().unwrap_or(0);
-        if depth < 10_000 {
-            for c in children.get(&Some(u)).into_iter().flatten() {
-                n += size(c, children, direct, total, depth + 1);
-            }
-        }
-        total.insert(u, n);
-        n
-    }
-    let roots: Vec<&str> = children.get(&None).cloned().unwrap_or_default();
-    let agency_n: i64 = roots
+    let mut units: Vec<&str> = parent.keys().map(String::as_str).collect();
+    units.sort_unstable();
+    let index: HashMap<&str, usize> = units.iter().enumerate().map(|(i, u)| (*u, i)).collect();
+    let weights: Vec<u64> = units
         .iter()
-        .map(|r| size(r, &children, direct, &mut total, 0))
-        .sum::<i64>();
-    if agency_n < MIN_GROUP {
+        .map(|u| direct.get(*u).copied().unwrap_or(0).max(0).unsigned_abs())
+        .collect();
+    // Each unit's atoms: itself and everything below; depth for the order.
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+    let mut depth = vec![0usize; units.len()];
+    for (a, u) in units.iter().enumerate() {
+        let mut cur = Some(*u);
+        let mut steps = 0;
+        while let Some(c) = cur.and_then(|c| index.get(c)) {
+            if steps > units.len() {
+                break; // a cycle in bad data: stop, as group_sizes does
+            }
+            groups[*c].push(a);
+            steps += 1;
+            cur = parent.get(units[*c]).and_then(|p| p.as_deref());
+        }
+        depth[a] = steps;
+    }
+    let n_of = |g: &[usize]| g.iter().map(|&a| weights[a]).sum::<u64>();
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&u| (Reverse(n_of(&groups[u])), depth[u], u));
+    let mut cells = vec![(0..units.len()).collect::<Vec<_>>()];
+    cells.extend(order.iter().map(|&u| groups[u].clone()));
+    let decisions = suppress(&weights, MIN_GROUP.unsigned_abs(), &cells, 0);
+    if decisions[0] != Decision::Published {
         return (false, HashSet::new());
     }
-    let mut shown: HashSet<&str> = total
+    let shown = order
         .iter()
-        .filter(|(_, n)| **n >= MIN_GROUP)
-        .map(|(u, _)| *u)
+        .zip(&decisions[1..])
+        .filter(|(_, d)| **d == Decision::Published)
+        .map(|(&u, _)| units[u].to_string())
         .collect();
-
-    // The shown descendants of a node that have no shown node between.
-    fn frontier<'a>(
-        kids: &[&'a str],
-        children: &HashMap<Option<&'a str>, Vec<&'a str>>,
-        shown: &HashSet<&'a str>,
-        out: &mut Vec<&'a str>,
-    ) {
-        for k in kids {
-            if shown.contains(k) {
-                out.push(k);
-            } else {
-                frontier(
-                    children.get(&Some(*k)).map(Vec::as_slice).unwrap_or(&[]),
-                    children,
-                    shown,
-                    out,
-                );
-            }
-        }
-    }
-    loop {
-        let mut changed = false;
-        // The agency (None) and every shown unit are released figures.
-        let mut released: Vec<(Option<&str>, i64)> = vec![(None, agency_n)];
-        let mut ordered: Vec<&str> = shown.iter().copied().collect();
-        ordered.sort();
-        released.extend(ordered.iter().map(|u| (Some(*u), total[u])));
-        for (node, n) in released {
-            if node.is_some_and(|u| !shown.contains(u)) {
-                continue;
-            }
-            let kids = children.get(&node).map(Vec::as_slice).unwrap_or(&[]);
-            let mut front = Vec::new();
-            frontier(kids, &children, &shown, &mut front);
-            let mut rest = n - front.iter().map(|u| total[u]).sum::<i64>();
-            while (1..MIN_GROUP).contains(&rest) && !front.is_empty() {
-                front.sort_by_key(|u| (total[u], *u));
-                let smallest = front.remove(0);
-                shown.remove(smallest);
-                changed = true;
-                // Its own frontier is now compared against this node instead.
-                let mut sub = Vec::new();
-                frontier(
-                    children
-                        .get(&Some(smallest))
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[]),
-                    &children,
-                    &shown,
-                    &mut sub,
-                );
-                rest += total[smallest] - sub.iter().map(|u| total[u]).sum::<i64>();
-                front.extend(sub);
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    (true, shown.into_iter().map(str::to_string).collect())
+    (true, shown)
 }
 
 /// Size of each unit's group (the unit and all its sub-units).
