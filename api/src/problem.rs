@@ -270,6 +270,10 @@ codes! {
         InvalidScale = "invalid_scale",
         UnknownScale = "unknown_scale",
         UnknownQuestion = "unknown_question",
+        UnknownTopic = "unknown_topic",
+        /// A sensitive or health topic where only the agency report may
+        /// show it (REP-6, REP-7).
+        AgencyOnlyTopic = "agency_only_topic",
         InvalidReceipt = "invalid_receipt",
         InvalidQuery = "invalid_query",
         InvalidPath = "invalid_path",

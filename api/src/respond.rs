@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
 
-use crate::{Language, Scale, Texts, Topic};
+use crate::{Language, Scale, Texts, Topic, TopicFlag};
 
 /// Exchanges the link's token for a respondent session.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate)]
@@ -43,7 +43,49 @@ pub struct RespondentSurvey {
     pub notice: PrivacyNotice,
     pub scales: BTreeMap<String, Scale>,
     /// The core topics and the modules the agency chose, in order.
-    pub topics: Vec<Topic>,
+    pub topics: Vec<AskedTopic>,
+}
+
+/// A topic as the respondent gets it: its questions, without what only
+/// reports use (a question's direction, a topic's factor), which also
+/// keeps that out of the answering page's download.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AskedTopic {
+    pub key: String,
+    pub module: String,
+    #[serde(default)]
+    pub flags: Vec<TopicFlag>,
+    pub title: Texts,
+    pub questions: Vec<AskedQuestion>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AskedQuestion {
+    pub key: String,
+    pub scale: String,
+    pub text: Texts,
+}
+
+impl From<&Topic> for AskedTopic {
+    fn from(t: &Topic) -> AskedTopic {
+        AskedTopic {
+            key: t.key.clone(),
+            module: t.module.clone(),
+            flags: t.flags.clone(),
+            title: t.title.clone(),
+            questions: t
+                .questions
+                .iter()
+                .map(|q| AskedQuestion {
+                    key: q.key.clone(),
+                    scale: q.scale.clone(),
+                    text: q.text.clone(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// ROLE-2: the access token names the survey and the unit, never a person.

@@ -65,6 +65,28 @@ pub enum TopicFlag {
     Leadership,
 }
 
+/// whether a high answer is good or bad for the work environment.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// "My manager supports me": the higher, the better.
+    HigherIsBetter,
+    /// "Do you have to work at a fast pace?": the higher, the worse.
+    HigherIsWorse,
+}
+
+/// what a topic is for the work environment.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Factor {
+    /// Strengthens the work environment (support, clarity, influence).
+    Protective,
+    /// Wears it down (demands, bullying, health complaints).
+    Risk,
+}
+
 /// One question: always answered on a scale. There is no free text: in
 /// small units free text identifies people.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -73,6 +95,10 @@ pub struct Question {
     pub key: String,
     pub scale: String,
     pub text: Texts,
+    /// Required in new versions; versions published before it have
+    /// none, and their reports show figures without orienting them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -85,6 +111,21 @@ pub struct Topic {
     pub flags: Vec<TopicFlag>,
     pub title: Texts,
     pub questions: Vec<Question>,
+    /// Required in new versions, as a question's direction is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<Factor>,
+}
+
+/// a score over several topics, each question turned so that higher
+/// means better. Never over sensitive or health topics, whose figures are
+/// for the agency report only (REP-6, REP-7).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Index {
+    pub key: String,
+    pub title: Texts,
+    /// Topic keys.
+    pub topics: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -114,6 +155,8 @@ pub struct Questionnaire {
     pub modules: BTreeMap<String, Module>,
     pub scales: BTreeMap<String, Scale>,
     pub topics: Vec<Topic>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indices: Vec<Index>,
 }
 
 impl Questionnaire {

@@ -1,6 +1,6 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use tillit_api::{
-    AgencyId, FieldCode, OptOut, OptOutQuery, ProblemCode, Receipt, RespondentSession,
+    AgencyId, AskedTopic, FieldCode, OptOut, OptOutQuery, ProblemCode, Receipt, RespondentSession,
     RespondentSurvey, StartSession, Submission, SurveyId, SurveyState, UnitId, WithdrawConsent,
 };
 
@@ -78,7 +78,10 @@ fn survey_for(
         languages: s.languages.0.clone(),
         closes_at: crate::util::utc(s.closes_at),
         notice: notice::notice(&agency.name, processor),
-        topics: check::topics_of(&q, modules),
+        topics: check::topics_of(&q, modules)
+            .iter()
+            .map(AskedTopic::from)
+            .collect(),
         scales: q.scales.clone(),
     })
 }

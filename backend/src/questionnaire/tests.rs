@@ -89,3 +89,85 @@ fn q_1_invalid_documents_name_each_problem() {
     assert!(fields.contains(&"content.topics[1].questions[0].key".to_string()));
     assert!(fields.contains(&"content.topics[2].title.nn".to_string()));
 }
+
+#[test]
+fn q_5_every_item_has_a_direction_and_every_topic_a_factor() {
+    use tillit_api::{Direction, Factor};
+    let q = default();
+    for t in &q.topics {
+        let factor = t.factor.expect("every default topic has a factor");
+        let risk = ["demands", "bullying", "sexual_attention", "health"].contains(&t.key.as_str());
+        assert_eq!(factor == Factor::Risk, risk, "{}", t.key);
+        for qu in &t.questions {
+            // Agreeing is good; how often, how bothered, whether it happened: bad.
+            let expected = if qu.scale == "agree5" {
+                Direction::HigherIsBetter
+            } else {
+                Direction::HigherIsWorse
+            };
+            assert_eq!(qu.direction, Some(expected), "{}", qu.key);
+        }
+    }
+    assert!(!q.indices.is_empty());
+}
+
+#[test]
+fn q_5_a_version_without_directions_is_refused_and_an_old_one_still_reads() {
+    let mut q = default();
+    q.topics[0].questions[1].direction = None;
+    q.topics[2].factor = None;
+    let fields: Vec<String> = super::validate::check(&q)
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "content.topics[0].questions[1].direction",
+            "content.topics[2].factor"
+        ]
+    );
+    // Versions stored before Q-5 have neither and still read.
+    let mut old: serde_json::Value = serde_json::from_str(super::DEFAULT).unwrap();
+    old.as_object_mut().unwrap().remove("indices");
+    for t in old["topics"].as_array_mut().unwrap() {
+        t.as_object_mut().unwrap().remove("factor");
+        for qu in t["questions"].as_array_mut().unwrap() {
+            qu.as_object_mut().unwrap().remove("direction");
+        }
+    }
+    let old: Questionnaire = serde_json::from_value(old).unwrap();
+    assert!(old.topics.iter().all(|t| t.factor.is_none()));
+    assert!(old.indices.is_empty());
+}
+
+#[test]
+fn q_5_indices_name_known_topics_and_never_agency_only_ones() {
+    use tillit_api::FieldCode;
+    let mut q = default();
+    q.indices[0].topics.push("nope".into());
+    q.indices[0].topics.push("bullying".into());
+    q.indices[0].topics.push("health".into());
+    let codes: Vec<(String, FieldCode)> = super::validate::check(&q)
+        .into_iter()
+        .map(|e| (e.field, e.code))
+        .collect();
+    let n = q.indices[0].topics.len();
+    assert_eq!(
+        codes,
+        [
+            (
+                format!("content.indices[0].topics[{}]", n - 3),
+                FieldCode::UnknownTopic
+            ),
+            (
+                format!("content.indices[0].topics[{}]", n - 2),
+                FieldCode::AgencyOnlyTopic
+            ),
+            (
+                format!("content.indices[0].topics[{}]", n - 1),
+                FieldCode::AgencyOnlyTopic
+            ),
+        ]
+    );
+}

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use tillit_api::FieldCode;
 
-use tillit_api::{FieldError, Questionnaire, Texts};
+use tillit_api::{FieldError, Questionnaire, Texts, TopicFlag};
 
 fn texts(errors: &mut Vec<FieldError>, t: &Texts, field: &str) {
     for (lang, s) in [("nb", &t.nb), ("nn", &t.nn), ("en", &t.en)] {
@@ -87,6 +87,13 @@ pub fn check(q: &Questionnaire) -> Vec<FieldError> {
             ));
         }
         texts(&mut errors, &t.title, &format!("{f}.title"));
+        if t.factor.is_none() {
+            errors.push(FieldError::new(
+                format!("{f}.factor"),
+                FieldCode::Required,
+                "say whether the topic is a protective or a risk factor (Q-5)",
+            ));
+        }
         if t.questions.is_empty() {
             errors.push(FieldError::new(
                 format!("{f}.questions"),
@@ -111,7 +118,62 @@ pub fn check(q: &Questionnaire) -> Vec<FieldError> {
                 ));
             }
             texts(&mut errors, &qu.text, &format!("{qf}.text"));
+            if qu.direction.is_none() {
+                errors.push(FieldError::new(
+                    format!("{qf}.direction"),
+                    FieldCode::Required,
+                    "say whether a higher answer is better or worse (Q-5)",
+                ));
+            }
         }
     }
+    indices(&mut errors, q);
     errors
+}
+
+/// Q-5 indices: unique keys, titled, over known topics that units may
+/// show (an index over a sensitive or health topic would carry it into
+/// unit reports, against REP-6 and REP-7).
+fn indices(errors: &mut Vec<FieldError>, q: &Questionnaire) {
+    let mut keys = HashSet::new();
+    for (i, ix) in q.indices.iter().enumerate() {
+        let f = format!("content.indices[{i}]");
+        if ix.key.trim().is_empty() || !keys.insert(ix.key.as_str()) {
+            errors.push(FieldError::new(
+                format!("{f}.key"),
+                FieldCode::Duplicate,
+                "index keys must be present and unique",
+            ));
+        }
+        texts(errors, &ix.title, &format!("{f}.title"));
+        if ix.topics.is_empty() {
+            errors.push(FieldError::new(
+                format!("{f}.topics"),
+                FieldCode::Required,
+                "an index needs at least one topic",
+            ));
+        }
+        for (j, key) in ix.topics.iter().enumerate() {
+            let tf = format!("{f}.topics[{j}]");
+            match q.topics.iter().find(|t| &t.key == key) {
+                None => errors.push(FieldError::new(
+                    tf,
+                    FieldCode::UnknownTopic,
+                    format!("no topic '{key}'"),
+                )),
+                Some(t)
+                    if t.flags
+                        .iter()
+                        .any(|fl| matches!(fl, TopicFlag::Sensitive | TopicFlag::Health)) =>
+                {
+                    errors.push(FieldError::new(
+                        tf,
+                        FieldCode::AgencyOnlyTopic,
+                        format!("'{key}' may only appear in the agency report"),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }

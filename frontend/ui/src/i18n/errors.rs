@@ -138,6 +138,8 @@ fn field_reason(e: &FieldError, l: Lang) -> String {
         F::OutsidePeriod => K::FieldOutsidePeriod,
         F::InvalidScale | F::UnknownScale => K::FieldInvalidScale,
         F::UnknownQuestion => K::FieldUnknownQuestion,
+        F::UnknownTopic => K::FieldUnknownTopic,
+        F::AgencyOnlyTopic => K::FieldAgencyOnlyTopic,
         F::InvalidReceipt => K::FieldInvalidReceipt,
         F::InvalidQuery | F::InvalidPath => K::FieldInvalid,
         F::WeakPassword => K::FieldWeakPassword,
