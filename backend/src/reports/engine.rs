@@ -141,8 +141,8 @@ impl Rows {
     /// Whether the span of `small` and `v` (all zero on big rows) holds the
     /// indicator of a set weighing 1..=limit.
     fn exposes(&self, small: &[Sparse], v: &Sparse) -> bool {
-        let cols: Vec<usize> = (self.first_small..self.weight.len()).collect();
-        let Some(rref) = rref(small.iter().chain([v]), &cols, self.first_small) else {
+        let width = self.weight.len() - self.first_small;
+        let Some(rref) = rref(small.iter().chain([v]), width, self.first_small) else {
             return true;
         };
         let mut search = Search {
@@ -151,7 +151,7 @@ impl Rows {
             limit: self.limit,
             visited: 0,
         };
-        let start = vec![Frac::ZERO; cols.len()];
+        let start = vec![Frac::ZERO; width];
         search.from(0, &start, 0)
     }
 }
@@ -262,17 +262,17 @@ impl Frac {
     }
 }
 
-/// Reduced row echelon form over the columns `cols` (rows `offset..`);
+/// Reduced row echelon form over `width` columns (rows `offset..`);
 /// each row's pivot column is 1 and every other row is 0 there. None on
 /// overflow.
 fn rref<'a>(
     vs: impl Iterator<Item = &'a Sparse>,
-    cols: &[usize],
+    width: usize,
     offset: usize,
 ) -> Option<Vec<(usize, Vec<Frac>)>> {
     let mut m: Vec<Vec<Frac>> = vs
         .map(|v| {
-            let mut row = vec![Frac::ZERO; cols.len()];
+            let mut row = vec![Frac::ZERO; width];
             for &(r, c) in v {
                 row[r - offset] = Frac { n: c, d: 1 };
             }
@@ -280,7 +280,7 @@ fn rref<'a>(
         })
         .collect();
     let mut out: Vec<(usize, Vec<Frac>)> = Vec::new();
-    for col in 0..cols.len() {
+    for col in 0..width {
         let Some(k) = m.iter().position(|row| row[col] != Frac::ZERO) else {
             continue;
         };
