@@ -328,8 +328,16 @@ pub struct UpdateSurvey {
 }
 
 /// Why a group's figures are not shown (REP-9).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "server",
+    derive(
+        utoipa::ToSchema,
+        diesel::expression::AsExpression,
+        diesel::deserialize::FromSqlRow
+    )
+)]
+#[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
 #[serde(rename_all = "snake_case")]
 pub enum HiddenReason {
     /// The group has fewer than 6 people (REP-2).
@@ -337,7 +345,41 @@ pub enum HiddenReason {
     /// Shown, it would let a small group elsewhere be worked out by
     /// subtraction (REP-8). Which group is not said.
     ProtectsOthers,
+    /// The question's own count of valid answers is below the threshold
+    /// (REP-5): under 6 for a mean, under 10 for a distribution.
+    TooFewAnswers,
+    /// 6 to 9 answers: the mean is shown, the distribution is not (REP-3).
+    MeansOnly,
+    /// A score over several questions, hidden because one of them is: the
+    /// score could give the hidden one back.
+    PartHidden,
 }
+
+impl HiddenReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HiddenReason::TooFew => "too_few",
+            HiddenReason::ProtectsOthers => "protects_others",
+            HiddenReason::TooFewAnswers => "too_few_answers",
+            HiddenReason::MeansOnly => "means_only",
+            HiddenReason::PartHidden => "part_hidden",
+        }
+    }
+    pub fn parse(s: &str) -> Option<HiddenReason> {
+        [
+            HiddenReason::TooFew,
+            HiddenReason::ProtectsOthers,
+            HiddenReason::TooFewAnswers,
+            HiddenReason::MeansOnly,
+            HiddenReason::PartHidden,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+    }
+}
+
+#[cfg(feature = "server")]
+crate::text_sql!(HiddenReason, HiddenReason::parse);
 
 /// SURV-3: how many were invited and answered in one group (a unit with
 /// all its sub-units). Rows come in the order of the unit tree.

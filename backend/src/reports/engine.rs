@@ -353,4 +353,4 @@ impl Search<'_> {
 
 #[cfg(test)]
 #[path = "engine_tests.rs"]
-mod tests;
+pub(crate) mod tests;

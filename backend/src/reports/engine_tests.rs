@@ -33,7 +33,11 @@ fn rank(mut m: Vec<Vec<i128>>) -> usize {
 
 /// A set of atoms weighing 1..threshold-1 whose figure the shown groups
 /// give away, if there is one.
-fn violation(weights: &[u64], threshold: u64, shown: &[&Vec<usize>]) -> Option<Vec<usize>> {
+pub(crate) fn violation(
+    weights: &[u64],
+    threshold: u64,
+    shown: &[&Vec<usize>],
+) -> Option<Vec<usize>> {
     let atoms: Vec<usize> = (0..weights.len()).filter(|&a| weights[a] > 0).collect();
     let row = |set: &[usize]| -> Vec<i128> {
         atoms.iter().map(|a| i128::from(set.contains(a))).collect()
