@@ -243,6 +243,11 @@ endpoints! {
     CLOSE_SURVEY: Post "/api/surveys/{survey_id}/close", () => Survey;
     RESPONSE_RATES: Get "/api/surveys/{survey_id}/rates", () => ResponseRates;
 
+    // Reports of closed surveys.
+    REPORT: Get "/api/surveys/{survey_id}/report", () => ReportIndex;
+    REPORT_GROUP: Get "/api/surveys/{survey_id}/report/groups/{group_key}", () => GroupReport;
+    REPORT_HEATMAP: Get "/api/surveys/{survey_id}/report/heatmap", () => Heatmap;
+
     // Employees answering.
     START_SESSION: Post "/api/respond/session", StartSession => RespondentSession;
     RESPONDENT_SURVEY: Get "/api/respond/survey", () => RespondentSurvey;

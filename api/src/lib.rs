@@ -9,6 +9,7 @@ pub mod endpoints;
 pub mod ids;
 pub mod organisation;
 pub mod problem;
+pub mod reports;
 pub mod respond;
 pub mod surveys;
 pub mod text;
@@ -19,6 +20,7 @@ pub use auth::*;
 pub use ids::*;
 pub use organisation::*;
 pub use problem::*;
+pub use reports::*;
 pub use respond::*;
 pub use surveys::*;
 

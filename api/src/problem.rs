@@ -225,6 +225,9 @@ codes! {
         NoEmployees = "no_employees",
         /// This invitation has been answered.
         AlreadyAnswered = "already_answered",
+        // Reports
+        /// The report is made about a minute after the survey closes.
+        ReportNotReady = "report_not_ready",
     }
 }
 

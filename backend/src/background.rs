@@ -9,7 +9,7 @@ use actix_web::web;
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::{answering, audit, mail, surveys};
+use crate::{answering, audit, mail, reports, surveys};
 
 /// Runs a background task for as long as the server runs: when it panics,
 /// the panic is logged and the task starts again after a pause, so one bad
@@ -58,6 +58,9 @@ pub fn spawn_ticker(state: web::Data<AppState>) {
                 every.tick().await;
                 if let Err(e) = state.db(surveys::store::close_due).await {
                     tracing::warn!(error = %e, "closing due surveys failed");
+                }
+                if let Err(e) = state.db(reports::freeze::freeze_due).await {
+                    tracing::warn!(error = %e, "freezing reports failed");
                 }
                 if let Err(e) = state.db(|c| answering::tally::record_due(c, false)).await {
                     tracing::warn!(error = %e, "recording answering counts failed");

@@ -39,3 +39,14 @@ pub struct IdempotencyKey {
     #[param(min_length = 1, max_length = 200)]
     pub idempotency_key: Option<String>,
 }
+
+/// One group of a survey's report.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ReportGroupPath {
+    /// The survey's id
+    pub survey_id: SurveyId,
+    /// The group's key from the report (`agency`, `u-…`, `l-…`)
+    #[param(max_length = 80)]
+    pub group_key: String,
+}

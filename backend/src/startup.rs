@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::{
     agencies, answering, audit, auth, background, config, db, fallback, headers, health,
-    organisation, questionnaire, surveys, util,
+    organisation, questionnaire, reports, surveys, util,
 };
 
 /// Why the server could not start: told to the operator, not to a client.
@@ -59,6 +59,7 @@ pub fn api_config(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     audit::routes::configure(cfg);
     questionnaire::routes::configure(cfg);
     surveys::routes::configure(cfg);
+    reports::routes::configure(cfg);
     answering::routes::configure(cfg);
 }
 

@@ -68,6 +68,8 @@ actions! {
     SurveyUpdate => "survey.update" on "survey",
     SurveyLaunch => "survey.launch" on "survey",
     SurveyClose => "survey.close" on "survey",
+    ReportFreeze => "report.freeze" on "survey",
+    ReportRead => "report.read" on "survey",
     RespondentSessions => "respondent.session" on "survey",
     ResponsesReceived => "response.submit" on "survey",
     InvitationOptOut => "invitation.opt_out" on "invitation",

@@ -308,6 +308,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    releases (id) {
+        id -> Text,
+        survey_id -> Text,
+        agency_id -> Text,
+        questionnaire_version_id -> Text,
+        frozen_at -> Timestamp,
+        engine_version -> Integer,
+        previous_survey_id -> Nullable<Text>,
+        benchmark_agencies -> Nullable<Integer>,
+        pattern_sha256 -> Text,
+        stats -> Text,
+    }
+}
+
+diesel::table! {
+    release_groups (release_id, group_key) {
+        release_id -> Text,
+        group_key -> Text,
+        kind -> Text,
+        unit_id -> Nullable<Text>,
+        parent_key -> Nullable<Text>,
+        name -> Text,
+        depth -> Integer,
+        position -> Integer,
+        responses -> Nullable<BigInt>,
+        hidden -> Nullable<Text>,
+        invited -> Nullable<BigInt>,
+        answered -> Nullable<BigInt>,
+        rate_hidden -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    release_group_units (release_id, group_key, unit_id) {
+        release_id -> Text,
+        group_key -> Text,
+        unit_id -> Text,
+    }
+}
+
+diesel::table! {
+    release_cells (release_id, group_key, measure) {
+        release_id -> Text,
+        group_key -> Text,
+        measure -> Text,
+        n -> Nullable<BigInt>,
+        sum_milli -> Nullable<BigInt>,
+        dist -> Nullable<Text>,
+        mean_hidden -> Nullable<Text>,
+        dist_hidden -> Nullable<Text>,
+        vs_agency -> Nullable<BigInt>,
+        vs_benchmark -> Nullable<BigInt>,
+        vs_previous -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(audit_seals -> audit_entries (entry_id));
 diesel::joinable!(audit_unsealed -> audit_entries (entry_id));
@@ -327,8 +384,13 @@ diesel::joinable!(terms_acceptances -> terms_versions (terms_version_id));
 diesel::joinable!(terms_acceptances -> users (user_id));
 diesel::joinable!(leader_units -> users (user_id));
 diesel::joinable!(leader_units -> units (unit_id));
+diesel::joinable!(releases -> surveys (survey_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    releases,
+    release_groups,
+    release_group_units,
+    release_cells,
     agencies,
     users,
     sessions,

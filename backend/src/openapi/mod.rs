@@ -41,6 +41,7 @@ operation are the roles that may call it.",
         (name = "questionnaire", description = "The questionnaire bank (Q-*)"),
         (name = "surveys", description = "Surveys, launch and response rates (SURV-*)"),
         (name = "answering", description = "Answering a survey from the invitation link (RESP-*, ANON-*)"),
+        (name = "reports", description = "Frozen reports of closed surveys (REP-*)"),
     )
 )]
 pub struct ApiDoc;

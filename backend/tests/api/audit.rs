@@ -130,6 +130,7 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
         ("integration_client_id", org.client_row_id.clone()),
         ("import_id", org.import_id.clone()),
         ("survey_id", org.survey_id.clone()),
+        ("group_key", "agency".into()),
     ]
     .into();
     let now = chrono::Utc::now();
@@ -237,6 +238,15 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
         ),
         ("POST", "/api/surveys/{survey_id}/launch", None, None),
         ("POST", "/api/surveys/{survey_id}/close", None, None),
+        // Reports, once the closed survey is frozen (below).
+        ("GET", "/api/surveys/{survey_id}/report", None, None),
+        (
+            "GET",
+            "/api/surveys/{survey_id}/report/groups/{group_key}",
+            None,
+            None,
+        ),
+        ("GET", "/api/surveys/{survey_id}/report/heatmap", None, None),
         (
             "POST",
             "/api/imports/organisation",
@@ -297,6 +307,11 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
                 .unwrap()
                 .to_string();
             url = format!("/api/units/{id}");
+        }
+        if path.contains("/report") {
+            let mut conn = app.state.pool.get().unwrap();
+            let survey = tillit_api::SurveyId(org.survey_id.clone());
+            tillit_backend::reports::freeze::freeze(&mut conn, &survey).unwrap();
         }
         let before_call = app.audit_count(&a.id);
         let res = match csv {

@@ -11,6 +11,7 @@ mod invitations;
 mod mail;
 mod openapi;
 mod passwords;
+mod reports;
 mod rules;
 mod security;
 mod server;

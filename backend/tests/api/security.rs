@@ -92,6 +92,7 @@ async fn role_1_every_route_refuses_missing_tokens_and_other_roles() {
         ("import_id", "x".into()),
         ("version_id", "x".into()),
         ("survey_id", "x".into()),
+        ("group_key", "agency".into()),
     ]
     .into();
     for op in &ops {
@@ -172,6 +173,7 @@ async fn role_1_no_id_of_another_agency_reaches_its_data() {
         ("integration_client_id", org_b.client_row_id.clone()),
         ("import_id", org_b.import_id.clone()),
         ("survey_id", org_b.survey_id.clone()),
+        ("group_key", "agency".into()),
     ]
     .into();
     let before = app.audit_count(&b.id);

@@ -66,6 +66,7 @@ pub fn problem_text(p: &Problem, l: Lang) -> String {
         C::SurveyNotOpen => K::ProblemSurveyNotOpen,
         C::NoEmployees => K::ProblemNoEmployees,
         C::AlreadyAnswered => K::ProblemAlreadyAnswered,
+        C::ReportNotReady => K::ProblemReportNotReady,
         C::Unknown => {
             return p
                 .detail

@@ -1,0 +1,197 @@
+//! The report API (REP-*): reads of a survey's frozen release. Leadership
+//! results describe identifiable role holders, so every read is recorded
+//! (GDPR-1). A group outside what a leader leads is "not found".
+
+use actix_web::{get, web};
+use tillit_api::{
+    Figure, GroupKind, GroupReport, Heatmap, HeatmapRow, HiddenReason, ReportGroup, ReportIndex,
+    Role, TopicFlag,
+};
+
+use super::compare::BENCHMARK;
+use super::read::{self, Scope};
+use crate::audit::Action;
+use crate::auth::identity::{AgencyStaff, Auth};
+use crate::error::AppError;
+use crate::openapi::{Authed, Conflict, NotFound};
+use crate::params::{ReportGroupPath, SurveyPath};
+use crate::state::AppState;
+use crate::util::utc;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(report_index)
+        .service(group_report)
+        .service(heatmap);
+}
+
+/// A closed survey's report: its questions and the groups the reader may
+/// open (REP-1). Leaders get the groups they lead; the agency's admins
+/// every group. Made about a minute after closing: before that, 409
+/// `report_not_ready`.
+#[utoipa::path(
+    tag = "reports",
+    params(SurveyPath),
+    security(("bearer" = ["controller_admin", "leader"])),
+    responses(
+        (status = 200, description = "The report's contents", body = ReportIndex),
+        Authed, NotFound, Conflict,
+    )
+)]
+#[get("/surveys/{survey_id}/report")]
+async fn report_index(
+    state: web::Data<AppState>,
+    auth: Auth<AgencyStaff>,
+    path: web::Path<SurveyPath>,
+) -> Result<web::Json<ReportIndex>, AppError> {
+    let id = path.into_inner().survey_id;
+    let leader = (auth.role == Role::Leader).then(|| auth.user_id());
+    let object = Some(id.to_string());
+    let out = state
+        .audited_read(&auth, Action::ReportRead, object, move |tx| {
+            let r = read::release(tx, &id)?;
+            let scope = Scope::of(tx, &r.id, leader)?;
+            let groups = read::groups(tx, &r.id)?
+                .into_iter()
+                .filter(|g| scope.sees(&g.key))
+                .collect();
+            Ok(ReportIndex {
+                survey_id: r.survey_id,
+                title: r.title,
+                frozen_at: utc(r.frozen_at),
+                questionnaire: r.questionnaire,
+                groups,
+                benchmark_agencies: r.benchmark_agencies,
+                previous_survey_id: r.previous_survey_id,
+            })
+        })
+        .await?;
+    Ok(web::Json(out))
+}
+
+/// Every figure of one group, with the benchmark's and the notes the
+/// report carries (REP-9). Hidden figures say why, never their value.
+#[utoipa::path(
+    tag = "reports",
+    params(ReportGroupPath),
+    security(("bearer" = ["controller_admin", "leader"])),
+    responses(
+        (status = 200, description = "The group's figures", body = GroupReport),
+        Authed, NotFound, Conflict,
+    )
+)]
+#[get("/surveys/{survey_id}/report/groups/{group_key}")]
+async fn group_report(
+    state: web::Data<AppState>,
+    auth: Auth<AgencyStaff>,
+    path: web::Path<ReportGroupPath>,
+) -> Result<web::Json<GroupReport>, AppError> {
+    let ReportGroupPath {
+        survey_id,
+        group_key,
+    } = path.into_inner();
+    let leader = (auth.role == Role::Leader).then(|| auth.user_id());
+    let object = Some(survey_id.to_string());
+    let out = state
+        .audited_read(&auth, Action::ReportRead, object, move |tx| {
+            let r = read::release(tx, &survey_id)?;
+            let scope = Scope::of(tx, &r.id, leader)?;
+            if !scope.sees(&group_key) {
+                return Err(AppError::NotFound);
+            }
+            let group = read::groups(tx, &r.id)?
+                .into_iter()
+                .find(|g| g.key == group_key)
+                .ok_or(AppError::NotFound)?;
+            let keys = [group_key.clone(), BENCHMARK.to_string()];
+            let mut figures = read::figures(tx, &r, Some(&keys), None)?;
+            let notes = read::notes(&r.questionnaire, &group);
+            Ok(GroupReport {
+                figures: figures.remove(&group_key).unwrap_or_default(),
+                benchmark: figures.remove(BENCHMARK).unwrap_or_default(),
+                group,
+                notes,
+            })
+        })
+        .await?;
+    Ok(web::Json(out))
+}
+
+/// Topic and index scores of every group the reader may see, one row per
+/// group in tree order: the heatmap.
+#[utoipa::path(
+    tag = "reports",
+    params(SurveyPath),
+    security(("bearer" = ["controller_admin", "leader"])),
+    responses(
+        (status = 200, description = "Scores per group", body = Heatmap),
+        Authed, NotFound, Conflict,
+    )
+)]
+#[get("/surveys/{survey_id}/report/heatmap")]
+async fn heatmap(
+    state: web::Data<AppState>,
+    auth: Auth<AgencyStaff>,
+    path: web::Path<SurveyPath>,
+) -> Result<web::Json<Heatmap>, AppError> {
+    let id = path.into_inner().survey_id;
+    let leader = (auth.role == Role::Leader).then(|| auth.user_id());
+    let object = Some(id.to_string());
+    let out = state
+        .audited_read(&auth, Action::ReportRead, object, move |tx| {
+            let r = read::release(tx, &id)?;
+            let scope = Scope::of(tx, &r.id, leader)?;
+            let q = &r.questionnaire;
+            let columns: Vec<String> = q
+                .indices
+                .iter()
+                .map(|i| format!("i:{}", i.key))
+                .chain(
+                    q.topics
+                        .iter()
+                        .filter(|t| {
+                            !t.flags.contains(&TopicFlag::Sensitive)
+                                && !t.flags.contains(&TopicFlag::Health)
+                        })
+                        .map(|t| format!("t:{}", t.key)),
+                )
+                .collect();
+            let groups: Vec<ReportGroup> = read::groups(tx, &r.id)?
+                .into_iter()
+                .filter(|g| scope.sees(&g.key) && g.kind != GroupKind::Benchmark)
+                .collect();
+            let keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
+            let mut figures = read::figures(tx, &r, Some(&keys), Some(&columns))?;
+            let rows = groups
+                .into_iter()
+                .map(|group| {
+                    let mut own = figures.remove(&group.key).unwrap_or_default();
+                    let figures = columns
+                        .iter()
+                        .map(|c| match own.iter().position(|f| &f.measure == c) {
+                            Some(i) => own.swap_remove(i),
+                            None => hidden(c, group.hidden.unwrap_or(HiddenReason::TooFew)),
+                        })
+                        .collect();
+                    HeatmapRow { group, figures }
+                })
+                .collect();
+            Ok(Heatmap { columns, rows })
+        })
+        .await?;
+    Ok(web::Json(out))
+}
+
+fn hidden(measure: &str, why: HiddenReason) -> Figure {
+    Figure {
+        measure: measure.to_string(),
+        n: None,
+        mean: None,
+        distribution: None,
+        mean_hidden: Some(why),
+        distribution_hidden: Some(why),
+        vs_agency: None,
+        vs_benchmark: None,
+        vs_previous: None,
+        unanimous: false,
+    }
+}

@@ -1,0 +1,346 @@
+//! Reports through the API: frozen once at close (REP-1), read only from
+//! the release, each reader seeing only their groups, every hidden figure
+//! with its reason (REP-9).
+
+use diesel::prelude::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tillit_api::{endpoints, GroupReport, ReportIndex, SurveyId};
+use tillit_backend::db::db_run;
+use tillit_backend::db::schema::{invitations, responses, units};
+
+use crate::common::{self, problem, Agency, TestApp};
+
+/// Units (external id, parent, people) with everyone invited.
+async fn org(app: &TestApp, a: &Agency, sizes: &[(&str, Option<&str>, usize)]) {
+    let units: Vec<Value> = sizes
+        .iter()
+        .map(|(u, p, _)| json!({"external_id": u, "name": format!("Unit {u}"), "parent_external_id": p}))
+        .collect();
+    let res = app
+        .import_units(&a.token, "full_sync", Value::Array(units))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut employees = Vec::new();
+    for (u, _, n) in sizes {
+        for i in 0..*n {
+            employees.push(json!({"external_id": format!("{u}-{i}"), "email": format!("{u}.{i}@etat.no").to_lowercase(), "unit_external_id": u}));
+        }
+    }
+    let res = app
+        .import_employees(&a.token, "full_sync", Value::Array(employees))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// `n` people of unit `ext` answer every question of the default
+/// questionnaire with `value` (as the answering route stores them).
+fn respond(app: &TestApp, survey: &str, ext: &str, n: i64, value: u8) {
+    let q: tillit_api::Questionnaire =
+        serde_json::from_str(tillit_backend::questionnaire::DEFAULT).unwrap();
+    let answers: serde_json::Map<String, Value> = q
+        .topics
+        .iter()
+        .flat_map(|t| &t.questions)
+        .map(|x| {
+            let steps = q.scales[&x.scale].labels.nb.len() as u8;
+            (x.key.clone(), json!(value.min(steps)))
+        })
+        .collect();
+    let answers = Value::Object(answers).to_string();
+    let mut conn = app.state.pool.get().unwrap();
+    db_run!(&mut *conn, |c| {
+        let unit: String = units::table
+            .filter(units::external_id.eq(ext))
+            .select(units::id)
+            .first(c)
+            .unwrap();
+        let ids: Vec<String> = invitations::table
+            .filter(invitations::survey_id.eq(survey))
+            .filter(invitations::unit_id.eq(&unit))
+            .filter(invitations::answered.eq(false))
+            .select(invitations::id)
+            .limit(n)
+            .load(c)
+            .unwrap();
+        assert_eq!(ids.len() as i64, n, "enough people in {ext}");
+        diesel::update(invitations::table.filter(invitations::id.eq_any(&ids)))
+            .set(invitations::answered.eq(true))
+            .execute(c)
+            .unwrap();
+        for _ in 0..n {
+            diesel::insert_into(responses::table)
+                .values((
+                    responses::id.eq(uuid::Uuid::new_v4().to_string()),
+                    responses::survey_id.eq(survey),
+                    responses::unit_id.eq(&unit),
+                    responses::answers.eq(&answers),
+                    responses::research_consent.eq(false),
+                    responses::receipt_hash.eq(uuid::Uuid::new_v4().to_string()),
+                ))
+                .execute(c)
+                .unwrap();
+        }
+    });
+}
+
+fn freeze(app: &TestApp, survey: &str) -> bool {
+    let mut conn = app.state.pool.get().unwrap();
+    tillit_backend::reports::freeze::freeze(&mut conn, &SurveyId(survey.into())).unwrap()
+}
+
+async fn unit_id(app: &TestApp, a: &Agency, ext: &str) -> String {
+    let page: Value = app
+        .get(&format!("/api/units?q={ext}&per_page=100"), &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["external_id"] == ext)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// R → A(12), B(8), C(3), D(7): a survey answered by everyone, closed.
+async fn closed_survey(app: &TestApp, a: &Agency) -> String {
+    org(
+        app,
+        a,
+        &[
+            ("R", None, 0),
+            ("A", Some("R"), 12),
+            ("B", Some("R"), 8),
+            ("C", Some("R"), 3),
+            ("D", Some("R"), 7),
+        ],
+    )
+    .await;
+    app.accept_terms(a).await;
+    let s = app.draft_survey(a).await;
+    let id = s["id"].as_str().unwrap().to_string();
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/surveys/{id}/launch"),
+            Some(&a.token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    respond(app, &id, "A", 12, 4);
+    respond(app, &id, "B", 8, 2);
+    respond(app, &id, "C", 3, 1);
+    respond(app, &id, "D", 7, 3);
+    id
+}
+
+async fn close(app: &TestApp, a: &Agency, id: &str) {
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/surveys/{id}/close"),
+            Some(&a.token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+fn path(e: &str, survey: &str) -> String {
+    e.replace("{survey_id}", survey)
+}
+
+#[tokio::test]
+async fn rep_1_a_report_is_frozen_once_and_late_data_never_changes_it() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    let id = closed_survey(&app, &a).await;
+    let report = path(endpoints::REPORT.path, &id);
+    // Open: no report yet.
+    let (status, p) = problem(app.get(&report, &a.token).await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(p["code"], "report_not_ready");
+    close(&app, &a, &id).await;
+    assert!(freeze(&app, &id));
+    let survey: Value = app
+        .get(&format!("/api/surveys/{id}"), &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(survey["state"], "reported");
+    let group = path(endpoints::REPORT_GROUP.path, &id).replace("{group_key}", "agency");
+    let before: Value = app.get(&group, &a.token).await.json().await.unwrap();
+    assert_eq!(before["group"]["responses"], 30);
+    // A second freeze (another instance, the ticker again) changes nothing.
+    assert!(!freeze(&app, &id));
+    {
+        let mut conn = app.state.pool.get().unwrap();
+        let due = tillit_backend::reports::freeze::freeze_due(&mut conn).unwrap();
+        assert_eq!(due, 0);
+    }
+    // A response arriving late (a bug, a restore) is not in the report.
+    let a_unit = unit_id(&app, &a, "A").await;
+    {
+        let mut conn = app.state.pool.get().unwrap();
+        db_run!(&mut *conn, |c| diesel::insert_into(responses::table)
+            .values((
+                responses::id.eq("late"),
+                responses::survey_id.eq(&id),
+                responses::unit_id.eq(&a_unit),
+                responses::answers.eq("{\"control_pace\":1}"),
+                responses::research_consent.eq(false),
+                responses::receipt_hash.eq("late"),
+            ))
+            .execute(c)
+            .unwrap());
+    }
+    assert!(!freeze(&app, &id));
+    let after: Value = app.get(&group, &a.token).await.json().await.unwrap();
+    assert_eq!(before, after);
+    // And the stored figures cannot be changed in place.
+    let mut conn = app.state.pool.get().unwrap();
+    let changed = db_run!(&mut *conn, |c| diesel::sql_query(
+        "UPDATE release_cells SET n = 1 WHERE group_key = 'agency'"
+    )
+    .execute(c));
+    assert!(changed.is_err(), "the release is frozen");
+}
+
+#[tokio::test]
+async fn rep_9_hidden_figures_say_why_and_leaders_see_only_their_groups() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    let id = closed_survey(&app, &a).await;
+    let b_id = unit_id(&app, &a, "B").await;
+    let res = app
+        .post(
+            "/api/users",
+            &a.token,
+            json!({"email": "leder@etat.no", "name": "Leder", "role": "leader", "unit_ids": [b_id]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let leader = app
+        .accept_invitation("leder@etat.no", common::PASSWORD)
+        .await;
+    close(&app, &a, &id).await;
+    assert!(freeze(&app, &id));
+    let index: ReportIndex = app
+        .get(&path(endpoints::REPORT.path, &id), &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let groups: Vec<(&str, Option<i64>, Option<&str>)> = index
+        .groups
+        .iter()
+        .map(|g| (g.name.as_str(), g.responses, g.hidden.map(|h| h.as_str())))
+        .collect();
+    // R is the whole agency (same people): the agency's row stands for it.
+    assert_eq!(
+        groups,
+        [
+            ("", Some(30), None),
+            ("Unit R", Some(30), None),
+            ("Unit A", Some(12), None),
+            ("Unit B", Some(8), None),
+            ("Unit C", None, Some("too_few")),
+            ("Unit D", Some(7), None),
+        ]
+    );
+    let group = |key: &str| path(endpoints::REPORT_GROUP.path, &id).replace("{group_key}", key);
+    // B: 8 people, means only; its distributions say why.
+    let b: GroupReport = app
+        .get(&group(&format!("u-{b_id}")), &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pace = b
+        .figures
+        .iter()
+        .find(|f| f.measure == "q:control_pace")
+        .unwrap();
+    assert_eq!((pace.n, pace.mean), (Some(8), Some(2.0)));
+    assert!(pace.distribution.is_none());
+    assert_eq!(
+        pace.distribution_hidden.map(|h| h.as_str()),
+        Some("means_only")
+    );
+    assert!(b.notes.contains(&tillit_api::ReportNote::Leadership));
+    assert!(b.notes.contains(&tillit_api::ReportNote::AgencyOnlyTopics));
+    assert!(b.figures.iter().all(|f| !f.measure.starts_with("q:bully")));
+    // C: nothing at all, and why.
+    let c_id = unit_id(&app, &a, "C").await;
+    let c: GroupReport = app
+        .get(&group(&format!("u-{c_id}")), &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(c.figures.is_empty());
+    assert_eq!(c.group.hidden.map(|h| h.as_str()), Some("too_few"));
+    // D would leave C (30 − 12 − 8 − 7 = 3): hidden, without naming C.
+    let d_id = unit_id(&app, &a, "D").await;
+    let d: GroupReport = app
+        .get(&group(&format!("u-{d_id}")), &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(d
+        .figures
+        .iter()
+        .all(|f| f.mean.is_none() && f.mean_hidden.map(|h| h.as_str()) == Some("protects_others")));
+    assert!(!serde_json::to_string(&d).unwrap().contains(&c_id));
+    // The agency sees sensitive topics (30 ≥ 10); B's leader sees B only.
+    let agency: GroupReport = app
+        .get(&group("agency"), &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(agency.figures.iter().any(|f| f.measure == "q:bully_self"));
+    let mine: ReportIndex = app
+        .get(&path(endpoints::REPORT.path, &id), &leader)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let keys: Vec<&str> = mine.groups.iter().map(|g| g.key.as_str()).collect();
+    assert_eq!(keys, [format!("u-{b_id}")]);
+    let a_id = unit_id(&app, &a, "A").await;
+    for other in [
+        "agency".to_string(),
+        format!("u-{a_id}"),
+        format!("u-{c_id}"),
+    ] {
+        let (status, _) = problem(app.get(&group(&other), &leader).await).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{other}");
+    }
+    let res = app.get(&group(&format!("u-{b_id}")), &leader).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let heat: tillit_api::Heatmap = app
+        .get(&path(endpoints::REPORT_HEATMAP.path, &id), &leader)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(heat.rows.len(), 1);
+    assert!(heat
+        .columns
+        .iter()
+        .all(|c| c != "t:bullying" && c != "t:health"));
+    // Each read is recorded (GDPR-1).
+    let before = app.audit_count(&a.id);
+    let res = app.get(&path(endpoints::REPORT.path, &id), &a.token).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.audit_count(&a.id), before + 1);
+}
