@@ -24,6 +24,7 @@ pub mod params;
 pub mod questionnaire;
 pub mod reports;
 pub mod seed;
+pub mod seed_rounds;
 pub mod startup;
 pub mod state;
 pub mod surveys;

@@ -158,6 +158,14 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
         "Lars Leder",
         Role::Leader,
     )?;
+    // Leads two sections together: a leader's group that is no unit.
+    let second = person(
+        conn,
+        Some(&agency.id),
+        "leder2@direktoratet.demo",
+        "Liv Leder",
+        Role::Leader,
+    )?;
 
     let (unit_rows, employee_rows) = demo_org();
     let mut gen = new_id;
@@ -177,13 +185,12 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::internal(format!("demo employees invalid: {e:?}")))?;
     import_store::apply_employees(&mut tx, &emp_plan)?;
     tx.audit(Action::ImportApply, None)?;
-    if let Some(it) = all_units.iter().find(|u| u.external_id == "IT") {
-        db_run!(conn, |c| diesel::insert_into(leader_units::table)
-            .values((
-                leader_units::user_id.eq(&leader),
-                leader_units::unit_id.eq(&it.id)
-            ))
-            .execute(c))?;
+    for (who, unit) in [(&leader, "IT"), (&second, "TILS-1"), (&second, "TILS-2")] {
+        if let Some(u) = all_units.iter().find(|u| u.external_id == unit) {
+            db_run!(conn, |c| diesel::insert_into(leader_units::table)
+                .values((leader_units::user_id.eq(who), leader_units::unit_id.eq(&u.id)))
+                .execute(c))?;
+        }
     }
     let secret = random_token(32)?;
     let client = ClientRow {
@@ -204,6 +211,7 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
     ));
     let mut tx = Tx::new(conn, agency.id.clone(), system);
     let link = demo_survey(&mut tx, &admin, &terms.id)?;
+    crate::seed_rounds::seed(conn, &agency.id)?;
     Ok(format!(
         "Demo logins (role, email, password), saved in {FILE} in the data folder:\n{}\n\n\
          A respondent's link to the open demo survey (one use):\n  {public_url}/s#t={link}\n\
