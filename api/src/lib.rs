@@ -43,6 +43,17 @@ pub const ENTRY_PATHS: [&str; 4] = [
 /// other page is the agency's staff app.
 pub const INSTITUTE_PATHS: [&str; 3] = ["/agencies", "/terms-versions", "/questionnaires"];
 
+/// The reports' pages (`/reports`, `/reports/<survey>`, ...): their own
+/// app, so the agency's everyday app stays small.
+pub const REPORTS_PATH: &str = "/reports";
+
+pub fn is_reports_path(path: &str) -> bool {
+    path == REPORTS_PATH
+        || path
+            .strip_prefix(REPORTS_PATH)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// One page of a list. Every list endpoint answers with this shape.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

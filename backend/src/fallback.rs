@@ -79,6 +79,8 @@ pub async fn fallback(
         "entry.html"
     } else if tillit_api::INSTITUTE_PATHS.contains(&trimmed) {
         "institute.html"
+    } else if tillit_api::is_reports_path(trimmed) {
+        "reports.html"
     } else {
         "index.html"
     };

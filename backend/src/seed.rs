@@ -188,7 +188,10 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
     for (who, unit) in [(&leader, "IT"), (&second, "TILS-1"), (&second, "TILS-2")] {
         if let Some(u) = all_units.iter().find(|u| u.external_id == unit) {
             db_run!(conn, |c| diesel::insert_into(leader_units::table)
-                .values((leader_units::user_id.eq(who), leader_units::unit_id.eq(&u.id)))
+                .values((
+                    leader_units::user_id.eq(who),
+                    leader_units::unit_id.eq(&u.id)
+                ))
                 .execute(c))?;
         }
     }

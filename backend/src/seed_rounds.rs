@@ -13,8 +13,8 @@ use tillit_api::{
     SurveyState, UnitRow as UnitIn,
 };
 
-use crate::agencies::store::AgencyRow;
 use crate::agencies::store as agencies;
+use crate::agencies::store::AgencyRow;
 use crate::audit::Actor;
 use crate::db::db_run;
 use crate::db::schema::{invitations, responses, surveys as surveys_t};
@@ -45,8 +45,9 @@ impl Dice {
 
 /// A stable number for a name, to give each unit its own climate.
 fn hash(s: &str) -> u64 {
-    s.bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// Seeds the rounds. `agency` is the demo agency, already with its units
@@ -58,15 +59,39 @@ pub fn seed(conn: &mut DbConn, agency: &AgencyId) -> Result<(), AppError> {
         .ok_or_else(|| AppError::internal("no published questionnaire"))?;
     let q = version.content()?;
     let year = chrono::Duration::days(365);
-    round(conn, agency, &version.id, &q, "Medarbeiderundersøkelsen 2024", year * 2, 0)?;
+    round(
+        conn,
+        agency,
+        &version.id,
+        &q,
+        "Medarbeiderundersøkelsen 2024",
+        year * 2,
+        0,
+    )?;
     for (name, org, lean) in [
         ("Tilsynet for eksempelsaker", "TE", 1),
         ("Etaten for prøvedrift", "EP", 2),
     ] {
         let other = small_agency(conn, name, org)?;
-        round(conn, &other, &version.id, &q, "Medarbeiderundersøkelsen 2025", year, lean)?;
+        round(
+            conn,
+            &other,
+            &version.id,
+            &q,
+            "Medarbeiderundersøkelsen 2025",
+            year,
+            lean,
+        )?;
     }
-    round(conn, agency, &version.id, &q, "Medarbeiderundersøkelsen 2025", year, 1)?;
+    round(
+        conn,
+        agency,
+        &version.id,
+        &q,
+        "Medarbeiderundersøkelsen 2025",
+        year,
+        1,
+    )?;
     Ok(())
 }
 
@@ -212,9 +237,14 @@ fn small_agency(conn: &mut DbConn, name: &str, code: &str) -> Result<AgencyId, A
         parent_external_id: None,
     }];
     let mut employees = Vec::new();
-    for (i, (section, size)) in [("Saksbehandling", 22), ("Stab", 9), ("Kontroll", 18), ("Drift", 11)]
-        .iter()
-        .enumerate()
+    for (i, (section, size)) in [
+        ("Saksbehandling", 22),
+        ("Stab", 9),
+        ("Kontroll", 18),
+        ("Drift", 11),
+    ]
+    .iter()
+    .enumerate()
     {
         let ext = format!("{code}-{}", i + 1);
         unit_rows.push(UnitIn {

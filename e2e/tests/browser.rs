@@ -592,3 +592,115 @@ async fn a_researcher_is_told_that_nothing_is_ready_yet() {
     axe(c, "researcher home").await;
     b.close().await;
 }
+
+/// REP-8, REP-9 in the browser: the admin goes from the menu to last
+/// year's report, reads the units at a glance with hidden figures marked
+/// and explained, sorts by a score (and back), shows the differences to
+/// the previous survey, opens a unit, reads its questions, goes back and
+/// reloads; the summary prints for everyone.
+#[tokio::test]
+async fn rep_9_the_admin_reads_a_report_sorts_compares_and_opens_a_unit() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    log_in_as_admin(c, &s).await;
+    click(c, Locator::LinkText("Rapporter")).await;
+    wait_text(c, "ul.cards", "Medarbeiderundersøkelsen 2025").await;
+    // The open survey has no report yet, and says so.
+    wait_text(
+        c,
+        "ul.cards",
+        "Rapporten kommer når undersøkelsen er avsluttet",
+    )
+    .await;
+    axe(c, "reports list").await;
+    click(
+        c,
+        Locator::XPath("//li[h2[contains(., '2025')]]//a[contains(., 'Åpne rapporten')]"),
+    )
+    .await;
+    let table = wait_text(c, "table.heatmap", "Hele virksomheten").await;
+    assert!(table.contains("Digitalisering"), "{table}");
+    // Small sections are hidden, each with its reason in the footnotes.
+    let notes = wait_text(c, ".footnotes", "Færre enn 6 svar i gruppen").await;
+    assert!(notes.contains("beskytte en mindre gruppe"), "{notes}");
+    assert!(table.contains(':'), "{table}");
+    axe(c, "report overview").await;
+    reflows_at_320(c).await;
+    shot(c, "report-overview").await;
+    c.execute(
+        "document.getElementById('heatmap-heading').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "report-heatmap").await;
+    // Sort by the first score, highest first, then lowest first.
+    let first = "table.heatmap thead th:nth-child(3)";
+    click(c, Locator::Css(&format!("{first} button"))).await;
+    let th = c.find(Locator::Css(first)).await.unwrap();
+    assert_eq!(
+        th.attr("aria-sort").await.unwrap().as_deref(),
+        Some("descending")
+    );
+    click(c, Locator::Css(&format!("{first} button"))).await;
+    assert_eq!(
+        th.attr("aria-sort").await.unwrap().as_deref(),
+        Some("ascending")
+    );
+    // Differences to the previous survey, with a clear one marked.
+    let select = c.find(Locator::Id("versus")).await.unwrap();
+    select.select_by_value("previous").await.unwrap();
+    wait_text(c, "table.heatmap", "+").await;
+    // Open a department, read a topic's questions.
+    click(c, Locator::LinkText("Digitalisering")).await;
+    wait_text(c, "h1", "Digitalisering").await;
+    wait_text(c, "main", "Resultater om ledelse beskriver lederne").await;
+    wait_text(c, "main", "Beskyttende faktorer").await;
+    click(c, Locator::Css("details.questions summary")).await;
+    wait_text(c, "details.questions table", "n").await;
+    let bars = c.find_all(Locator::Css("svg.bar title")).await.unwrap();
+    assert!(
+        !bars.is_empty(),
+        "distributions are drawn, each with a text alternative"
+    );
+    axe(c, "group report").await;
+    reflows_at_320(c).await;
+    shot(c, "report-group").await;
+    c.execute(
+        "document.querySelector('details.questions').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "report-questions").await;
+    // Back to the overview, and a reload keeps the page.
+    c.back().await.unwrap();
+    wait_text(c, "table.heatmap", "Hele virksomheten").await;
+    c.refresh().await.unwrap();
+    wait_text(c, "table.heatmap", "Hele virksomheten").await;
+    // The summary for everyone: the agency's scores, printable.
+    click(c, Locator::LinkText("Sammendrag for alle ansatte")).await;
+    wait_text(c, "h1", "Sammendrag for alle ansatte").await;
+    wait_text(c, "main", "Sterkeste resultater").await;
+    axe(c, "report summary").await;
+    b.close().await;
+}
+
+/// A leader's report holds the groups they lead, nothing else.
+#[tokio::test]
+async fn rep_8_a_leader_sees_only_the_groups_they_lead() {
+    let s = Server::start_demo().await;
+    let b = Browser::start(360, 740).await;
+    let c = &b.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    log_in(c, &s, "leader").await;
+    wait_text(c, "main", "Rapporten for enhetene dine er klar").await;
+    click(c, Locator::LinkText("Se rapporten")).await;
+    let table = wait_text(c, "table.heatmap", "Digitalisering").await;
+    assert!(!table.contains("Hele virksomheten"), "{table}");
+    assert!(!table.contains("Tilsyn"), "{table}");
+    axe(c, "leader report").await;
+    b.close().await;
+}

@@ -19,13 +19,24 @@ use crate::pages;
 pub enum Part {
     Agency,
     Institute,
+    /// The agency's reports: a large part of their own, apart from the
+    /// everyday pages.
+    Reports,
 }
 
 impl Part {
     /// Whether `path` is one of this app's pages (the server sends the
-    /// institute's app for `tillit_api::INSTITUTE_PATHS`).
+    /// institute's app for `tillit_api::INSTITUTE_PATHS`, the reports' for
+    /// `/reports...`).
     fn has(self, path: &str) -> bool {
-        tillit_api::INSTITUTE_PATHS.contains(&path) == (self == Part::Institute)
+        let part = if tillit_api::INSTITUTE_PATHS.contains(&path) {
+            Part::Institute
+        } else if tillit_api::is_reports_path(path) {
+            Part::Reports
+        } else {
+            Part::Agency
+        };
+        part == self
     }
 }
 
@@ -60,6 +71,23 @@ pub fn InstituteApp() -> impl IntoView {
                 <Route path=path!("/agencies") view=pages::processor::Agencies/>
                 <Route path=path!("/terms-versions") view=pages::processor::TermsVersions/>
                 <Route path=path!("/questionnaires") view=pages::questionnaires::Questionnaires/>
+            </Routes>
+        }
+        .into_any()
+    })
+}
+
+/// The agency's reports (REP-*): the surveys' reports, each with its
+/// overview of units and a page per group, and the shareable summary.
+#[component]
+pub fn ReportsApp() -> impl IntoView {
+    shell(Part::Reports, || {
+        view! {
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/reports") view=pages::reports::ReportsHome/>
+                <Route path=path!("/reports/:survey") view=pages::reports::overview::Overview/>
+                <Route path=path!("/reports/:survey/summary") view=pages::reports::group::Summary/>
+                <Route path=path!("/reports/:survey/:group") view=pages::reports::group::GroupPage/>
             </Routes>
         }
         .into_any()
@@ -161,6 +189,7 @@ fn Header() -> impl IntoView {
                                 Some(Role::ControllerAdmin) => vec![
                                     ("/", K::Home),
                                     ("/surveys", K::Surveys),
+                                    ("/reports", K::Reports),
                                     ("/terms", K::Terms),
                                     ("/units", K::Units),
                                     ("/employees", K::Employees),
@@ -171,6 +200,7 @@ fn Header() -> impl IntoView {
                                 Some(Role::Leader) => vec![
                                     ("/", K::Home),
                                     ("/surveys", K::Surveys),
+                                    ("/reports", K::Reports),
                                     ("/units", K::Units),
                                     ("/account", K::Account),
                                 ],

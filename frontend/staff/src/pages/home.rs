@@ -42,8 +42,17 @@ fn LeaderHome() -> impl IntoView {
     view! {
         <p>{t(K::WelcomeLeader)}</p>
         {show(surveys, move |p: Page<Survey>| {
+            let reported = p.items.iter().find(|s| s.state == SurveyState::Reported).cloned();
             let latest = p.items.into_iter().find(|s| s.state != SurveyState::Draft);
-            match latest {
+            let report = reported.map(|s| view! {
+                <section class="card">
+                    <h2>{s.title.clone()}</h2>
+                    <p>{t(K::LeaderReported)}</p>
+                    // The reports are their own app: a full page load.
+                    <p><a href=format!("/reports/{}", s.id) rel="external">{t(K::SeeReport)}</a></p>
+                </section>
+            });
+            let now = match latest {
                 None => view! { <p class="card">{t(K::LeaderNoSurvey)}</p> }.into_any(),
                 Some(s) if s.state == SurveyState::Open => view! {
                     <section class="card">
@@ -52,13 +61,15 @@ fn LeaderHome() -> impl IntoView {
                         <p><a href="/surveys">{t(K::SeeRates)}</a></p>
                     </section>
                 }.into_any(),
-                Some(s) => view! {
+                Some(s) if s.state == SurveyState::Closed => view! {
                     <section class="card">
                         <h2>{s.title.clone()}</h2>
                         <p>{t(K::LeaderClosed)}</p>
                     </section>
                 }.into_any(),
-            }
+                Some(_) => ().into_any(),
+            };
+            view! { {now}{report} }
         })}
     }
 }

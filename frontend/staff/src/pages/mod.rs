@@ -4,6 +4,7 @@ pub mod home;
 pub mod import;
 pub mod processor;
 pub mod questionnaires;
+pub mod reports;
 pub mod surveys;
 pub mod terms;
 pub mod units;

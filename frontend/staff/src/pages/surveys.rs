@@ -17,7 +17,8 @@ fn state_key(s: SurveyState) -> K {
     match s {
         SurveyState::Draft => K::StateDraft,
         SurveyState::Open => K::StateOpen,
-        _ => K::StateClosed,
+        SurveyState::Closed => K::StateClosed,
+        SurveyState::Reported => K::StateReported,
     }
 }
 
@@ -96,6 +97,10 @@ pub fn Surveys() -> impl IntoView {
                                         })}
                                         {(s.state != SurveyState::Draft).then(|| view! {
                                             <button type="button" on:click=move |_| show_rates(id3.clone())>{t(K::ShowRates)}</button>
+                                        })}
+                                        // The reports are their own app: a full page load.
+                                        {(s.state == SurveyState::Reported).then(|| view! {
+                                            <a class="button" href=format!("/reports/{}", s.id) rel="external">{t(K::SeeReport)}</a>
                                         })}
                                     </div>
                                 </li>
