@@ -247,6 +247,8 @@ endpoints! {
     REPORT: Get "/api/surveys/{survey_id}/report", () => ReportIndex;
     REPORT_GROUP: Get "/api/surveys/{survey_id}/report/groups/{group_key}", () => GroupReport;
     REPORT_HEATMAP: Get "/api/surveys/{survey_id}/report/heatmap", () => Heatmap;
+    /// `text/csv`: add `variant` (`rfc4180`, `excel`) and `lang`.
+    REPORT_GROUP_CSV: Get "/api/surveys/{survey_id}/report/groups/{group_key}/csv", () => String;
 
     // Employees answering.
     START_SESSION: Post "/api/respond/session", StartSession => RespondentSession;

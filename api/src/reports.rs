@@ -160,3 +160,27 @@ pub struct HeatmapRow {
     /// One per column, in the same order.
     pub figures: Vec<Figure>,
 }
+
+/// Which CSV a download is.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CsvVariant {
+    /// RFC 4180: comma-separated, decimal point, CRLF line ends.
+    #[default]
+    Rfc4180,
+    /// Opens as columns in Excel set to Norwegian: a byte-order mark,
+    /// semicolon-separated, decimal comma.
+    Excel,
+}
+
+/// How a report is exported.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "server", into_params(parameter_in = Query))]
+pub struct ExportQuery {
+    /// `rfc4180` (default) or `excel`.
+    pub variant: Option<CsvVariant>,
+    /// The language of titles and notes (default `nb`).
+    pub lang: Option<crate::Language>,
+}

@@ -665,6 +665,17 @@ async fn rep_9_the_admin_reads_a_report_sorts_compares_and_opens_a_unit() {
         !bars.is_empty(),
         "distributions are drawn, each with a text alternative"
     );
+    // Downloads go through the session: no error after asking for one.
+    click(
+        c,
+        Locator::XPath("//button[contains(., 'Last ned for Excel')]"),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        c.find(Locator::Css("p.error")).await.is_err(),
+        "the download failed"
+    );
     axe(c, "group report").await;
     reflows_at_320(c).await;
     shot(c, "report-group").await;

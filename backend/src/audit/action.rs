@@ -70,6 +70,7 @@ actions! {
     SurveyClose => "survey.close" on "survey",
     ReportFreeze => "report.freeze" on "survey",
     ReportRead => "report.read" on "survey",
+    ReportExport => "report.export" on "survey",
     RespondentSessions => "respondent.session" on "survey",
     ResponsesReceived => "response.submit" on "survey",
     InvitationOptOut => "invitation.opt_out" on "invitation",

@@ -4,6 +4,7 @@
 pub mod aggregate;
 pub mod compare;
 pub mod engine;
+pub mod export;
 pub mod freeze;
 pub mod groups;
 pub mod health;

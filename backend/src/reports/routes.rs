@@ -2,13 +2,14 @@
 //! results describe identifiable role holders, so every read is recorded
 //! (GDPR-1). A group outside what a leader leads is "not found".
 
-use actix_web::{get, web};
+use actix_web::{get, web, HttpResponse};
 use tillit_api::{
-    Figure, GroupKind, GroupReport, Heatmap, HeatmapRow, HiddenReason, ReportGroup, ReportIndex,
-    Role, TopicFlag,
+    ExportQuery, Figure, GroupKind, GroupReport, Heatmap, HeatmapRow, HiddenReason, Language,
+    ReportGroup, ReportIndex, Role, TopicFlag,
 };
 
 use super::compare::BENCHMARK;
+use super::export;
 use super::read::{self, Scope};
 use crate::audit::Action;
 use crate::auth::identity::{AgencyStaff, Auth};
@@ -21,6 +22,7 @@ use crate::util::utc;
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(report_index)
         .service(group_report)
+        .service(group_csv)
         .service(heatmap);
 }
 
@@ -93,27 +95,85 @@ async fn group_report(
     let object = Some(survey_id.to_string());
     let out = state
         .audited_read(&auth, Action::ReportRead, object, move |tx| {
-            let r = read::release(tx, &survey_id)?;
-            let scope = Scope::of(tx, &r.id, leader)?;
-            if !scope.sees(&group_key) {
-                return Err(AppError::NotFound);
-            }
-            let group = read::groups(tx, &r.id)?
-                .into_iter()
-                .find(|g| g.key == group_key)
-                .ok_or(AppError::NotFound)?;
-            let keys = [group_key.clone(), BENCHMARK.to_string()];
-            let mut figures = read::figures(tx, &r, Some(&keys), None)?;
-            let notes = read::notes(&r.questionnaire, &group);
-            Ok(GroupReport {
-                figures: figures.remove(&group_key).unwrap_or_default(),
-                benchmark: figures.remove(BENCHMARK).unwrap_or_default(),
-                group,
-                notes,
-            })
+            group(tx, &survey_id, &group_key, leader).map(|(_, g)| g)
         })
         .await?;
     Ok(web::Json(out))
+}
+
+/// One group's report, for a reader who may see it (404 otherwise).
+fn group(
+    tx: &mut crate::work::Tx<'_>,
+    survey: &tillit_api::SurveyId,
+    key: &str,
+    leader: Option<tillit_api::UserId>,
+) -> Result<(read::Release, GroupReport), AppError> {
+    let r = read::release(tx, survey)?;
+    let scope = Scope::of(tx, &r.id, leader)?;
+    if !scope.sees(key) {
+        return Err(AppError::NotFound);
+    }
+    let group = read::groups(tx, &r.id)?
+        .into_iter()
+        .find(|g| g.key == key)
+        .ok_or(AppError::NotFound)?;
+    let keys = [key.to_string(), BENCHMARK.to_string()];
+    let mut figures = read::figures(tx, &r, Some(&keys), None)?;
+    let notes = read::notes(&r.questionnaire, &group);
+    let report = GroupReport {
+        figures: figures.remove(key).unwrap_or_default(),
+        benchmark: figures.remove(BENCHMARK).unwrap_or_default(),
+        group,
+        notes,
+    };
+    Ok((r, report))
+}
+
+/// One group's report as CSV, the figures the screen shows: RFC 4180, or
+/// `variant=excel` for Excel set to Norwegian (byte-order mark, semicolon,
+/// decimal comma). A hidden figure is ":" with its reason in `note`.
+#[utoipa::path(
+    tag = "reports",
+    params(ReportGroupPath, ExportQuery),
+    security(("bearer" = ["controller_admin", "leader"])),
+    responses(
+        (status = 200, description = "The group's figures", content_type = "text/csv", body = String),
+        Authed, NotFound, Conflict,
+    )
+)]
+#[get("/surveys/{survey_id}/report/groups/{group_key}/csv")]
+async fn group_csv(
+    state: web::Data<AppState>,
+    auth: Auth<AgencyStaff>,
+    path: web::Path<ReportGroupPath>,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let ReportGroupPath {
+        survey_id,
+        group_key,
+    } = path.into_inner();
+    let ExportQuery { variant, lang } = query.into_inner();
+    let leader = (auth.role == Role::Leader).then(|| auth.user_id());
+    let object = Some(survey_id.to_string());
+    let (name, bytes) = state
+        .audited_read(&auth, Action::ReportExport, object, move |tx| {
+            let (r, g) = group(tx, &survey_id, &group_key, leader)?;
+            let bytes = export::csv(
+                &r.questionnaire,
+                &g,
+                variant.unwrap_or_default(),
+                lang.unwrap_or(Language::Nb),
+            )?;
+            Ok((export::file_name(&g), bytes))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(bytes))
 }
 
 /// Topic and index scores of every group the reader may see, one row per

@@ -248,6 +248,12 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
         ),
         ("GET", "/api/surveys/{survey_id}/report/heatmap", None, None),
         (
+            "GET",
+            "/api/surveys/{survey_id}/report/groups/{group_key}/csv",
+            None,
+            None,
+        ),
+        (
             "POST",
             "/api/imports/organisation",
             Some(json!({"dry_run": true, "units": [], "employees": []})),

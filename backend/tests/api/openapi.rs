@@ -156,6 +156,14 @@ fn endpoint_catalogue_matches_the_spec() {
                 op.name
             );
         }
+        // A download: the catalogue says `String`, the spec `text/csv`.
+        if op.response == "String" {
+            let ok = spec_op["responses"]["200"]["content"]
+                .get("text/csv")
+                .is_some();
+            assert!(ok, "{}: a download answers with text/csv", op.name);
+            continue;
+        }
         let answers: Vec<Option<&Value>> = spec_op["responses"]
             .as_object()
             .unwrap()

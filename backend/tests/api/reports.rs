@@ -300,6 +300,53 @@ async fn rep_9_hidden_figures_say_why_and_leaders_see_only_their_groups() {
         .iter()
         .all(|f| f.mean.is_none() && f.mean_hidden.map(|h| h.as_str()) == Some("protects_others")));
     assert!(!serde_json::to_string(&d).unwrap().contains(&c_id));
+    // The same figures as CSV, in both variants (REP-9: ":" and the reason).
+    let csv_url = |key: &str, q: &str| {
+        path(endpoints::REPORT_GROUP_CSV.path, &id).replace("{group_key}", key) + q
+    };
+    let res = app.get(&csv_url(&format!("u-{d_id}"), ""), &a.token).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let text = res.text().await.unwrap();
+    assert!(text.contains("\r\n"), "RFC 4180 ends lines with CRLF");
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let pace = rows
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[1] == "q:control_pace")
+        .unwrap();
+    assert_eq!(&pace[4], ":");
+    assert_eq!(&pace[9], "Skjult for å beskytte en mindre gruppe");
+    let res = app
+        .get(
+            &csv_url(&format!("u-{b_id}"), "?variant=excel&lang=en"),
+            &a.token,
+        )
+        .await;
+    let bytes = res.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "Excel needs the byte-order mark"
+    );
+    let mut rows = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(&bytes[3..]);
+    assert_eq!(&rows.headers().unwrap()[4], "mean");
+    let pace = rows
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[1] == "q:control_pace")
+        .unwrap();
+    assert_eq!((&pace[3], &pace[4]), ("8", "2,0"));
+    assert_eq!(&pace[8], ":");
+    assert_eq!(&pace[9], "Distributions are shown from 10 answers");
     // The agency sees sensitive topics (30 ≥ 10); B's leader sees B only.
     let agency: GroupReport = app
         .get(&group("agency"), &a.token)

@@ -46,7 +46,8 @@ fn page(summary: bool) -> impl IntoView {
             {show(index, move |r: ReportIndex| {
                 let q = StoredValue::new(r.questionnaire);
                 let survey_title = r.title;
-                show(report, move |g: GroupReport| view! { <Body g q summary survey_title=survey_title.clone()/> })
+                let survey_id = r.survey_id.to_string();
+                show(report, move |g: GroupReport| view! { <Body g q summary survey_title=survey_title.clone() survey_id=survey_id.clone()/> })
             })}
         </Show>
     }
@@ -62,6 +63,7 @@ fn Body(
     q: StoredValue<Questionnaire>,
     summary: bool,
     survey_title: String,
+    survey_id: String,
 ) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let name = match g.group.kind {
@@ -85,6 +87,18 @@ fn Body(
     let (risk, protective): (Vec<Topic>, Vec<Topic>) = topics
         .into_iter()
         .partition(|t| t.factor == Some(Factor::Risk));
+    let failed = RwSignal::new(false);
+    let ids = StoredValue::new((survey_id, g.group.key.clone()));
+    let csv = move |excel: bool| {
+        let (survey, key) = ids.get_value();
+        let path = endpoints::REPORT_GROUP_CSV.to(&[&survey, &key]).path;
+        let variant = if excel { "excel" } else { "rfc4180" };
+        let path = format!(
+            "{path}?variant={variant}&lang={}",
+            lang.get_untracked().code()
+        );
+        super::download(path, format!("{}.csv", key), excel, failed);
+    };
     let g = StoredValue::new(g);
     let (responses, rate) = g.with_value(|g| (g.group.responses, g.group.rate));
     view! {
@@ -95,7 +109,14 @@ fn Body(
             {responses.map(|n| view! { <div><dt>{t(K::Responses)}</dt><dd>{move || crate::dates::number(n, lang.get())}</dd></div> })}
             {rate.map(|x| view! { <div><dt>{t(K::Rate)}</dt><dd>{move || crate::dates::percent(x, lang.get())}</dd></div> })}
         </dl>
-        <button type="button" class="no-print" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{t(K::Print)}</button>
+        <div class="toolbar no-print">
+            <button type="button" on:click=|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } }>{t(K::Print)}</button>
+            <button type="button" on:click=move |_| csv(false)>{t(K::DownloadCsv)}</button>
+            <button type="button" on:click=move |_| csv(true)>{t(K::DownloadExcel)}</button>
+        </div>
+        <Show when=move || failed.get()>
+            <p class="error" role="alert">{t(K::DownloadFailed)}</p>
+        </Show>
         {g.with_value(|g| g.group.hidden.is_some()).then(|| view! { <p class="card">{t(K::GroupHiddenText)}</p> })}
         <Notes notes=g.with_value(|g| g.notes.clone())/>
         <Extremes g q/>
@@ -248,12 +269,18 @@ fn Score(
                 }.into_any(),
                 (None, why) => view! { <p>{why.map(|why| view! { <Mark why/> })}</p> }.into_any(),
             }}
-            {(!diffs.is_empty() || bench.is_some()).then(|| view! {
+            {(!diffs.is_empty()).then(|| view! {
                 <p class="muted">{t(K::Difference)}": "
-                    {diffs.into_iter().map(|(k, d)| view! {
-                        <span>{t(k)}" "{move || delta(&d, lang.get())}{d.meaningful.then(|| view! { <span class="sr-only">" ("{t(K::ClearDifference)}")"</span> })}"; "</span>
+                    {diffs.into_iter().map(|(k, d)| {
+                        // The benchmark's own score beside the difference to it.
+                        let of = (k == K::CompareBenchmark).then_some(bench).flatten();
+                        view! {
+                            <span>{t(k)}" "{move || delta(&d, lang.get())}
+                                {d.meaningful.then(|| view! { <span class="sr-only">" ("{t(K::ClearDifference)}")"</span> })}
+                                {of.map(|b| view! { " ("{move || decimal(b, lang.get())}")" })}
+                                "; "</span>
+                        }
                     }).collect_view()}
-                    {bench.map(|b| view! { <span>{t(K::CompareBenchmark)}": "{move || decimal(b, lang.get())}</span> })}
                 </p>
             })}
             {match (f.distribution.clone(), f.distribution_hidden) {
@@ -268,8 +295,9 @@ fn Score(
     })
 }
 
-/// A topic's questions: mean on the question's own scale, n, and the
-/// distribution as a bar, with every percentage in the table under it.
+/// A topic's questions, one block each (question, n and mean, the
+/// distribution as a bar with its percentages): readable on a phone. The
+/// same figures follow as one data table per topic.
 #[component]
 fn Questions(
     topic: Topic,
@@ -285,74 +313,100 @@ fn Questions(
                 .unwrap_or_default()
         })
     };
-    let any = topic
+    let items: Vec<(tillit_api::Question, Figure)> = topic
         .questions
         .iter()
-        .any(|x| g.with_value(|g| figure(g, &format!("q:{}", x.key)).is_some()));
-    if !any {
+        .filter_map(|x| {
+            let f = g.with_value(|g| figure(g, &format!("q:{}", x.key)).cloned())?;
+            Some((x.clone(), f))
+        })
+        .collect();
+    if items.is_empty() {
         return None;
     }
-    let rows = topic.questions.clone();
     let heading = topic.title.clone();
-    let region = topic.title;
+    let caption = topic.title;
+    let table_items = items.clone();
     Some(view! {
         <details class="questions">
             <summary>{t(K::Questions)}": "{move || heading.get(lang.get()).to_string()}</summary>
             <p class="muted">{t(K::ScaleNote)}" "{t(K::NotRelevantLeftOut)}</p>
-            <div class="table-wrap" tabindex="0" role="region" aria-label=move || region.get(lang.get()).to_string()>
-            <table>
+            {items.into_iter().map(|(x, f)| {
+                let good_high = x.direction != Some(Direction::HigherIsWorse);
+                let id = format!("bar-q-{}", x.key);
+                let labels = labels_of(&x.scale);
+                view! {
+                    <div class="question">
+                        <p class="q-text">{move || x.text.get(lang.get()).to_string()}</p>
+                        <p>
+                            {t(K::Mean)}": "
+                            {match (f.mean, f.mean_hidden) {
+                                (Some(m), _) => view! { <strong>{move || decimal(m, lang.get())}</strong> }.into_any(),
+                                (None, why) => view! { {why.map(|why| view! { <Mark why/> })} }.into_any(),
+                            }}
+                            {f.n.map(|n| view! { <span class="muted">" · n = "{n}</span> })}
+                        </p>
+                        {match (f.distribution.clone(), f.distribution_hidden) {
+                            (Some(d), _) => view! {
+                                <StackedBar counts=d labels=labels.clone() good_high id/>
+                                <Legend labels good_high/>
+                                {f.unanimous.then(|| view! { <p class="muted">{t(K::NoteUnanimous)}</p> })}
+                            }.into_any(),
+                            (None, Some(why)) if f.mean.is_some() => view! { <p class="muted">{t(K::Distribution)}": "<Mark why/></p> }.into_any(),
+                            _ => ().into_any(),
+                        }}
+                    </div>
+                }
+            }).collect_view()}
+            <DataTable items=table_items caption labels_of/>
+        </details>
+    })
+}
+
+/// Every question's answers in per cent, one column per step of its
+/// scale: the bars' figures as a table.
+#[component]
+fn DataTable(
+    items: Vec<(tillit_api::Question, Figure)>,
+    caption: tillit_api::Texts,
+    labels_of: impl Fn(&str) -> Vec<String> + Copy + 'static,
+) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let shown: Vec<(tillit_api::Question, Vec<i64>)> = items
+        .into_iter()
+        .filter_map(|(x, f)| Some((x, f.distribution?)))
+        .collect();
+    let scale = shown.first().map(|(x, _)| x.scale.clone())?;
+    // One table per scale: its steps are the columns.
+    let same: Vec<(tillit_api::Question, Vec<i64>)> = shown
+        .into_iter()
+        .filter(|(x, _)| x.scale == scale)
+        .collect();
+    let heads = labels_of(&scale);
+    Some(view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=move || caption.get(lang.get()).to_string()>
+            <table class="data">
+                <caption>{t(K::Distribution)}" (%)"</caption>
                 <thead><tr>
                     <th scope="col">{t(K::Questions)}</th>
-                    <th scope="col" class="num">"n"</th>
-                    <th scope="col" class="num">{t(K::Mean)}</th>
-                    <th scope="col">{t(K::Distribution)}</th>
+                    {heads.into_iter().map(|h| view! { <th scope="col" class="num">{h}</th> }).collect_view()}
                 </tr></thead>
                 <tbody>
-                    {rows.into_iter().map(|x| {
-                        let m = format!("q:{}", x.key);
-                        let f = g.with_value(|g| figure(g, &m).cloned());
-                        let good_high = x.direction != Some(Direction::HigherIsWorse);
-                        let scale = x.scale.clone();
+                    {same.into_iter().map(|(x, d)| {
+                        let total: i64 = d.iter().sum();
                         view! {
                             <tr>
                                 <th scope="row">{move || x.text.get(lang.get()).to_string()}</th>
-                                {match f {
-                                    None => view! { <td colspan="3"></td> }.into_any(),
-                                    Some(f) => {
-                                        let n = f.n;
-                                        view! {
-                                            <td class="num">{n}</td>
-                                            <td class="num">{match (f.mean, f.mean_hidden) {
-                                                (Some(m), _) => view! { {move || decimal(m, lang.get())} }.into_any(),
-                                                (None, why) => view! { {why.map(|why| view! { <Mark why/> })} }.into_any(),
-                                            }}</td>
-                                            <td>{match (f.distribution.clone(), f.distribution_hidden) {
-                                                (Some(d), _) => {
-                                                    let id = format!("bar-{}", m.replace(':', "-"));
-                                                    let total: i64 = d.iter().sum();
-                                                    let labels = labels_of(&scale);
-                                                    let pct: Vec<(String, f64)> = labels.iter().cloned().zip(d.iter().map(|&c| if total > 0 { c as f64 * 100.0 / total as f64 } else { 0.0 })).collect();
-                                                    view! {
-                                                        <StackedBar counts=d.clone() labels=labels good_high id/>
-                                                        <ul class="legend">
-                                                            {pct.into_iter().map(|(l, p)| view! { <li>{l}": "{move || crate::dates::percent(p, lang.get())}</li> }).collect_view()}
-                                                        </ul>
-                                                        {f.unanimous.then(|| view! { <p class="muted">{t(K::NoteUnanimous)}</p> })}
-                                                    }.into_any()
-                                                }
-                                                (None, Some(why)) => view! { <Mark why/> }.into_any(),
-                                                _ => ().into_any(),
-                                            }}</td>
-                                        }.into_any()
-                                    }
-                                }}
+                                {d.into_iter().map(|c| {
+                                    let p = if total > 0 { c as f64 * 100.0 / total as f64 } else { 0.0 };
+                                    view! { <td class="num">{move || decimal(p, lang.get())}</td> }
+                                }).collect_view()}
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
-            </div>
-        </details>
+        </div>
     })
 }
 

@@ -168,3 +168,37 @@ pub fn heat(score: f64) -> &'static str {
         _ => "heat heat-5",
     }
 }
+
+/// Fetches a download through the session (it needs the token) and hands
+/// it to the browser as a file. Excel's variant gets its byte-order mark
+/// back: the browser drops it when it reads the answer as text.
+pub fn download(path: String, file: String, excel: bool, failed: RwSignal<bool>) {
+    let session = crate::client::use_session();
+    leptos::task::spawn_local(async move {
+        failed.set(false);
+        let text = session
+            .text("GET", path, tillit_ui::client::Body::Empty)
+            .await;
+        let saved = text.ok().and_then(|text| {
+            let text = if excel {
+                format!("\u{feff}{text}")
+            } else {
+                text
+            };
+            let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type("text/csv;charset=utf-8");
+            let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+            let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+            let document = web_sys::window()?.document()?;
+            let a: web_sys::HtmlAnchorElement =
+                wasm_bindgen::JsCast::dyn_into(document.create_element("a").ok()?).ok()?;
+            a.set_href(&url);
+            a.set_download(&file);
+            a.click();
+            let _ = web_sys::Url::revoke_object_url(&url);
+            Some(())
+        });
+        failed.set(saved.is_none());
+    });
+}
