@@ -64,6 +64,7 @@ diesel::table! {
         claimed_until -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
+        subject_id -> Nullable<Text>,
     }
 }
 

@@ -1,4 +1,5 @@
-//! Mail to people who log in: invitations and password resets.
+//! Mail to people who log in: invitations, password resets, and a
+//! leader's note that their report is ready.
 //!
 //! The link is made when the mail is sent, inside the same commit that
 //! marks the row `sending`, and only its hash is kept: no plaintext link
@@ -14,7 +15,7 @@ use lettre::Message;
 
 use crate::auth::store::{self as auth_store, LinkPurpose};
 use crate::db::db_run;
-use crate::db::schema::{account_mail, agencies, users};
+use crate::db::schema::{account_mail, agencies, surveys, users};
 use crate::db::{write_tx, DbConn};
 use crate::error::AppError;
 use crate::util::{new_id, now};
@@ -26,6 +27,8 @@ const MAX_ATTEMPTS: i32 = 6;
 pub enum Kind {
     Invitation,
     Reset,
+    /// A survey's report is ready: the subject is the survey.
+    ReportReady,
 }
 
 impl Kind {
@@ -33,21 +36,52 @@ impl Kind {
         match self {
             Kind::Invitation => "invitation",
             Kind::Reset => "reset",
+            Kind::ReportReady => "report_ready",
         }
     }
     fn parse(s: &str) -> Option<Kind> {
         match s {
             "invitation" => Some(Kind::Invitation),
             "reset" => Some(Kind::Reset),
+            "report_ready" => Some(Kind::ReportReady),
             _ => None,
         }
     }
-    fn purpose(self) -> LinkPurpose {
+    /// The one-use link the mail carries; a report's mail links to the
+    /// report, behind the usual login.
+    fn purpose(self) -> Option<LinkPurpose> {
         match self {
-            Kind::Invitation => LinkPurpose::Invitation,
-            Kind::Reset => LinkPurpose::Reset,
+            Kind::Invitation => Some(LinkPurpose::Invitation),
+            Kind::Reset => Some(LinkPurpose::Reset),
+            Kind::ReportReady => None,
         }
     }
+}
+
+/// Queues "your report is ready" for each of `users` about `survey`, once
+/// per person and survey (a second freeze, or a second instance, adds none).
+pub fn queue_report_ready(
+    conn: &mut DbConn,
+    users_to: &[UserId],
+    survey: &tillit_api::SurveyId,
+) -> Result<(), AppError> {
+    let t = now();
+    for user in users_to {
+        db_run!(conn, |c| diesel::insert_into(account_mail::table)
+            .values((
+                account_mail::id.eq(new_id()),
+                account_mail::user_id.eq(user),
+                account_mail::kind.eq(Kind::ReportReady.as_str()),
+                account_mail::status.eq("pending"),
+                account_mail::attempts.eq(0),
+                account_mail::next_attempt_at.eq(t),
+                account_mail::created_at.eq(t),
+                account_mail::subject_id.eq(Some(survey.as_str())),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    Ok(())
 }
 
 /// Queues a mail for `user_id`. An earlier mail of the same kind that has
@@ -89,6 +123,7 @@ pub struct Job {
     pub user_id: UserId,
     pub kind: String,
     pub attempts: i32,
+    pub subject_id: Option<String>,
 }
 
 /// Leases due mails to this sender (see `outbox::claim` for the scheme).
@@ -117,8 +152,9 @@ pub fn claim(conn: &mut DbConn, limit: i64, lease_secs: i64) -> Result<Vec<Job>,
                 account_mail::user_id,
                 account_mail::kind,
                 account_mail::attempts,
+                account_mail::subject_id,
             ));
-        let rows: Vec<(String, UserId, String, i32)> = match conn {
+        let rows: Vec<(String, UserId, String, i32, Option<String>)> = match conn {
             DbConn::Postgresql(c) => due.for_update().skip_locked().load(c)?,
             DbConn::Sqlite(c) => due.load(c)?,
         };
@@ -130,11 +166,12 @@ pub fn claim(conn: &mut DbConn, limit: i64, lease_secs: i64) -> Result<Vec<Job>,
         .execute(c))?;
         Ok(rows
             .into_iter()
-            .map(|(id, user_id, kind, attempts)| Job {
+            .map(|(id, user_id, kind, attempts, subject_id)| Job {
                 id,
                 user_id,
                 kind,
                 attempts,
+                subject_id,
             })
             .collect())
     })
@@ -147,7 +184,10 @@ pub struct Ready {
     pub language: String,
     pub agency: Option<String>,
     pub kind: Kind,
+    /// The one-use link's token; empty for a report's mail.
     pub token: String,
+    /// For a report's mail: the survey's id and title.
+    pub survey: Option<(String, String)>,
 }
 
 /// Marks the row `sending` and makes its link, in one commit. None when the
@@ -174,7 +214,7 @@ pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<Option<Rea
         let kind = Kind::parse(&job.kind);
         let wanted = match (&person, kind) {
             (Some((_, _, _, true, hash, _)), Some(Kind::Invitation)) => hash.is_none(),
-            (Some((_, _, _, true, _, _)), Some(Kind::Reset)) => true,
+            (Some((_, _, _, true, _, _)), Some(Kind::Reset | Kind::ReportReady)) => true,
             _ => false,
         };
         let status = if wanted { "sending" } else { "skipped" };
@@ -193,7 +233,21 @@ pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<Option<Rea
         else {
             return Ok(None);
         };
-        let token = auth_store::create_link(conn, &job.user_id, kind.purpose())?;
+        let token = match kind.purpose() {
+            Some(purpose) => auth_store::create_link(conn, &job.user_id, purpose)?,
+            None => String::new(),
+        };
+        let survey = match &job.subject_id {
+            Some(id) if kind == Kind::ReportReady => {
+                let title: Option<String> = db_run!(conn, |c| surveys::table
+                    .find(id)
+                    .select(surveys::title)
+                    .first(c)
+                    .optional())?;
+                title.map(|t| (id.clone(), t))
+            }
+            _ => None,
+        };
         Ok(Some(Ready {
             to,
             name,
@@ -201,6 +255,7 @@ pub fn start(conn: &mut DbConn, job: &Job, lease_secs: i64) -> Result<Option<Rea
             agency,
             kind,
             token,
+            survey,
         }))
     })
 }
@@ -247,7 +302,29 @@ struct Texts {
 fn texts(r: &Ready, processor: &str) -> Texts {
     let inviter = r.agency.clone().unwrap_or_else(|| processor.to_string());
     let greeting = |hello: &str| format!("{hello} {},", r.name);
+    let survey = r.survey.as_ref().map(|s| s.1.as_str()).unwrap_or_default();
     match (r.kind, r.language.as_str()) {
+        (Kind::ReportReady, "en") => Texts {
+            subject: format!("Your report is ready: {survey}"),
+            greeting: greeting("Hello"),
+            body: format!("The results of {survey} for the units you lead are ready in {processor}. Groups with fewer than 6 responses are not shown."),
+            button: "See the report",
+            note: "You log in as usual. The results are computed once, when the survey closed, and will not change.",
+        },
+        (Kind::ReportReady, "nn") => Texts {
+            subject: format!("Rapporten din er klar: {survey}"),
+            greeting: greeting("Hei"),
+            body: format!("Resultata frå {survey} for einingane du leier, er klare i {processor}. Grupper med færre enn 6 svar blir ikkje viste."),
+            button: "Sjå rapporten",
+            note: "Du loggar inn som vanleg. Resultata er rekna ut éin gong, då undersøkinga vart avslutta, og blir ikkje endra.",
+        },
+        (Kind::ReportReady, _) => Texts {
+            subject: format!("Rapporten din er klar: {survey}"),
+            greeting: greeting("Hei"),
+            body: format!("Resultatene fra {survey} for enhetene du leder, er klare i {processor}. Grupper med færre enn 6 svar vises ikke."),
+            button: "Se rapporten",
+            note: "Du logger inn som vanlig. Resultatene er beregnet én gang, da undersøkelsen ble avsluttet, og endres ikke.",
+        },
         (Kind::Invitation, "en") => Texts {
             subject: format!("Your access to {processor}"),
             greeting: greeting("Hello"),
@@ -299,6 +376,10 @@ pub fn link(base: &str, r: &Ready) -> String {
     match r.kind {
         Kind::Invitation => format!("{base}/invitation#token={}", r.token),
         Kind::Reset => format!("{base}/reset-password#token={}", r.token),
+        Kind::ReportReady => format!(
+            "{base}/reports/{}",
+            r.survey.as_ref().map(|s| s.0.as_str()).unwrap_or_default()
+        ),
     }
 }
 

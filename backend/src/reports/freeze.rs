@@ -63,6 +63,8 @@ struct Snapshot {
     counts: HashMap<String, (u64, u64)>,
     responses: Vec<(String, String)>,
     leaders: Vec<Vec<String>>,
+    /// The leaders, in the order of `leaders`.
+    leader_ids: Vec<tillit_api::UserId>,
     previous: Option<(SurveyId, Figures, Questionnaire)>,
     others: Vec<Figures>,
 }
@@ -149,6 +151,15 @@ pub fn freeze(conn: &mut DbConn, survey: &SurveyId) -> Result<bool, AppError> {
         .map(|r| NewCell::of(&release_id, r))
         .collect();
     let agency = snap.agency.clone();
+    // Leaders of a unit in the report; one whose units had no one invited
+    // has nothing to read.
+    let leaders: Vec<tillit_api::UserId> = snap
+        .leader_ids
+        .iter()
+        .zip(&snap.leaders)
+        .filter(|(_, led)| led.iter().any(|u| atom_of.contains_key(u.as_str())))
+        .map(|(id, _)| id.clone())
+        .collect();
     write_tx(conn, |conn| {
         let inserted = db_run!(conn, |c| diesel::insert_into(releases::table)
             .values(&release)
@@ -179,6 +190,8 @@ pub fn freeze(conn: &mut DbConn, survey: &SurveyId) -> Result<bool, AppError> {
         });
         Tx::new(conn, agency, Actor::system())
             .audit(Action::ReportFreeze, Some(survey.as_str()))?;
+        // Every leader with a group in the report hears that it is ready.
+        crate::mail::account::queue_report_ready(conn, &leaders, survey)?;
         Ok(true)
     })
 }
@@ -239,6 +252,10 @@ fn read(conn: &mut DbConn, survey: &SurveyId) -> Result<Snapshot, AppError> {
             .collect(),
         counts,
         responses,
+        leader_ids: by_leader
+            .keys()
+            .map(|u| tillit_api::UserId(u.clone()))
+            .collect(),
         leaders: by_leader.into_values().collect(),
         previous,
         others,

@@ -374,6 +374,20 @@ async fn rep_9_hidden_figures_say_why_and_leaders_see_only_their_groups() {
     }
     let res = app.get(&group(&format!("u-{b_id}")), &leader).await;
     assert_eq!(res.status(), StatusCode::OK);
+    // The leader was told by mail, once, with a link to the report.
+    assert!(!freeze(&app, &id));
+    app.deliver_mail();
+    let told: Vec<_> = app
+        .mails()
+        .into_iter()
+        .filter(|m| m.to.contains("leder@etat.no") && m.subject.contains("Rapporten din er klar"))
+        .collect();
+    assert_eq!(told.len(), 1, "one mail per leader and survey");
+    assert!(
+        told[0].text.contains(&format!("/reports/{id}")),
+        "{}",
+        told[0].text
+    );
     let heat: tillit_api::Heatmap = app
         .get(&path(endpoints::REPORT_HEATMAP.path, &id), &leader)
         .await

@@ -1,0 +1,2 @@
+DROP INDEX account_mail_once;
+ALTER TABLE account_mail DROP COLUMN subject_id;
