@@ -250,6 +250,15 @@ endpoints! {
     /// `text/csv`: add `variant` (`rfc4180`, `excel`) and `lang`.
     REPORT_GROUP_CSV: Get "/api/surveys/{survey_id}/report/groups/{group_key}/csv", () => String;
 
+    // Follow-up actions after a report.
+    FOLLOW_UPS: Get "/api/follow-ups", () => Page<FollowUp>;
+    CREATE_FOLLOW_UP: Post "/api/follow-ups", NewFollowUp => FollowUp;
+    FOLLOW_UP: Get "/api/follow-ups/{follow_up_id}", () => FollowUp;
+    UPDATE_FOLLOW_UP: Put "/api/follow-ups/{follow_up_id}", FollowUpFields => FollowUp;
+    FOLLOW_UP_PROGRESS: Get "/api/follow-ups/progress", () => Vec<FollowUpProgress>;
+    /// `text/csv`: add `survey_id`, `variant` (`rfc4180`, `excel`) and `lang`.
+    FOLLOW_UPS_CSV: Get "/api/follow-ups/csv", () => String;
+
     // Employees answering.
     START_SESSION: Post "/api/respond/session", StartSession => RespondentSession;
     RESPONDENT_SURVEY: Get "/api/respond/survey", () => RespondentSurvey;

@@ -118,4 +118,6 @@ ids! {
     TermsVersionId,
     TermsAcceptanceId,
     SessionId,
+    /// A follow-up action (tiltak) after a report.
+    FollowUpId,
 }

@@ -6,6 +6,7 @@
 pub mod agencies;
 pub mod auth;
 pub mod endpoints;
+pub mod follow_up;
 pub mod ids;
 pub mod organisation;
 pub mod problem;
@@ -17,6 +18,7 @@ pub mod time;
 
 pub use agencies::*;
 pub use auth::*;
+pub use follow_up::*;
 pub use ids::*;
 pub use organisation::*;
 pub use problem::*;

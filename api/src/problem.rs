@@ -274,6 +274,8 @@ codes! {
         UnknownScale = "unknown_scale",
         UnknownQuestion = "unknown_question",
         UnknownTopic = "unknown_topic",
+        /// No such survey in this agency.
+        UnknownSurvey = "unknown_survey",
         /// A sensitive or health topic where only the agency report may
         /// show it (REP-6, REP-7).
         AgencyOnlyTopic = "agency_only_topic",

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod fallback;
+pub mod follow_up;
 pub mod headers;
 pub mod health;
 pub mod mail;

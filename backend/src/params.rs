@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 use tillit_api::{
-    AgencyId, ClientId, EmployeeId, ImportId, QuestionnaireId, SurveyId, UnitId, UserId,
+    AgencyId, ClientId, EmployeeId, FollowUpId, ImportId, QuestionnaireId, SurveyId, UnitId, UserId,
 };
 use utoipa::IntoParams;
 
@@ -26,6 +26,7 @@ path_params! {
     ClientPath { integration_client_id: ClientId, "The HR client's id (not its `client_id`)" }
     ImportPath { import_id: ImportId, "The import's id" }
     SurveyPath { survey_id: SurveyId, "The survey's id" }
+    FollowUpPath { follow_up_id: FollowUpId, "The follow-up's id" }
     VersionPath { version_id: QuestionnaireId, "The questionnaire version's id" }
 }
 

@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::{
-    agencies, answering, audit, auth, background, config, db, fallback, headers, health,
+    agencies, answering, audit, auth, background, config, db, fallback, follow_up, headers, health,
     organisation, questionnaire, reports, surveys, util,
 };
 
@@ -60,6 +60,7 @@ pub fn api_config(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     questionnaire::routes::configure(cfg);
     surveys::routes::configure(cfg);
     reports::routes::configure(cfg);
+    follow_up::routes::configure(cfg);
     answering::routes::configure(cfg);
 }
 

@@ -366,6 +366,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    follow_ups (id) {
+        id -> Text,
+        agency_id -> Text,
+        survey_id -> Text,
+        unit_id -> Text,
+        topic_key -> Text,
+        title -> Text,
+        description -> Text,
+        owner -> Text,
+        due_on -> Date,
+        status -> Text,
+        with_safety_rep -> Bool,
+        with_union_reps -> Bool,
+        with_employees -> Bool,
+        visible_to_employees -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(audit_seals -> audit_entries (entry_id));
 diesel::joinable!(audit_unsealed -> audit_entries (entry_id));
@@ -386,8 +408,11 @@ diesel::joinable!(terms_acceptances -> users (user_id));
 diesel::joinable!(leader_units -> users (user_id));
 diesel::joinable!(leader_units -> units (unit_id));
 diesel::joinable!(releases -> surveys (survey_id));
+diesel::joinable!(follow_ups -> units (unit_id));
+diesel::joinable!(follow_ups -> surveys (survey_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    follow_ups,
     releases,
     release_groups,
     release_group_units,

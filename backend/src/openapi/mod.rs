@@ -42,6 +42,7 @@ operation are the roles that may call it.",
         (name = "surveys", description = "Surveys, launch and response rates (SURV-*)"),
         (name = "answering", description = "Answering a survey from the invitation link (RESP-*, ANON-*)"),
         (name = "reports", description = "Frozen reports of closed surveys (REP-*)"),
+        (name = "follow-up", description = "Follow-up actions (tiltak) after a report"),
     )
 )]
 pub struct ApiDoc;

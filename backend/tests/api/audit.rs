@@ -39,6 +39,11 @@ const EXEMPT: &[(&str, &str, &str)] = &[
     ("GET", "/api/units", "the unit tree, with head counts"),
     (
         "GET",
+        "/api/follow-ups/progress",
+        "counts of follow-ups per unit, no names",
+    ),
+    (
+        "GET",
         "/api/units/{unit_id}",
         "one unit, with its head count",
     ),
@@ -248,6 +253,27 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
         ),
         ("GET", "/api/surveys/{survey_id}/report/heatmap", None, None),
         (
+            "POST",
+            "/api/follow-ups",
+            Some(
+                json!({"survey_id": org.survey_id, "unit_id": org.unit_id, "topic_key": "control", "title": "Tavlemøter",
+                       "owner": "Kari Nordmann", "due_on": "2030-01-31", "status": "planned"}),
+            ),
+            None,
+        ),
+        ("GET", "/api/follow-ups", None, None),
+        ("GET", "/api/follow-ups/{follow_up_id}", None, None),
+        (
+            "PUT",
+            "/api/follow-ups/{follow_up_id}",
+            Some(
+                json!({"topic_key": "control", "title": "Tavlemøter", "owner": "Kari Nordmann",
+                       "due_on": "2030-01-31", "status": "done"}),
+            ),
+            None,
+        ),
+        ("GET", "/api/follow-ups/csv", None, None),
+        (
             "GET",
             "/api/surveys/{survey_id}/report/groups/{group_key}/csv",
             None,
@@ -298,6 +324,17 @@ async fn gdpr_1_every_personal_data_route_records_an_audit_entry() {
         let mut url = path.to_string();
         for (k, v) in &ids {
             url = url.replace(&format!("{{{k}}}"), v);
+        }
+        if path.contains("{follow_up_id}") {
+            // The follow-up the POST case made.
+            let page: Value = app
+                .get("/api/follow-ups", &a.token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let id = page["items"][0]["id"].as_str().unwrap().to_string();
+            url = url.replace("{follow_up_id}", &id);
         }
         if path == "/api/units/{unit_id}" && method == "DELETE" {
             // Only an empty unit can be deactivated.

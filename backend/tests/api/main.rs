@@ -5,6 +5,7 @@
 mod answering;
 mod audit;
 mod common;
+mod follow_up;
 mod foundation;
 mod import;
 mod invitations;

@@ -12,7 +12,7 @@ use tillit_backend::db::schema::{invitations, responses, units};
 use crate::common::{self, problem, Agency, TestApp};
 
 /// Units (external id, parent, people) with everyone invited.
-async fn org(app: &TestApp, a: &Agency, sizes: &[(&str, Option<&str>, usize)]) {
+pub(crate) async fn org(app: &TestApp, a: &Agency, sizes: &[(&str, Option<&str>, usize)]) {
     let units: Vec<Value> = sizes
         .iter()
         .map(|(u, p, _)| json!({"external_id": u, "name": format!("Unit {u}"), "parent_external_id": p}))
@@ -35,7 +35,7 @@ async fn org(app: &TestApp, a: &Agency, sizes: &[(&str, Option<&str>, usize)]) {
 
 /// `n` people of unit `ext` answer every question of the default
 /// questionnaire with `value` (as the answering route stores them).
-fn respond(app: &TestApp, survey: &str, ext: &str, n: i64, value: u8) {
+pub(crate) fn respond(app: &TestApp, survey: &str, ext: &str, n: i64, value: u8) {
     let q: tillit_api::Questionnaire =
         serde_json::from_str(tillit_backend::questionnaire::DEFAULT).unwrap();
     let answers: serde_json::Map<String, Value> = q
@@ -84,12 +84,12 @@ fn respond(app: &TestApp, survey: &str, ext: &str, n: i64, value: u8) {
     });
 }
 
-fn freeze(app: &TestApp, survey: &str) -> bool {
+pub(crate) fn freeze(app: &TestApp, survey: &str) -> bool {
     let mut conn = app.state.pool.get().unwrap();
     tillit_backend::reports::freeze::freeze(&mut conn, &SurveyId(survey.into())).unwrap()
 }
 
-async fn unit_id(app: &TestApp, a: &Agency, ext: &str) -> String {
+pub(crate) async fn unit_id(app: &TestApp, a: &Agency, ext: &str) -> String {
     let page: Value = app
         .get(&format!("/api/units?q={ext}&per_page=100"), &a.token)
         .await
@@ -108,7 +108,7 @@ async fn unit_id(app: &TestApp, a: &Agency, ext: &str) -> String {
 }
 
 /// R → A(12), B(8), C(3), D(7): a survey answered by everyone, closed.
-async fn closed_survey(app: &TestApp, a: &Agency) -> String {
+pub(crate) async fn closed_survey(app: &TestApp, a: &Agency) -> String {
     org(
         app,
         a,
@@ -140,7 +140,7 @@ async fn closed_survey(app: &TestApp, a: &Agency) -> String {
     id
 }
 
-async fn close(app: &TestApp, a: &Agency, id: &str) {
+pub(crate) async fn close(app: &TestApp, a: &Agency, id: &str) {
     let res = app
         .call(
             Method::POST,
@@ -152,7 +152,7 @@ async fn close(app: &TestApp, a: &Agency, id: &str) {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
-fn path(e: &str, survey: &str) -> String {
+pub(crate) fn path(e: &str, survey: &str) -> String {
     e.replace("{survey_id}", survey)
 }
 

@@ -93,6 +93,7 @@ async fn role_1_every_route_refuses_missing_tokens_and_other_roles() {
         ("version_id", "x".into()),
         ("survey_id", "x".into()),
         ("group_key", "agency".into()),
+        ("follow_up_id", "x".into()),
     ]
     .into();
     for op in &ops {
@@ -165,6 +166,31 @@ async fn role_1_no_id_of_another_agency_reaches_its_data() {
     let b = app.agency("Agency B").await;
     app.small_org(&a).await;
     let org_b = app.small_org(&b).await;
+    // B's survey reported, with a follow-up: every kind of id is real.
+    app.accept_terms(&b).await;
+    for step in ["launch", "close"] {
+        let url = format!("/api/surveys/{}/{step}", org_b.survey_id);
+        let res = app.call(Method::POST, &url, Some(&b.token), None).await;
+        assert_eq!(res.status(), StatusCode::OK, "{step}");
+    }
+    {
+        let mut conn = app.state.pool.get().unwrap();
+        let survey = tillit_api::SurveyId(org_b.survey_id.clone());
+        tillit_backend::reports::freeze::freeze(&mut conn, &survey).unwrap();
+    }
+    let res = app
+        .post(
+            "/api/follow-ups",
+            &b.token,
+            json!({"survey_id": org_b.survey_id, "unit_id": org_b.unit_id, "topic_key": "control",
+                   "title": "Tavlemøter", "owner": "Kari", "due_on": "2030-01-31", "status": "planned"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let follow_up_b = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let ids: HashMap<&str, String> = [
         ("agency_id", b.id.clone()),
         ("unit_id", org_b.unit_id.clone()),
@@ -174,6 +200,7 @@ async fn role_1_no_id_of_another_agency_reaches_its_data() {
         ("import_id", org_b.import_id.clone()),
         ("survey_id", org_b.survey_id.clone()),
         ("group_key", "agency".into()),
+        ("follow_up_id", follow_up_b),
     ]
     .into();
     let before = app.audit_count(&b.id);
@@ -202,7 +229,8 @@ async fn role_1_no_id_of_another_agency_reaches_its_data() {
                     // Valid for every PUT, so only the id can be refused.
                     json!({"name": "Taken over", "email": "x@y.no", "unit_id": org_b.unit_id, "language": "nb", "unit_ids": [],
                            "title": "Taken over", "languages": ["nb"], "opens_at": chrono::Utc::now(),
-                           "closes_at": chrono::Utc::now() + chrono::Duration::days(10)}),
+                           "closes_at": chrono::Utc::now() + chrono::Duration::days(10),
+                           "topic_key": "control", "owner": "Kari", "due_on": "2030-01-31", "status": "done"}),
                 ),
                 Method::POST => Some(json!({})),
                 _ => None,

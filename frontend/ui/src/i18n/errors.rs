@@ -140,6 +140,7 @@ fn field_reason(e: &FieldError, l: Lang) -> String {
         F::InvalidScale | F::UnknownScale => K::FieldInvalidScale,
         F::UnknownQuestion => K::FieldUnknownQuestion,
         F::UnknownTopic => K::FieldUnknownTopic,
+        F::UnknownSurvey => K::FieldUnknownSurvey,
         F::AgencyOnlyTopic => K::FieldAgencyOnlyTopic,
         F::InvalidReceipt => K::FieldInvalidReceipt,
         F::InvalidQuery | F::InvalidPath => K::FieldInvalid,
