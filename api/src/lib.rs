@@ -49,11 +49,16 @@ pub const INSTITUTE_PATHS: [&str; 3] = ["/agencies", "/terms-versions", "/questi
 /// app, so the agency's everyday app stays small.
 pub const REPORTS_PATH: &str = "/reports";
 
+/// The follow-up actions' page, part of the reports' app.
+pub const FOLLOW_UP_PATH: &str = "/follow-up";
+
 pub fn is_reports_path(path: &str) -> bool {
-    path == REPORTS_PATH
-        || path
-            .strip_prefix(REPORTS_PATH)
-            .is_some_and(|rest| rest.starts_with('/'))
+    [REPORTS_PATH, FOLLOW_UP_PATH].iter().any(|p| {
+        path == *p
+            || path
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
 }
 
 /// One page of a list. Every list endpoint answers with this shape.

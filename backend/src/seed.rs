@@ -214,7 +214,7 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
     ));
     let mut tx = Tx::new(conn, agency.id.clone(), system);
     let link = demo_survey(&mut tx, &admin, &terms.id)?;
-    crate::seed_rounds::seed(conn, &agency.id)?;
+    crate::seed_rounds::seed(conn, &agency.id, &leader)?;
     Ok(format!(
         "Demo logins (role, email, password), saved in {FILE} in the data folder:\n{}\n\n\
          A respondent's link to the open demo survey (one use):\n  {public_url}/s#t={link}\n\

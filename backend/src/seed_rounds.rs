@@ -52,14 +52,14 @@ fn hash(s: &str) -> u64 {
 
 /// Seeds the rounds. `agency` is the demo agency, already with its units
 /// and employees.
-pub fn seed(conn: &mut DbConn, agency: &AgencyId) -> Result<(), AppError> {
+pub fn seed(conn: &mut DbConn, agency: &AgencyId, by: &tillit_api::UserId) -> Result<(), AppError> {
     let version = crate::questionnaire::store::all(conn)?
         .into_iter()
         .find(|v| v.is_published())
         .ok_or_else(|| AppError::internal("no published questionnaire"))?;
     let q = version.content()?;
     let year = chrono::Duration::days(365);
-    round(
+    let first = round(
         conn,
         agency,
         &version.id,
@@ -83,7 +83,7 @@ pub fn seed(conn: &mut DbConn, agency: &AgencyId) -> Result<(), AppError> {
             lean,
         )?;
     }
-    round(
+    let second = round(
         conn,
         agency,
         &version.id,
@@ -92,6 +92,112 @@ pub fn seed(conn: &mut DbConn, agency: &AgencyId) -> Result<(), AppError> {
         year,
         1,
     )?;
+    follow_ups(conn, agency, &first, &second, by)
+}
+
+/// Actions after each round: last year's done (the next round shows how
+/// the topic moved), this year's under way, one overdue.
+fn follow_ups(
+    conn: &mut DbConn,
+    agency: &AgencyId,
+    first: &SurveyId,
+    second: &SurveyId,
+    by: &tillit_api::UserId,
+) -> Result<(), AppError> {
+    use crate::follow_up::store::{insert, Row};
+    use tillit_api::{FollowUpId, FollowUpStatus, UnitId};
+    let today = now().date();
+    let days = chrono::Duration::days;
+    let plan = [
+        (
+            first,
+            "IT",
+            "leadership",
+            "Faste medarbeidersamtaler hvert halvår",
+            "Lars Leder",
+            today - days(300),
+            FollowUpStatus::Done,
+            true,
+        ),
+        (
+            first,
+            "KUN",
+            "demands",
+            "Bemanningsplan for telefontoppene",
+            "Kari Nordmann",
+            today - days(200),
+            FollowUpStatus::Done,
+            true,
+        ),
+        (
+            second,
+            "IT",
+            "role",
+            "Tydelige mål for hvert team",
+            "Lars Leder",
+            today + days(60),
+            FollowUpStatus::InProgress,
+            true,
+        ),
+        (
+            second,
+            "TILS",
+            "social",
+            "Felles samling for alle regionene",
+            "Ola Nordmann",
+            today - days(14),
+            FollowUpStatus::Planned,
+            false,
+        ),
+        (
+            second,
+            "ADM",
+            "organisation",
+            "Bedre verktøy for saksbehandling",
+            "Anne Admin",
+            today + days(120),
+            FollowUpStatus::Planned,
+            false,
+        ),
+    ];
+    let ids: BTreeMap<String, String> = db_run!(conn, |c| crate::db::schema::units::table
+        .filter(crate::db::schema::units::agency_id.eq(agency))
+        .select((
+            crate::db::schema::units::external_id,
+            crate::db::schema::units::id
+        ))
+        .load::<(String, String)>(c))?
+    .into_iter()
+    .collect();
+    let mut tx = Tx::new(conn, agency.clone(), Actor::system());
+    for (survey, unit, topic, title, owner, due_on, status, together) in plan {
+        let Some(unit_id) = ids.get(unit) else {
+            continue;
+        };
+        let t = now();
+        insert(
+            &mut tx,
+            &Row {
+                id: FollowUpId(new_id()),
+                agency_id: agency.clone(),
+                survey_id: survey.clone(),
+                unit_id: UnitId(unit_id.clone()),
+                topic_key: topic.into(),
+                title: title.into(),
+                description: String::new(),
+                owner: owner.into(),
+                due_on,
+                status,
+                with_safety_rep: together,
+                with_union_reps: together,
+                with_employees: true,
+                visible_to_employees: together,
+                created_by: by.clone(),
+                created_at: t,
+                updated_at: t,
+            },
+        )?;
+    }
     Ok(())
 }
 
@@ -106,7 +212,7 @@ fn round(
     title: &str,
     ago: chrono::Duration,
     lean: i64,
-) -> Result<(), AppError> {
+) -> Result<SurveyId, AppError> {
     let opened = now() - ago;
     let closed = opened + chrono::Duration::days(21);
     let row = SurveyRow {
@@ -218,7 +324,7 @@ fn round(
             .execute(c)?;
     });
     crate::reports::freeze::freeze(conn, &row.id)?;
-    Ok(())
+    Ok(row.id)
 }
 
 /// Another agency with 4 units and about 60 people.

@@ -686,6 +686,28 @@ async fn rep_9_the_admin_reads_a_report_sorts_compares_and_opens_a_unit() {
     .await
     .unwrap();
     shot(c, "report-questions").await;
+    // The unit's actions: this year's is there; record another.
+    wait_text(c, "main", "Tydelige mål for hvert team").await;
+    c.find(Locator::Id("fu-title"))
+        .await
+        .unwrap()
+        .send_keys("Månedlig tavlemøte")
+        .await
+        .unwrap();
+    c.find(Locator::Id("fu-owner"))
+        .await
+        .unwrap()
+        .send_keys("Kari Nordmann")
+        .await
+        .unwrap();
+    click(c, Locator::Css("label[for=fu-safety]")).await;
+    click(
+        c,
+        Locator::XPath("//form[.//input[@id='fu-title']]//button[@type='submit']"),
+    )
+    .await;
+    wait_text(c, "main", "Månedlig tavlemøte").await;
+    axe(c, "unit follow-up").await;
     // Back to the overview, and a reload keeps the page.
     c.back().await.unwrap();
     wait_text(c, "table.heatmap", "Hele virksomheten").await;
@@ -696,6 +718,18 @@ async fn rep_9_the_admin_reads_a_report_sorts_compares_and_opens_a_unit() {
     wait_text(c, "h1", "Sammendrag for alle ansatte").await;
     wait_text(c, "main", "Sterkeste resultater").await;
     axe(c, "report summary").await;
+    // Follow-up across the agency: overdue first, progress per unit.
+    click(c, Locator::LinkText("Tiltak")).await;
+    let list = wait_text(c, "ul.cards", "Felles samling for alle regionene").await;
+    assert!(list.starts_with("Felles samling"), "overdue first: {list}");
+    wait_text(c, "table", "Tilsyn").await;
+    let first = c.find(Locator::Css("ul.cards select")).await.unwrap();
+    first.select_by_value("in_progress").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(c.find(Locator::Css("ul.cards .error")).await.is_err());
+    axe(c, "follow-ups").await;
+    reflows_at_320(c).await;
+    shot(c, "follow-ups").await;
     b.close().await;
 }
 
@@ -713,5 +747,10 @@ async fn rep_8_a_leader_sees_only_the_groups_they_lead() {
     assert!(!table.contains("Hele virksomheten"), "{table}");
     assert!(!table.contains("Tilsyn"), "{table}");
     axe(c, "leader report").await;
+    // Their actions only, with last year's showing how the topic moved.
+    click(c, Locator::LinkText("Tiltak")).await;
+    let list = wait_text(c, "ul.cards", "Faste medarbeidersamtaler").await;
+    assert!(!list.contains("Felles samling"), "{list}");
+    wait_text(c, "ul.cards", "Poeng i neste undersøkelse").await;
     b.close().await;
 }

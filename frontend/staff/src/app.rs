@@ -88,6 +88,7 @@ pub fn ReportsApp() -> impl IntoView {
                 <Route path=path!("/reports/:survey") view=pages::reports::overview::Overview/>
                 <Route path=path!("/reports/:survey/summary") view=pages::reports::group::Summary/>
                 <Route path=path!("/reports/:survey/:group") view=pages::reports::group::GroupPage/>
+                <Route path=path!("/follow-up") view=pages::reports::follow_up::FollowUps/>
             </Routes>
         }
         .into_any()
@@ -190,6 +191,7 @@ fn Header() -> impl IntoView {
                                     ("/", K::Home),
                                     ("/surveys", K::Surveys),
                                     ("/reports", K::Reports),
+                                    ("/follow-up", K::FollowUps),
                                     ("/terms", K::Terms),
                                     ("/units", K::Units),
                                     ("/employees", K::Employees),
@@ -201,6 +203,7 @@ fn Header() -> impl IntoView {
                                     ("/", K::Home),
                                     ("/surveys", K::Surveys),
                                     ("/reports", K::Reports),
+                                    ("/follow-up", K::FollowUps),
                                     ("/units", K::Units),
                                     ("/account", K::Account),
                                 ],

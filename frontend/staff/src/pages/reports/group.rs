@@ -88,6 +88,11 @@ fn Body(
         .into_iter()
         .partition(|t| t.factor == Some(Factor::Risk));
     let failed = RwSignal::new(false);
+    // Actions are recorded per unit.
+    let follow_up = (!summary && g.group.kind == GroupKind::Unit)
+        .then(|| g.group.unit_id.clone())
+        .flatten()
+        .map(|u| (tillit_api::SurveyId(survey_id.clone()), u));
     let ids = StoredValue::new((survey_id, g.group.key.clone()));
     let csv = move |excel: bool| {
         let (survey, key) = ids.get_value();
@@ -125,6 +130,9 @@ fn Body(
         <Section heading=K::RiskFactors intro=Some(K::RiskIntro) topics=risk g q detail=!summary/>
         {(!summary).then(|| view! { <Health g q/> })}
         <Footnotes reasons/>
+        {follow_up.map(|(survey, unit)| view! {
+            <super::follow_up::UnitFollowUps survey unit topics=q.with_value(|q| q.topics.clone())/>
+        })}
     }
 }
 

@@ -4,6 +4,7 @@
 //! server; a hidden one is shown as ":" with its reason.
 
 pub mod charts;
+pub mod follow_up;
 pub mod group;
 pub mod overview;
 
