@@ -50,7 +50,13 @@ pub(crate) fn respond(app: &TestApp, survey: &str, ext: &str, n: i64, value: u8)
     let answers = Value::Object(answers).to_string();
     let mut conn = app.state.pool.get().unwrap();
     db_run!(&mut *conn, |c| {
+        let agency: String = tillit_backend::db::schema::surveys::table
+            .find(survey)
+            .select(tillit_backend::db::schema::surveys::agency_id)
+            .first(c)
+            .unwrap();
         let unit: String = units::table
+            .filter(units::agency_id.eq(&agency))
             .filter(units::external_id.eq(ext))
             .select(units::id)
             .first(c)
@@ -404,4 +410,163 @@ async fn rep_9_hidden_figures_say_why_and_leaders_see_only_their_groups() {
     let res = app.get(&path(endpoints::REPORT.path, &id), &a.token).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(app.audit_count(&a.id), before + 1);
+}
+
+/// A survey where everyone in A (12) and B (10) answers `value`.
+async fn round(app: &TestApp, a: &Agency, value: u8) -> String {
+    let s = app.draft_survey(a).await;
+    let id = s["id"].as_str().unwrap().to_string();
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/surveys/{id}/launch"),
+            Some(&a.token),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    respond(app, &id, "A", 12, value);
+    respond(app, &id, "B", 10, value);
+    close(app, a, &id).await;
+    assert!(freeze(app, &id));
+    id
+}
+
+async fn agency_figure(
+    app: &TestApp,
+    a: &Agency,
+    survey: &str,
+    measure: &str,
+) -> (GroupReport, tillit_api::Figure) {
+    let url = path(endpoints::REPORT_GROUP.path, survey).replace("{group_key}", "agency");
+    let g: GroupReport = app.get(&url, &a.token).await.json().await.unwrap();
+    let f = g
+        .figures
+        .iter()
+        .find(|f| f.measure == measure)
+        .unwrap()
+        .clone();
+    (g, f)
+}
+
+/// REP-8: comparisons are made of released figures only: the previous
+/// round's own frozen figure, and a benchmark that needs 3 agencies.
+#[tokio::test]
+async fn rep_8_comparisons_use_released_figures_and_a_benchmark_needs_three_agencies() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    org(
+        &app,
+        &a,
+        &[("R", None, 0), ("A", Some("R"), 12), ("B", Some("R"), 10)],
+    )
+    .await;
+    app.accept_terms(&a).await;
+    let first = round(&app, &a, 3).await;
+    let second = round(&app, &a, 4).await;
+    let (_, f) = agency_figure(&app, &a, &first, "q:control_pace").await;
+    assert_eq!(f.vs_previous, None, "nothing before the first round");
+    let (g, f) = agency_figure(&app, &a, &second, "q:control_pace").await;
+    let d = f.vs_previous.unwrap();
+    assert_eq!(d.value, 1.0);
+    assert!(d.meaningful, "a whole step on a 1–5 scale, from 22 answers");
+    assert!(g.benchmark.is_empty(), "one agency is no benchmark");
+    let index: ReportIndex = app
+        .get(&path(endpoints::REPORT.path, &second), &a.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        index.previous_survey_id.as_ref().map(|s| s.as_str()),
+        Some(first.as_str())
+    );
+    assert_eq!(index.benchmark_agencies, None);
+    // Two more agencies on the same questionnaire: the third release has a
+    // benchmark of all three agencies' released figures.
+    let b = app.agency("Etat B").await;
+    let c = app.agency("Etat C").await;
+    // (Each accepts the terms just before launching: newer terms would
+    // make an earlier acceptance stale.)
+    let mut third = String::new();
+    for (x, value) in [(&b, 2), (&c, 5)] {
+        org(
+            &app,
+            x,
+            &[("R", None, 0), ("A", Some("R"), 12), ("B", Some("R"), 10)],
+        )
+        .await;
+        app.accept_terms(x).await;
+        third = round(&app, x, value).await;
+    }
+    let (g, f) = agency_figure(&app, &c, &third, "q:control_pace").await;
+    let bench = g
+        .benchmark
+        .iter()
+        .find(|x| x.measure == "q:control_pace")
+        .unwrap();
+    // a's latest (4), b (2), c (5), 22 answers each.
+    assert_eq!(bench.mean, Some(3.667));
+    assert_eq!(f.vs_benchmark.map(|d| d.value), Some(1.333));
+    let index: ReportIndex = app
+        .get(&path(endpoints::REPORT.path, &third), &c.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(index.benchmark_agencies, Some(3));
+}
+
+/// REP-8: a leader of two units has a group of its own (protected with
+/// the rest); a leader named after the freeze sees what they lead now, and
+/// no new figure is made for them.
+#[tokio::test]
+async fn rep_8_a_leaders_group_is_released_and_access_follows_who_leads_now() {
+    let app = TestApp::spawn().await;
+    let a = app.agency("Etat").await;
+    let id = closed_survey(&app, &a).await;
+    let (a_id, b_id) = (unit_id(&app, &a, "A").await, unit_id(&app, &a, "B").await);
+    let lead = |email: &'static str, units: Vec<String>| {
+        let app = &app;
+        let token = a.token.clone();
+        async move {
+            let res = app
+                .post(
+                    "/api/users",
+                    &token,
+                    json!({"email": email, "name": "Leder", "role": "leader", "unit_ids": units}),
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::CREATED);
+            app.accept_invitation(email, common::PASSWORD).await
+        }
+    };
+    let before = lead("to@etat.no", vec![a_id.clone(), b_id.clone()]).await;
+    close(&app, &a, &id).await;
+    assert!(freeze(&app, &id));
+    let after = lead("senere@etat.no", vec![a_id.clone(), b_id.clone()]).await;
+    let only_a = lead("a@etat.no", vec![a_id.clone()]).await;
+    let keys = |token: String| {
+        let app = &app;
+        let url = path(endpoints::REPORT.path, &id);
+        async move {
+            let r: ReportIndex = app.get(&url, &token).await.json().await.unwrap();
+            r.groups
+                .into_iter()
+                .map(|g| (g.kind, g.name, g.responses))
+                .collect::<Vec<_>>()
+        }
+    };
+    use tillit_api::GroupKind::{Leader, Unit};
+    let both = vec![
+        (Unit, "Unit A".to_string(), Some(12)),
+        (Unit, "Unit B".to_string(), Some(8)),
+        (Leader, "Unit A + Unit B".to_string(), Some(20)),
+    ];
+    assert_eq!(keys(before).await, both);
+    assert_eq!(keys(after).await, both);
+    assert_eq!(
+        keys(only_a).await,
+        vec![(Unit, "Unit A".to_string(), Some(12))]
+    );
 }

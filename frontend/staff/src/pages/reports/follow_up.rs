@@ -158,7 +158,7 @@ fn Item(
             </dl>
             {(!f.fields.description.is_empty()).then(|| view! { <p>{f.fields.description.clone()}</p> })}
             {(!took_part.is_empty()).then(|| view! {
-                <p>{t(K::FuTookPart)}": "{took_part.into_iter().map(|k| view! { <span>{t(k)}"; "</span> }).collect_view()}</p>
+                <p>{t(K::FuTookPart)}": "{move || took_part.iter().map(|k| t(*k)()).collect::<Vec<_>>().join(", ")}</p>
             })}
             {f.fields.visible_to_employees.then(|| view! { <p class="muted">{t(K::FuVisible)}</p> })}
             {f.score_then.map(|s| view! { <p>{move || crate::i18n::fu_then(lang.get(), decimal(s, lang.get()))}</p> })}
