@@ -115,7 +115,7 @@ fn rep_2_a_group_under_6_shows_nothing() {
 }
 
 #[test]
-fn rep_3_six_to_nine_show_means_only_and_rep_4_ten_show_distributions() {
+fn rep_3_six_to_nine_show_means_only() {
     let (_, items) = questionnaire();
     let c = Case::new(
         &[
@@ -136,6 +136,11 @@ fn rep_3_six_to_nine_show_means_only_and_rep_4_ten_show_distributions() {
     let b = c.cell("u-b", "q:control_pace").unwrap();
     assert_eq!(b.dist_hidden, Some(HiddenReason::ProtectsOthers));
     assert_eq!(b.n, Some(10));
+}
+
+#[test]
+fn rep_4_ten_or_more_show_the_distribution() {
+    let (_, items) = questionnaire();
     let c = Case::new(
         &[
             ("a", None, people(&items, 10, 4)),
