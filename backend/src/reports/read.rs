@@ -31,7 +31,12 @@ pub struct Release {
 }
 
 /// The agency's release of `survey` (404 for another agency's survey).
-pub fn release(tx: &mut Tx<'_>, survey: &SurveyId) -> Result<Release, AppError> {
+/// `frozen` holds the parsed questionnaires (a used version never changes).
+pub fn release(
+    tx: &mut Tx<'_>,
+    survey: &SurveyId,
+    frozen: &crate::questionnaire::store::Frozen,
+) -> Result<Release, AppError> {
     let row = surveys::get(tx, survey)?;
     type Row = (
         String,
@@ -58,12 +63,13 @@ pub fn release(tx: &mut Tx<'_>, survey: &SurveyId) -> Result<Release, AppError> 
             "The report is made about a minute after the survey closes.",
         ));
     };
-    let full = crate::questionnaire::store::get(tx.conn(), &tillit_api::QuestionnaireId(version))?
-        .content()?;
+    let full = frozen.content(tx.conn(), &tillit_api::QuestionnaireId(version))?;
     let asked = crate::answering::check::topics_of(&full, &row.modules.0);
     let questionnaire = Questionnaire {
         topics: asked,
-        ..full
+        modules: full.modules.clone(),
+        scales: full.scales.clone(),
+        indices: full.indices.clone(),
     };
     Ok(Release {
         id,
@@ -140,11 +146,31 @@ type GroupRow = (
 
 /// The release's groups in tree order (the benchmark left out).
 pub fn groups(tx: &mut Tx<'_>, release: &str) -> Result<Vec<ReportGroup>, AppError> {
-    let rows: Vec<GroupRow> = db_run!(tx.conn(), |c| release_groups::table
-        .filter(release_groups::release_id.eq(release))
-        .filter(release_groups::kind.ne(GroupKind::Benchmark.as_str()))
-        .order(release_groups::position)
-        .select((
+    groups_where(tx, release, None)
+}
+
+/// One group of the release.
+pub fn group(tx: &mut Tx<'_>, release: &str, key: &str) -> Result<ReportGroup, AppError> {
+    groups_where(tx, release, Some(key))?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+fn groups_where(
+    tx: &mut Tx<'_>,
+    release: &str,
+    key: Option<&str>,
+) -> Result<Vec<ReportGroup>, AppError> {
+    let rows: Vec<GroupRow> = db_run!(tx.conn(), |c| {
+        let mut q = release_groups::table
+            .filter(release_groups::release_id.eq(release))
+            .filter(release_groups::kind.ne(GroupKind::Benchmark.as_str()))
+            .order(release_groups::position)
+            .into_boxed();
+        if let Some(k) = key {
+            q = q.filter(release_groups::group_key.eq(k.to_string()));
+        }
+        q.select((
             release_groups::group_key,
             release_groups::kind,
             release_groups::unit_id,
@@ -157,7 +183,8 @@ pub fn groups(tx: &mut Tx<'_>, release: &str) -> Result<Vec<ReportGroup>, AppErr
             release_groups::answered,
             release_groups::rate_hidden,
         ))
-        .load(c))?;
+        .load(c)
+    })?;
     Ok(rows
         .into_iter()
         .map(

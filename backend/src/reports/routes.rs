@@ -48,9 +48,10 @@ async fn report_index(
     let id = path.into_inner().survey_id;
     let leader = (auth.role == Role::Leader).then(|| auth.user_id());
     let object = Some(id.to_string());
+    let frozen = state.questionnaires.clone();
     let out = state
         .audited_read(&auth, Action::ReportRead, object, move |tx| {
-            let r = read::release(tx, &id)?;
+            let r = read::release(tx, &id, &frozen)?;
             let scope = Scope::of(tx, &r.id, leader)?;
             let groups = read::groups(tx, &r.id)?
                 .into_iter()
@@ -93,9 +94,10 @@ async fn group_report(
     } = path.into_inner();
     let leader = (auth.role == Role::Leader).then(|| auth.user_id());
     let object = Some(survey_id.to_string());
+    let frozen = state.questionnaires.clone();
     let out = state
         .audited_read(&auth, Action::ReportRead, object, move |tx| {
-            group(tx, &survey_id, &group_key, leader).map(|(_, g)| g)
+            group(tx, &survey_id, &group_key, leader, &frozen).map(|(_, g)| g)
         })
         .await?;
     Ok(web::Json(out))
@@ -107,16 +109,14 @@ fn group(
     survey: &tillit_api::SurveyId,
     key: &str,
     leader: Option<tillit_api::UserId>,
+    frozen: &crate::questionnaire::store::Frozen,
 ) -> Result<(read::Release, GroupReport), AppError> {
-    let r = read::release(tx, survey)?;
+    let r = read::release(tx, survey, frozen)?;
     let scope = Scope::of(tx, &r.id, leader)?;
     if !scope.sees(key) {
         return Err(AppError::NotFound);
     }
-    let group = read::groups(tx, &r.id)?
-        .into_iter()
-        .find(|g| g.key == key)
-        .ok_or(AppError::NotFound)?;
+    let group = read::group(tx, &r.id, key)?;
     let keys = [key.to_string(), BENCHMARK.to_string()];
     let mut figures = read::figures(tx, &r, Some(&keys), None)?;
     let notes = read::notes(&r.questionnaire, &group);
@@ -155,9 +155,10 @@ async fn group_csv(
     let ExportQuery { variant, lang } = query.into_inner();
     let leader = (auth.role == Role::Leader).then(|| auth.user_id());
     let object = Some(survey_id.to_string());
+    let frozen = state.questionnaires.clone();
     let (name, bytes) = state
         .audited_read(&auth, Action::ReportExport, object, move |tx| {
-            let (r, g) = group(tx, &survey_id, &group_key, leader)?;
+            let (r, g) = group(tx, &survey_id, &group_key, leader, &frozen)?;
             let bytes = export::csv(
                 &r.questionnaire,
                 &g,
@@ -196,9 +197,10 @@ async fn heatmap(
     let id = path.into_inner().survey_id;
     let leader = (auth.role == Role::Leader).then(|| auth.user_id());
     let object = Some(id.to_string());
+    let frozen = state.questionnaires.clone();
     let out = state
         .audited_read(&auth, Action::ReportRead, object, move |tx| {
-            let r = read::release(tx, &id)?;
+            let r = read::release(tx, &id, &frozen)?;
             let scope = Scope::of(tx, &r.id, leader)?;
             let q = &r.questionnaire;
             let columns: Vec<String> = q
