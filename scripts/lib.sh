@@ -58,22 +58,22 @@ ensure_wasm_tools() {
   fi
 }
 
-# Builds the five web apps into frontend/dist: the agency's staff app
-# (index.html), its reports (reports.html), the institute's
-# (institute.html), the respondent app (respond.html) and the staff's way
-# in (entry.html).
+# Builds the six web apps into frontend/dist: the agency's staff app
+# (index.html), its reports (reports.html) and follow-up (followup.html),
+# the institute's (institute.html), the respondent app (respond.html) and
+# the staff's way in (entry.html).
 # Everything under dist/assets/ is named by its content's hash and
 # precompressed, so the server can cache it forever.
 build_frontend() {
   ensure_wasm_tools
   say "Building the web apps"
-  # tillit-staff builds the three staff apps (tillit-staff, tillit-institute, tillit-reports).
+  # tillit-staff builds the four staff apps (tillit-staff, -institute, -reports, -followup).
   cargo build -q -p tillit-staff -p tillit-respond -p tillit-entry --target wasm32-unknown-unknown --profile wasm-release
   local out=frontend/dist tmp app js wasm boot css page staff_assets=""
   tmp=$(mktemp -d)
   rm -rf "$out" && mkdir -p "$out/assets"
   css=$(hashed frontend/web/style.css "$out/assets")
-  for app in staff institute reports respond entry; do
+  for app in staff institute reports followup respond entry; do
     wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name "$app" \
       "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/tillit-$app.wasm"
     optimize_wasm "$tmp/${app}_bg.wasm"
@@ -101,6 +101,7 @@ build_frontend() {
         staff) echo "Tillit: medarbeiderundersøkelser for statlige virksomheter" ;;
         institute) echo "Tillit: instituttet" ;;
         reports) echo "Tillit: rapporter" ;;
+        followup) echo "Tillit: tiltak" ;;
         entry) echo "Tillit: logg inn" ;;
       esac)/g" \
       "frontend/web/$([ $app = respond ] && echo respond || echo staff).html" > "$out/$page"

@@ -18,11 +18,11 @@ web_bench() {
   echo "The web apps as served (brotli; gzip for browsers without it):"
   echo "| app | wasm br | js br | total br | budget | total gzip |"
   echo "|---|---:|---:|---:|---:|---:|"
-  for app in respond entry staff institute reports; do
+  for app in respond entry staff institute reports followup; do
     local wb jb wg jg budget
     wb=$(stat -c %s frontend/dist/assets/${app}_bg-*.wasm.br); jb=$(stat -c %s frontend/dist/assets/${app}-*.js.br)
     wg=$(stat -c %s frontend/dist/assets/${app}_bg-*.wasm.gz); jg=$(stat -c %s frontend/dist/assets/${app}-*.js.gz)
-    budget=$(case $app in staff|institute|reports) echo 256000 ;; *) echo 122880 ;; esac)
+    budget=$(case $app in staff|institute|reports|followup) echo 256000 ;; *) echo 122880 ;; esac)
     echo "| $app | $wb | $jb | $((wb + jb)) | $budget | $((wg + jg)) |"
   done
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

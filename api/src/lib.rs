@@ -49,16 +49,22 @@ pub const INSTITUTE_PATHS: [&str; 3] = ["/agencies", "/terms-versions", "/questi
 /// app, so the agency's everyday app stays small.
 pub const REPORTS_PATH: &str = "/reports";
 
-/// The follow-up actions' page, part of the reports' app.
+/// The follow-up actions' page: an app of its own too.
 pub const FOLLOW_UP_PATH: &str = "/follow-up";
 
+fn under(path: &str, base: &str) -> bool {
+    path == base
+        || path
+            .strip_prefix(base)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 pub fn is_reports_path(path: &str) -> bool {
-    [REPORTS_PATH, FOLLOW_UP_PATH].iter().any(|p| {
-        path == *p
-            || path
-                .strip_prefix(p)
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
+    under(path, REPORTS_PATH)
+}
+
+pub fn is_follow_up_path(path: &str) -> bool {
+    under(path, FOLLOW_UP_PATH)
 }
 
 /// One page of a list. Every list endpoint answers with this shape.

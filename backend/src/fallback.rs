@@ -81,6 +81,8 @@ pub async fn fallback(
         "institute.html"
     } else if tillit_api::is_reports_path(trimmed) {
         "reports.html"
+    } else if tillit_api::is_follow_up_path(trimmed) {
+        "followup.html"
     } else {
         "index.html"
     };

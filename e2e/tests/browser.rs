@@ -686,7 +686,10 @@ async fn rep_9_the_admin_reads_a_report_sorts_compares_and_opens_a_unit() {
     .await
     .unwrap();
     shot(c, "report-questions").await;
-    // The unit's actions: this year's is there; record another.
+    // The unit's actions (their own app): this year's is there; record
+    // another, then back to the unit's report.
+    click(c, Locator::LinkText("Tiltak for enheten")).await;
+    wait_text(c, "h1", "Tiltak for enheten: Digitalisering").await;
     wait_text(c, "main", "Tydelige mål for hvert team").await;
     c.find(Locator::Id("fu-title"))
         .await
@@ -708,6 +711,8 @@ async fn rep_9_the_admin_reads_a_report_sorts_compares_and_opens_a_unit() {
     .await;
     wait_text(c, "main", "Månedlig tavlemøte").await;
     axe(c, "unit follow-up").await;
+    c.back().await.unwrap();
+    wait_text(c, "h1", "Digitalisering").await;
     // Back to the overview, and a reload keeps the page.
     c.back().await.unwrap();
     wait_text(c, "table.heatmap", "Hele virksomheten").await;

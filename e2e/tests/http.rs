@@ -145,6 +145,7 @@ async fn the_server_serves_spa_spec_and_docs() {
         ("/reports", "reports"),
         ("/reports/some-survey/u-some-unit", "reports"),
         ("/reportsx", "staff"),
+        ("/follow-up", "followup"),
         ("/login", "entry"),
         ("/invitation", "entry"),
         ("/reset-password/", "entry"),

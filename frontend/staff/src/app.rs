@@ -22,6 +22,8 @@ pub enum Part {
     /// The agency's reports: a large part of their own, apart from the
     /// everyday pages.
     Reports,
+    /// Follow-up actions after the reports.
+    FollowUp,
 }
 
 impl Part {
@@ -33,6 +35,8 @@ impl Part {
             Part::Institute
         } else if tillit_api::is_reports_path(path) {
             Part::Reports
+        } else if tillit_api::is_follow_up_path(path) {
+            Part::FollowUp
         } else {
             Part::Agency
         };
@@ -88,7 +92,20 @@ pub fn ReportsApp() -> impl IntoView {
                 <Route path=path!("/reports/:survey") view=pages::reports::overview::Overview/>
                 <Route path=path!("/reports/:survey/summary") view=pages::reports::group::Summary/>
                 <Route path=path!("/reports/:survey/:group") view=pages::reports::group::GroupPage/>
-                <Route path=path!("/follow-up") view=pages::reports::follow_up::FollowUps/>
+            </Routes>
+        }
+        .into_any()
+    })
+}
+
+/// Follow-up actions (tiltak): the list, the admin's progress, and a
+/// unit's actions with the form for a new one.
+#[component]
+pub fn FollowUpApp() -> impl IntoView {
+    shell(Part::FollowUp, || {
+        view! {
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/follow-up") view=pages::follow_up::FollowUps/>
             </Routes>
         }
         .into_any()

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod employees;
+pub mod follow_up;
 pub mod home;
 pub mod import;
 pub mod processor;

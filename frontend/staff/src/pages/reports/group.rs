@@ -130,8 +130,10 @@ fn Body(
         <Section heading=K::RiskFactors intro=Some(K::RiskIntro) topics=risk g q detail=!summary/>
         {(!summary).then(|| view! { <Health g q/> })}
         <Footnotes reasons/>
+        // Actions are their own app: a full page load.
         {follow_up.map(|(survey, unit)| view! {
-            <super::follow_up::UnitFollowUps survey unit topics=q.with_value(|q| q.topics.clone())/>
+            <p class="no-print"><a class="button" rel="external"
+                href=format!("/follow-up?survey={survey}&unit={unit}")>{t(K::FuForUnit)}</a></p>
         })}
     }
 }

@@ -4,7 +4,6 @@
 //! server; a hidden one is shown as ":" with its reason.
 
 pub mod charts;
-pub mod follow_up;
 pub mod group;
 pub mod overview;
 
@@ -180,6 +179,9 @@ pub fn download(path: String, file: String, excel: bool, failed: RwSignal<bool>)
         let text = session
             .text("GET", path, tillit_ui::client::Body::Empty)
             .await;
+        // Built from features the app already has (no Blob options, no
+        // anchor type): new web-sys features would be compiled into every
+        // app of the build, the respondent's too.
         let saved = text.ok().and_then(|text| {
             let text = if excel {
                 format!("\u{feff}{text}")
@@ -187,15 +189,13 @@ pub fn download(path: String, file: String, excel: bool, failed: RwSignal<bool>)
                 text
             };
             let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
-            let options = web_sys::BlobPropertyBag::new();
-            options.set_type("text/csv;charset=utf-8");
-            let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+            let blob = web_sys::Blob::new_with_str_sequence(&parts).ok()?;
             let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
             let document = web_sys::window()?.document()?;
-            let a: web_sys::HtmlAnchorElement =
-                wasm_bindgen::JsCast::dyn_into(document.create_element("a").ok()?).ok()?;
-            a.set_href(&url);
-            a.set_download(&file);
+            let a = document.create_element("a").ok()?;
+            a.set_attribute("href", &url).ok()?;
+            a.set_attribute("download", &file).ok()?;
+            let a: web_sys::HtmlElement = wasm_bindgen::JsCast::dyn_into(a).ok()?;
             a.click();
             let _ = web_sys::Url::revoke_object_url(&url);
             Some(())

@@ -1,6 +1,7 @@
 //! Follow-up actions (tiltak): every action the reader may see, overdue
-//! first, with the admin's progress per unit; and on a unit's report, its
-//! actions and a form for a new one. Status changes save at once.
+//! first, with the admin's progress per unit; or, from a unit's report
+//! (`?survey=..&unit=..`), that unit's actions and a form for a new one.
+//! Status changes save at once.
 
 use leptos::prelude::*;
 use tillit_api::{
@@ -8,10 +9,10 @@ use tillit_api::{
     SurveyId, Topic, TopicFlag, UnitId,
 };
 
-use super::decimal;
 use crate::client::use_session;
 use crate::components::{load, load_picked, require_login, show, write, write_error, Pager};
 use crate::i18n::{t, Lang, K};
+use crate::pages::reports::{decimal, download};
 
 const PER_PAGE: i64 = 20;
 
@@ -24,9 +25,50 @@ fn status_key(s: FollowUpStatus) -> K {
     }
 }
 
-/// `/follow-up`: all of them, paged, with downloads and (admins) progress.
+/// `/follow-up`: all of them, paged, with downloads and (admins) progress;
+/// with `?survey=..&unit=..`, one unit's actions and the form.
 #[component]
 pub fn FollowUps() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let picked = move || {
+        let q = query.read();
+        Some((SurveyId(q.get("survey")?), UnitId(q.get("unit")?)))
+    };
+    view! {
+        {move || match picked() {
+            Some((survey, unit)) => view! { <ForUnit survey unit/> }.into_any(),
+            None => view! { <All/> }.into_any(),
+        }}
+    }
+}
+
+/// One unit's actions from one survey, with the survey's topics to pick.
+#[component]
+fn ForUnit(survey: SurveyId, unit: UnitId) -> impl IntoView {
+    let logged_in = require_login();
+    let s = survey.to_string();
+    let index = load(move || endpoints::REPORT.to(&[&s]));
+    view! {
+        <Show when=logged_in>
+            <p><a href="/follow-up">{t(K::FollowUps)}</a></p>
+            {
+                let (survey, unit) = (survey.clone(), unit.clone());
+                show(index, move |r: tillit_api::ReportIndex| {
+                    let key = format!("u-{unit}");
+                    let name = r.groups.iter().find(|g| g.key == key).map(|g| g.name.clone()).unwrap_or_default();
+                    view! {
+                        <h1>{t(K::FuForUnit)}": "{name}</h1>
+                        <p class="lead">{t(K::FuSurvey)}": "{r.title.clone()}</p>
+                        <UnitFollowUps survey=survey.clone() unit=unit.clone() topics=r.questionnaire.topics/>
+                    }
+                })
+            }
+        </Show>
+    }
+}
+
+#[component]
+fn All() -> impl IntoView {
     let logged_in = require_login();
     let session = use_session();
     let admin = move || {
@@ -53,7 +95,7 @@ pub fn FollowUps() -> impl IntoView {
             endpoints::FOLLOW_UPS_CSV.path,
             lang.get_untracked().code()
         );
-        super::download(path, "follow-ups.csv".into(), excel, failed);
+        download(path, "follow-ups.csv".into(), excel, failed);
     };
     view! {
         <Show when=logged_in>
@@ -187,7 +229,6 @@ pub fn UnitFollowUps(survey: SurveyId, unit: UnitId, topics: Vec<Topic>) -> impl
     });
     view! {
         <section>
-            <h2>{t(K::FuForUnit)}</h2>
             {show(data, move |p: Page<FollowUp>| {
                 if p.items.is_empty() {
                     return view! { <p>{t(K::FuNone)}</p> }.into_any();
