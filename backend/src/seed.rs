@@ -168,22 +168,8 @@ fn seed(conn: &mut DbConn, public_url: &str) -> Result<String, AppError> {
     )?;
 
     let (unit_rows, employee_rows) = demo_org();
-    let mut gen = new_id;
-    let mut ctx = plan::Ctx {
-        agency: &agency.id,
-        mode: ImportMode::FullSync,
-        first_row: 1,
-        now: now(),
-        new_id: &mut gen,
-    };
     let mut tx = Tx::new(conn, agency.id.clone(), system.clone());
-    let unit_plan = plan::plan_units(&mut ctx, &unit_rows, &[])
-        .map_err(|e| AppError::internal(format!("demo units invalid: {e:?}")))?;
-    import_store::apply_units(&mut tx, &unit_plan)?;
-    let all_units = units::all(&mut tx)?;
-    let emp_plan = plan::plan_employees(&mut ctx, &employee_rows, &[], &all_units)
-        .map_err(|e| AppError::internal(format!("demo employees invalid: {e:?}")))?;
-    import_store::apply_employees(&mut tx, &emp_plan)?;
+    let all_units = import_org(&mut tx, &unit_rows, &employee_rows)?;
     tx.audit(Action::ImportApply, None)?;
     for (who, unit) in [(&leader, "IT"), (&second, "TILS-1"), (&second, "TILS-2")] {
         if let Some(u) = all_units.iter().find(|u| u.external_id == unit) {
@@ -261,6 +247,32 @@ fn demo_survey(
         .select(crate::db::schema::invitations::id)
         .first(c))?;
     crate::answering::store::issue_token(tx.conn(), &first)
+}
+
+/// Imports units and employees into the agency of `tx`, as the HR import
+/// would (full sync), and returns the units.
+pub fn import_org(
+    tx: &mut Tx<'_>,
+    unit_rows: &[UnitIn],
+    employee_rows: &[EmployeeIn],
+) -> Result<Vec<units::UnitRow>, AppError> {
+    let agency = tx.agency().clone();
+    let mut gen = new_id;
+    let mut ctx = plan::Ctx {
+        agency: &agency,
+        mode: ImportMode::FullSync,
+        first_row: 1,
+        now: now(),
+        new_id: &mut gen,
+    };
+    let unit_plan = plan::plan_units(&mut ctx, unit_rows, &[])
+        .map_err(|e| AppError::internal(format!("demo units invalid: {e:?}")))?;
+    import_store::apply_units(tx, &unit_plan)?;
+    let all_units = units::all(tx)?;
+    let emp_plan = plan::plan_employees(&mut ctx, employee_rows, &[], &all_units)
+        .map_err(|e| AppError::internal(format!("demo employees invalid: {e:?}")))?;
+    import_store::apply_employees(tx, &emp_plan)?;
+    Ok(all_units)
 }
 
 /// A plausible directorate: 5 departments, 5 sections each, ~10 people a section.

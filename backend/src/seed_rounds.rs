@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use tillit_api::{
-    AgencyId, Direction, EmployeeRow as EmployeeIn, ImportMode, Language, Questionnaire, SurveyId,
-    SurveyState, UnitRow as UnitIn,
+    AgencyId, Direction, EmployeeRow as EmployeeIn, Language, Questionnaire, SurveyId, SurveyState,
+    UnitRow as UnitIn,
 };
 
 use crate::agencies::store as agencies;
@@ -21,8 +21,6 @@ use crate::db::schema::{invitations, responses, surveys as surveys_t};
 use crate::db::types::TextList;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::organisation::import::{plan, store as import_store};
-use crate::organisation::units;
 use crate::surveys::store::{self as surveys, SurveyRow};
 use crate::util::{new_id, now, sha256_hex};
 use crate::work::Tx;
@@ -92,7 +90,15 @@ pub fn seed(conn: &mut DbConn, agency: &AgencyId, by: &tillit_api::UserId) -> Re
         year,
         1,
     )?;
-    follow_ups(conn, agency, &first, &second, by)
+    follow_ups(conn, agency, &first, &second, by)?;
+    // The rounds are history: their leaders are not mailed about them.
+    db_run!(conn, |c| diesel::update(
+        crate::db::schema::account_mail::table
+            .filter(crate::db::schema::account_mail::kind.eq("report_ready"))
+    )
+    .set(crate::db::schema::account_mail::status.eq("skipped"))
+    .execute(c))?;
+    Ok(())
 }
 
 /// Actions after each round: last year's done (the next round shows how
@@ -367,21 +373,7 @@ fn small_agency(conn: &mut DbConn, name: &str, code: &str) -> Result<AgencyId, A
             });
         }
     }
-    let mut gen = new_id;
-    let mut ctx = plan::Ctx {
-        agency: &agency.id,
-        mode: ImportMode::FullSync,
-        first_row: 1,
-        now: now(),
-        new_id: &mut gen,
-    };
     let mut tx = Tx::new(conn, agency.id.clone(), Actor::system());
-    let unit_plan = plan::plan_units(&mut ctx, &unit_rows, &[])
-        .map_err(|e| AppError::internal(format!("demo units invalid: {e:?}")))?;
-    import_store::apply_units(&mut tx, &unit_plan)?;
-    let all_units = units::all(&mut tx)?;
-    let emp_plan = plan::plan_employees(&mut ctx, &employees, &[], &all_units)
-        .map_err(|e| AppError::internal(format!("demo employees invalid: {e:?}")))?;
-    import_store::apply_employees(&mut tx, &emp_plan)?;
+    crate::seed::import_org(&mut tx, &unit_rows, &employees)?;
     Ok(agency.id)
 }

@@ -52,11 +52,19 @@ async fn submit(
     (res.status() == StatusCode::OK).then(|| receipt.to_string())
 }
 
+/// Responses to the open survey (the demo's earlier rounds have their own).
 fn count_responses(database_url: &str) -> i64 {
-    use tillit_backend::db::schema::responses;
+    use tillit_backend::db::schema::{responses, surveys};
     let pool = tillit_backend::db::connect(database_url, 1).unwrap();
     let mut conn = pool.get().unwrap();
-    tillit_backend::db::db_run!(&mut *conn, |c| responses::table.count().get_result(c)).unwrap()
+    let open = surveys::table
+        .filter(surveys::state.eq(tillit_api::SurveyState::Open))
+        .select(surveys::id);
+    tillit_backend::db::db_run!(&mut *conn, |c| responses::table
+        .filter(responses::survey_id.eq_any(open))
+        .count()
+        .get_result(c))
+    .unwrap()
 }
 
 /// Whether `line` holds something shaped like an email address (a user

@@ -3,6 +3,7 @@
 use tillit_api::{CsvVariant, FollowUp, FollowUpStatus, Language};
 
 use crate::error::AppError;
+use crate::reports::export::{finish, number, writer};
 
 fn words(l: Language) -> ([&'static str; 14], [&'static str; 4], [&'static str; 2]) {
     match l {
@@ -71,24 +72,10 @@ fn words(l: Language) -> ([&'static str; 14], [&'static str; 4], [&'static str; 
 
 pub fn csv(items: &[FollowUp], variant: CsvVariant, lang: Language) -> Result<Vec<u8>, AppError> {
     let (head, statuses, yes_no) = words(lang);
-    let excel = variant == CsvVariant::Excel;
-    let num = |x: Option<f64>| {
-        x.map(|x| {
-            let s = format!("{x:.1}");
-            if excel {
-                s.replace('.', ",")
-            } else {
-                s
-            }
-        })
-        .unwrap_or_default()
-    };
+    let num = |x: Option<f64>| x.map(|x| number(x, 1, variant)).unwrap_or_default();
     let yes = |b: bool| if b { yes_no[0] } else { yes_no[1] };
     let fail = |e: csv::Error| AppError::internal(format!("writing the CSV: {e}"));
-    let mut out = csv::WriterBuilder::new()
-        .delimiter(if excel { b';' } else { b',' })
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut out = writer(variant);
     out.write_record(head).map_err(fail)?;
     for f in items {
         let status = statuses[match f.fields.status {
@@ -115,11 +102,5 @@ pub fn csv(items: &[FollowUp], variant: CsvVariant, lang: Language) -> Result<Ve
         ])
         .map_err(fail)?;
     }
-    let mut bytes = out
-        .into_inner()
-        .map_err(|e| AppError::internal(format!("writing the CSV: {e}")))?;
-    if excel {
-        bytes.splice(0..0, [0xEF, 0xBB, 0xBF]);
-    }
-    Ok(bytes)
+    finish(out, variant)
 }

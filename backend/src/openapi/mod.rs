@@ -26,7 +26,9 @@ operation are the roles that may call it.",
         license(name = "MIT")
     ),
     components(
-        schemas(tillit_api::Problem, tillit_api::FieldError),
+        // CsvVariant appears only in query parameters, which utoipa does not
+        // collect schemas from.
+        schemas(tillit_api::Problem, tillit_api::FieldError, tillit_api::CsvVariant),
         responses(ProblemResponse, UnauthorizedResponse, TooManyRequestsResponse)
     ),
     modifiers(&Security),

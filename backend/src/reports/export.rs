@@ -62,6 +62,40 @@ fn reason(w: &Words, h: HiddenReason) -> &'static str {
     }]
 }
 
+/// A CSV writer for `variant`: comma or semicolon, CRLF line ends.
+pub fn writer(variant: CsvVariant) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(if variant == CsvVariant::Excel {
+            b';'
+        } else {
+            b','
+        })
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+/// The file's bytes; Excel reads UTF-8 only when the file starts by
+/// saying so (a byte-order mark).
+pub fn finish(out: csv::Writer<Vec<u8>>, variant: CsvVariant) -> Result<Vec<u8>, AppError> {
+    let mut bytes = out
+        .into_inner()
+        .map_err(|e| AppError::internal(format!("writing the CSV: {e}")))?;
+    if variant == CsvVariant::Excel {
+        bytes.splice(0..0, [0xEF, 0xBB, 0xBF]);
+    }
+    Ok(bytes)
+}
+
+/// A number with `places` decimals, with a decimal comma for Excel.
+pub fn number(x: f64, places: usize, variant: CsvVariant) -> String {
+    let s = format!("{x:.places$}");
+    if variant == CsvVariant::Excel {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
 /// The file's name: the group's, made safe for any file system.
 pub fn file_name(g: &GroupReport) -> String {
     let base: String = match g.group.kind {
@@ -83,20 +117,9 @@ pub fn csv(
     lang: Language,
 ) -> Result<Vec<u8>, AppError> {
     let w = words(lang);
-    let excel = variant == CsvVariant::Excel;
-    let num = |x: f64, places: usize| -> String {
-        let s = format!("{x:.places$}");
-        if excel {
-            s.replace('.', ",")
-        } else {
-            s
-        }
-    };
+    let num = |x: f64, places: usize| number(x, places, variant);
     let delta = |d: Option<tillit_api::Delta>| d.map(|d| num(d.value, 1)).unwrap_or_default();
-    let mut out = csv::WriterBuilder::new()
-        .delimiter(if excel { b';' } else { b',' })
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut out = writer(variant);
     let fail = |e: csv::Error| AppError::internal(format!("writing the CSV: {e}"));
     out.write_record(w.head).map_err(fail)?;
     let name = match g.group.kind {
@@ -177,14 +200,7 @@ pub fn csv(
         ])
         .map_err(fail)?;
     }
-    let mut bytes = out
-        .into_inner()
-        .map_err(|e| AppError::internal(format!("writing the CSV: {e}")))?;
-    if excel {
-        // Excel reads UTF-8 only when the file says so.
-        bytes.splice(0..0, [0xEF, 0xBB, 0xBF]);
-    }
-    Ok(bytes)
+    finish(out, variant)
 }
 
 /// (kind, title, category labels) of a figure.

@@ -420,6 +420,48 @@ impl TestApp {
     }
 
     /// A small organisation: root R with children A and B; one employee in each.
+    /// Units (external id, parent, people), each person an employee of
+    /// their unit, by a full sync.
+    pub async fn org_with_sizes(&self, a: &Agency, sizes: &[(&str, Option<&str>, usize)]) {
+        let units: Vec<Value> = sizes
+            .iter()
+            .map(|(u, p, _)| json!({"external_id": u, "name": format!("Unit {u}"), "parent_external_id": p}))
+            .collect();
+        let res = self
+            .import_units(&a.token, "full_sync", Value::Array(units))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let mut employees = Vec::new();
+        for (u, _, n) in sizes {
+            for i in 0..*n {
+                employees.push(json!({"external_id": format!("{u}-{i}"), "email": format!("{u}.{i}@etat.no").to_lowercase(), "unit_external_id": u}));
+            }
+        }
+        let res = self
+            .import_employees(&a.token, "full_sync", Value::Array(employees))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    /// The id of the agency's unit with external id `ext`.
+    pub async fn unit_id(&self, a: &Agency, ext: &str) -> String {
+        let page: Value = self
+            .get(&format!("/api/units?q={ext}&per_page=100"), &a.token)
+            .await
+            .json()
+            .await
+            .unwrap();
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["external_id"] == ext)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     pub async fn small_org(&self, a: &Agency) -> Org {
         let res = self
             .import_units(

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use tillit_api::{endpoints, FollowUp, FollowUpProgress, Page};
 
 use crate::common::{self, problem, TestApp};
-use crate::reports::{close, closed_survey, freeze, respond, unit_id};
+use crate::reports::{close, closed_survey, freeze, respond};
 
 fn body(survey: &str, unit: &str, topic: &str, title: &str, due: &str) -> Value {
     json!({
@@ -23,7 +23,7 @@ async fn follow_up_a_leader_records_actions_for_their_units_and_sees_the_topic_m
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     let id = closed_survey(&app, &a).await;
-    let (a_unit, b_unit) = (unit_id(&app, &a, "A").await, unit_id(&app, &a, "B").await);
+    let (a_unit, b_unit) = (app.unit_id(&a, "A").await, app.unit_id(&a, "B").await);
     for (email, unit) in [("leder.b@etat.no", &b_unit), ("leder.a@etat.no", &a_unit)] {
         let res = app
             .post(

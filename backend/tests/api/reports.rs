@@ -11,28 +11,6 @@ use tillit_backend::db::schema::{invitations, responses, units};
 
 use crate::common::{self, problem, Agency, TestApp};
 
-/// Units (external id, parent, people) with everyone invited.
-pub(crate) async fn org(app: &TestApp, a: &Agency, sizes: &[(&str, Option<&str>, usize)]) {
-    let units: Vec<Value> = sizes
-        .iter()
-        .map(|(u, p, _)| json!({"external_id": u, "name": format!("Unit {u}"), "parent_external_id": p}))
-        .collect();
-    let res = app
-        .import_units(&a.token, "full_sync", Value::Array(units))
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let mut employees = Vec::new();
-    for (u, _, n) in sizes {
-        for i in 0..*n {
-            employees.push(json!({"external_id": format!("{u}-{i}"), "email": format!("{u}.{i}@etat.no").to_lowercase(), "unit_external_id": u}));
-        }
-    }
-    let res = app
-        .import_employees(&a.token, "full_sync", Value::Array(employees))
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-}
-
 /// `n` people of unit `ext` answer every question of the default
 /// questionnaire with `value` (as the answering route stores them).
 pub(crate) fn respond(app: &TestApp, survey: &str, ext: &str, n: i64, value: u8) {
@@ -95,28 +73,9 @@ pub(crate) fn freeze(app: &TestApp, survey: &str) -> bool {
     tillit_backend::reports::freeze::freeze(&mut conn, &SurveyId(survey.into())).unwrap()
 }
 
-pub(crate) async fn unit_id(app: &TestApp, a: &Agency, ext: &str) -> String {
-    let page: Value = app
-        .get(&format!("/api/units?q={ext}&per_page=100"), &a.token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["external_id"] == ext)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 /// R → A(12), B(8), C(3), D(7): a survey answered by everyone, closed.
 pub(crate) async fn closed_survey(app: &TestApp, a: &Agency) -> String {
-    org(
-        app,
+    app.org_with_sizes(
         a,
         &[
             ("R", None, 0),
@@ -192,7 +151,7 @@ async fn rep_1_a_report_is_frozen_once_and_late_data_never_changes_it() {
         assert_eq!(due, 0);
     }
     // A response arriving late (a bug, a restore) is not in the report.
-    let a_unit = unit_id(&app, &a, "A").await;
+    let a_unit = app.unit_id(&a, "A").await;
     {
         let mut conn = app.state.pool.get().unwrap();
         db_run!(&mut *conn, |c| diesel::insert_into(responses::table)
@@ -224,7 +183,7 @@ async fn rep_9_hidden_figures_say_why_and_leaders_see_only_their_groups() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     let id = closed_survey(&app, &a).await;
-    let b_id = unit_id(&app, &a, "B").await;
+    let b_id = app.unit_id(&a, "B").await;
     let res = app
         .post(
             "/api/users",
@@ -284,7 +243,7 @@ async fn rep_9_hidden_figures_say_why_and_leaders_see_only_their_groups() {
     assert!(b.notes.contains(&tillit_api::ReportNote::AgencyOnlyTopics));
     assert!(b.figures.iter().all(|f| !f.measure.starts_with("q:bully")));
     // C: nothing at all, and why.
-    let c_id = unit_id(&app, &a, "C").await;
+    let c_id = app.unit_id(&a, "C").await;
     let c: GroupReport = app
         .get(&group(&format!("u-{c_id}")), &a.token)
         .await
@@ -294,7 +253,7 @@ async fn rep_9_hidden_figures_say_why_and_leaders_see_only_their_groups() {
     assert!(c.figures.is_empty());
     assert_eq!(c.group.hidden.map(|h| h.as_str()), Some("too_few"));
     // D would leave C (30 − 12 − 8 − 7 = 3): hidden, without naming C.
-    let d_id = unit_id(&app, &a, "D").await;
+    let d_id = app.unit_id(&a, "D").await;
     let d: GroupReport = app
         .get(&group(&format!("u-{d_id}")), &a.token)
         .await
@@ -369,7 +328,7 @@ async fn rep_9_hidden_figures_say_why_and_leaders_see_only_their_groups() {
         .unwrap();
     let keys: Vec<&str> = mine.groups.iter().map(|g| g.key.as_str()).collect();
     assert_eq!(keys, [format!("u-{b_id}")]);
-    let a_id = unit_id(&app, &a, "A").await;
+    let a_id = app.unit_id(&a, "A").await;
     for other in [
         "agency".to_string(),
         format!("u-{a_id}"),
@@ -455,8 +414,7 @@ async fn agency_figure(
 async fn rep_8_comparisons_use_released_figures_and_a_benchmark_needs_three_agencies() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
-    org(
-        &app,
+    app.org_with_sizes(
         &a,
         &[("R", None, 0), ("A", Some("R"), 12), ("B", Some("R"), 10)],
     )
@@ -490,8 +448,7 @@ async fn rep_8_comparisons_use_released_figures_and_a_benchmark_needs_three_agen
     // make an earlier acceptance stale.)
     let mut third = String::new();
     for (x, value) in [(&b, 2), (&c, 5)] {
-        org(
-            &app,
+        app.org_with_sizes(
             x,
             &[("R", None, 0), ("A", Some("R"), 12), ("B", Some("R"), 10)],
         )
@@ -525,7 +482,7 @@ async fn rep_8_a_leaders_group_is_released_and_access_follows_who_leads_now() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     let id = closed_survey(&app, &a).await;
-    let (a_id, b_id) = (unit_id(&app, &a, "A").await, unit_id(&app, &a, "B").await);
+    let (a_id, b_id) = (app.unit_id(&a, "A").await, app.unit_id(&a, "B").await);
     let lead = |email: &'static str, units: Vec<String>| {
         let app = &app;
         let token = a.token.clone();

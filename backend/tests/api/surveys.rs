@@ -7,29 +7,6 @@ use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-async fn org_with_sizes(app: &TestApp, a: &Agency, sizes: &[(&str, Option<&str>, usize)]) {
-    let units: Vec<Value> = sizes
-        .iter()
-        .map(|(u, p, _)| json!({"external_id": u, "name": format!("Unit {u}"), "parent_external_id": p}))
-        .collect();
-    assert_eq!(
-        app.import_units(&a.token, "full_sync", Value::Array(units))
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    let mut employees = Vec::new();
-    for (u, _, n) in sizes {
-        for i in 0..*n {
-            employees.push(json!({"external_id": format!("{u}-{i}"), "email": format!("{u}.{i}@etat.no").to_lowercase(), "unit_external_id": u}));
-        }
-    }
-    let res = app
-        .import_employees(&a.token, "full_sync", Value::Array(employees))
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-}
-
 async fn launch(app: &TestApp, a: &Agency, id: &str) -> reqwest::Response {
     app.call(
         Method::POST,
@@ -44,7 +21,8 @@ async fn launch(app: &TestApp, a: &Agency, id: &str) -> reqwest::Response {
 async fn surv_1_launch_needs_current_terms_and_snapshots_the_roster() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
-    org_with_sizes(&app, &a, &[("R", None, 2), ("A", Some("R"), 8)]).await;
+    app.org_with_sizes(&a, &[("R", None, 2), ("A", Some("R"), 8)])
+        .await;
     let s = app.draft_survey(&a).await;
     let id = s["id"].as_str().unwrap();
     let (status, p) = problem(launch(&app, &a, id).await).await;
@@ -59,7 +37,8 @@ async fn surv_1_launch_needs_current_terms_and_snapshots_the_roster() {
         (Some("open"), Some(10))
     );
     // The roster changes; the invitations do not.
-    org_with_sizes(&app, &a, &[("R", None, 5), ("A", Some("R"), 8)]).await;
+    app.org_with_sizes(&a, &[("R", None, 5), ("A", Some("R"), 8)])
+        .await;
     let s: Value = app
         .get(&format!("/api/surveys/{id}"), &a.token)
         .await
@@ -78,7 +57,7 @@ async fn surv_1_launch_needs_current_terms_and_snapshots_the_roster() {
 async fn terms_2_a_new_version_blocks_launch_but_running_surveys_continue() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
-    org_with_sizes(&app, &a, &[("R", None, 7)]).await;
+    app.org_with_sizes(&a, &[("R", None, 7)]).await;
     app.accept_terms(&a).await;
     let first = app.draft_survey(&a).await;
     assert_eq!(
@@ -111,7 +90,7 @@ async fn terms_2_a_new_version_blocks_launch_but_running_surveys_continue() {
 async fn surv_1_an_open_survey_can_only_be_extended() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
-    org_with_sizes(&app, &a, &[("R", None, 7)]).await;
+    app.org_with_sizes(&a, &[("R", None, 7)]).await;
     app.accept_terms(&a).await;
     let s = app.draft_survey(&a).await;
     let id = s["id"].as_str().unwrap();
@@ -165,7 +144,7 @@ async fn surv_1_an_open_survey_can_only_be_extended() {
 async fn surv_1_a_survey_closes_by_itself_at_its_closing_time() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
-    org_with_sizes(&app, &a, &[("R", None, 7)]).await;
+    app.org_with_sizes(&a, &[("R", None, 7)]).await;
     app.accept_terms(&a).await;
     let version = app.default_version(&a.token).await;
     let now = Utc::now();
@@ -346,8 +325,7 @@ async fn surv_3_rep_9_rates_hide_small_units_and_say_why_and_leaders_see_their_o
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
     // R(0) → A(10) → A1(3); R → B(8); R → C(7)
-    org_with_sizes(
-        &app,
+    app.org_with_sizes(
         &a,
         &[
             ("R", None, 0),
@@ -414,7 +392,7 @@ async fn surv_3_rep_9_rates_hide_small_units_and_say_why_and_leaders_see_their_o
     assert_eq!(a_row["invited"], 13, "A1 counts in A");
     // A leader of B sees B only, and not the agency.
     let leader = app
-        .post("/api/users", &a.token, json!({"email": "leder@etat.no", "name": "Leder", "role": "leader", "unit_ids": [unit_id(&app, &a, "B").await]}))
+        .post("/api/users", &a.token, json!({"email": "leder@etat.no", "name": "Leder", "role": "leader", "unit_ids": [app.unit_id(&a, "B").await]}))
         .await;
     assert_eq!(leader.status(), StatusCode::CREATED);
     let token = app
@@ -436,29 +414,11 @@ async fn surv_3_rep_9_rates_hide_small_units_and_say_why_and_leaders_see_their_o
     assert_eq!(names, ["Unit B"]);
 }
 
-async fn unit_id(app: &TestApp, a: &Agency, ext: &str) -> String {
-    let page: Value = app
-        .get(&format!("/api/units?q={ext}&per_page=100"), &a.token)
-        .await
-        .json()
-        .await
-        .unwrap();
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["external_id"] == ext)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 #[tokio::test]
 async fn gdpr_2_the_agencys_instructions_are_recorded() {
     let app = TestApp::spawn().await;
     let a = app.agency("Etat").await;
-    org_with_sizes(&app, &a, &[("R", None, 7)]).await;
+    app.org_with_sizes(&a, &[("R", None, 7)]).await;
     app.accept_terms(&a).await;
     let s = app.draft_survey(&a).await;
     let id = s["id"].as_str().unwrap();
