@@ -57,6 +57,7 @@ async fn list(
         200,
     )?;
     let leader = leader_of(&auth);
+    let frozen = state.questionnaires.clone();
     let out = state
         .audited_read(&auth, Action::FollowUpList, None, move |tx| {
             let scope = store::scope(tx, leader.as_ref())?;
@@ -73,7 +74,7 @@ async fn list(
                 .skip(paging.offset() as usize)
                 .take(paging.per_page as usize)
                 .collect();
-            Ok(paging.of(store::to_api(tx, page)?, total))
+            Ok(paging.of(store::to_api(tx, page, &frozen)?, total))
         })
         .await?;
     Ok(web::Json(out))
@@ -97,6 +98,7 @@ async fn create(
 ) -> Result<HttpResponse, AppError> {
     let b = body.0;
     let leader = leader_of(&auth);
+    let frozen = state.questionnaires.clone();
     let by = auth.user_id();
     let out = state
         .in_agency(&auth, move |tx| {
@@ -107,6 +109,7 @@ async fn create(
                 &b.unit_id,
                 &b.fields.topic_key,
                 scope.as_ref(),
+                &frozen,
             )?;
             let t = now();
             let mut row = Row {
@@ -131,7 +134,7 @@ async fn create(
             row.set(b.fields);
             store::insert(tx, &row)?;
             tx.audit(Action::FollowUpCreate, Some(row.id.as_str()))?;
-            Ok(store::to_api(tx, vec![row])?.remove(0))
+            Ok(store::to_api(tx, vec![row], &frozen)?.remove(0))
         })
         .await?;
     Ok(HttpResponse::Created().json(out))
@@ -155,12 +158,13 @@ async fn get_one(
 ) -> Result<web::Json<FollowUp>, AppError> {
     let id = path.into_inner().follow_up_id;
     let leader = leader_of(&auth);
+    let frozen = state.questionnaires.clone();
     let object = Some(id.to_string());
     let out = state
         .audited_read(&auth, Action::FollowUpRead, object, move |tx| {
             let scope = store::scope(tx, leader.as_ref())?;
             let row = store::get(tx, &id, scope.as_ref())?;
-            Ok(store::to_api(tx, vec![row])?.remove(0))
+            Ok(store::to_api(tx, vec![row], &frozen)?.remove(0))
         })
         .await?;
     Ok(web::Json(out))
@@ -187,6 +191,7 @@ async fn update(
     let id = path.into_inner().follow_up_id;
     let fields = body.0;
     let leader = leader_of(&auth);
+    let frozen = state.questionnaires.clone();
     let out = state
         .in_agency(&auth, move |tx| {
             let scope = store::scope(tx, leader.as_ref())?;
@@ -197,12 +202,13 @@ async fn update(
                 &row.unit_id,
                 &fields.topic_key,
                 scope.as_ref(),
+                &frozen,
             )?;
             row.set(fields);
             row.updated_at = now();
             store::save(tx, &row)?;
             tx.audit(Action::FollowUpUpdate, Some(row.id.as_str()))?;
-            Ok(store::to_api(tx, vec![row])?.remove(0))
+            Ok(store::to_api(tx, vec![row], &frozen)?.remove(0))
         })
         .await?;
     Ok(web::Json(out))
@@ -272,11 +278,12 @@ async fn csv(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let leader = leader_of(&auth);
+    let frozen = state.questionnaires.clone();
     let bytes = state
         .audited_read(&auth, Action::FollowUpExport, None, move |tx| {
             let scope = store::scope(tx, leader.as_ref())?;
             let rows = store::list(tx, q.survey_id.as_ref(), None, None, scope.as_ref())?;
-            let items = store::to_api(tx, rows)?;
+            let items = store::to_api(tx, rows, &frozen)?;
             super::export::csv(
                 &items,
                 q.variant.unwrap_or_default(),

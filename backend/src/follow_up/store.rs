@@ -13,6 +13,7 @@ use tillit_api::{
 use crate::db::db_run;
 use crate::db::schema::{follow_ups, leader_units, release_cells, releases, surveys, units};
 use crate::error::AppError;
+use crate::questionnaire::store::Frozen;
 use crate::reports::compare::mean_milli;
 use crate::util::utc;
 use crate::work::Tx;
@@ -111,6 +112,7 @@ pub fn check(
     unit: &UnitId,
     topic: &str,
     scope: Option<&HashSet<UnitId>>,
+    frozen: &Frozen,
 ) -> Result<(), AppError> {
     let s = crate::surveys::store::get(tx, survey)
         .map_err(|_| AppError::invalid("survey_id", FieldCode::UnknownSurvey, "no such survey"))?;
@@ -128,7 +130,7 @@ pub fn check(
             "no such unit among those you may act for",
         ));
     }
-    let q = crate::questionnaire::store::get(tx.conn(), &s.questionnaire_version_id)?.content()?;
+    let q = frozen.content(tx.conn(), &s.questionnaire_version_id)?;
     let asked = crate::answering::check::topics_of(&q, &s.modules.0);
     let ok = asked
         .iter()
@@ -216,14 +218,9 @@ pub fn list(
 
 /// The rows as the API gives them: names, and the topic's score in the
 /// survey followed up and in the agency's next reported one.
-pub fn to_api(tx: &mut Tx<'_>, rows: Vec<Row>) -> Result<Vec<FollowUp>, AppError> {
+pub fn to_api(tx: &mut Tx<'_>, rows: Vec<Row>, frozen: &Frozen) -> Result<Vec<FollowUp>, AppError> {
     let agency = tx.agency().clone();
-    let names: HashMap<UnitId, String> = db_run!(tx.conn(), |c| units::table
-        .filter(units::agency_id.eq(&agency))
-        .select((units::id, units::name))
-        .load::<(UnitId, String)>(c))?
-    .into_iter()
-    .collect();
+    let names = unit_names(tx)?;
     let survey_rows: Vec<(SurveyId, String, tillit_api::QuestionnaireId)> =
         db_run!(tx.conn(), |c| surveys::table
             .filter(surveys::agency_id.eq(&agency))
@@ -241,9 +238,9 @@ pub fn to_api(tx: &mut Tx<'_>, rows: Vec<Row>) -> Result<Vec<FollowUp>, AppError
     let mut topic_titles: HashMap<(SurveyId, String), tillit_api::Texts> = HashMap::new();
     let wanted: HashSet<&SurveyId> = rows.iter().map(|r| &r.survey_id).collect();
     for (id, _, version) in survey_rows.iter().filter(|s| wanted.contains(&s.0)) {
-        let q = crate::questionnaire::store::get(tx.conn(), version)?.content()?;
-        for t in q.topics {
-            topic_titles.insert((id.clone(), t.key), t.title);
+        let q = frozen.content(tx.conn(), version)?;
+        for t in &q.topics {
+            topic_titles.insert((id.clone(), t.key.clone()), t.title.clone());
         }
     }
     // The agency's releases in order: each survey's and the one after it.
@@ -325,15 +322,20 @@ pub fn to_api(tx: &mut Tx<'_>, rows: Vec<Row>) -> Result<Vec<FollowUp>, AppError
         .collect())
 }
 
-/// Counts per unit, units with overdue follow-ups first.
-pub fn progress(tx: &mut Tx<'_>, rows: &[Row]) -> Result<Vec<FollowUpProgress>, AppError> {
+/// The agency's units' names by id.
+fn unit_names(tx: &mut Tx<'_>) -> Result<HashMap<UnitId, String>, AppError> {
     let agency = tx.agency().clone();
-    let names: HashMap<UnitId, String> = db_run!(tx.conn(), |c| units::table
+    Ok(db_run!(tx.conn(), |c| units::table
         .filter(units::agency_id.eq(&agency))
         .select((units::id, units::name))
         .load::<(UnitId, String)>(c))?
     .into_iter()
-    .collect();
+    .collect())
+}
+
+/// Counts per unit, units with overdue follow-ups first.
+pub fn progress(tx: &mut Tx<'_>, rows: &[Row]) -> Result<Vec<FollowUpProgress>, AppError> {
+    let names = unit_names(tx)?;
     let today = crate::util::now().date();
     let mut by: HashMap<&UnitId, FollowUpProgress> = HashMap::new();
     for r in rows {

@@ -14,10 +14,10 @@
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-use tillit_api::{HiddenReason, TopicFlag};
+use tillit_api::{GroupKind, HiddenReason, TopicFlag};
 
 use super::engine::{suppress, Decision};
-use super::groups::{Groups, Kind};
+use super::groups::Groups;
 use super::scores::{Band, Items, Scored};
 
 /// REP-2, REP-3: a mean needs 6, so does a group to show anything.
@@ -102,21 +102,12 @@ pub fn compute(
         })
         .collect();
     rates(groups, invited, answered, &mut figures);
-    // Larger groups first, so what has to go are the small details; one
-    // order for every family, so the same groups tend to stay hidden.
-    let mut candidates: Vec<usize> = (0..groups.list.len())
-        .filter(|&g| figures[g].hidden.is_none())
-        .collect();
-    candidates.sort_by_key(|&g| {
-        let x = &groups.list[g];
-        (
-            x.kind != Kind::Agency,
-            Reverse(n_of(&per_atom, g)),
-            x.kind == Kind::Leader,
-            x.depth,
-            x.key.clone(),
-        )
-    });
+    // One order for every family, so the same groups tend to stay hidden.
+    let candidates = by_priority(
+        groups,
+        &per_atom,
+        (0..groups.list.len()).filter(|&g| figures[g].hidden.is_none()),
+    );
     let mut run = Runner {
         groups,
         candidates,
@@ -188,22 +179,32 @@ pub fn compute(
     }
 }
 
-/// SURV-3 on the engine: the same groups, weighted by invitations.
-fn rates(groups: &Groups, invited: &[u64], answered: &[u64], figures: &mut [GroupFigures]) {
-    let sum = |w: &[u64], g: usize| -> u64 { groups.list[g].atoms.iter().map(|&a| w[a]).sum() };
-    let mut order: Vec<usize> = (0..groups.list.len())
-        .filter(|&g| sum(invited, g) > 0)
-        .collect();
-    order.sort_by_key(|&g| {
+/// The order groups are tried in: the agency, then larger groups before
+/// smaller ones (units before leaders' groups, shallower first), so what
+/// has to go are the small details.
+fn by_priority(groups: &Groups, weights: &[u64], list: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut list: Vec<usize> = list.collect();
+    list.sort_by_cached_key(|&g| {
         let x = &groups.list[g];
         (
-            x.kind != Kind::Agency,
-            Reverse(sum(invited, g)),
-            x.kind == Kind::Leader,
+            x.kind != GroupKind::Agency,
+            Reverse(x.atoms.iter().map(|&a| weights[a]).sum::<u64>()),
+            x.kind == GroupKind::Leader,
             x.depth,
             x.key.clone(),
         )
     });
+    list
+}
+
+/// SURV-3 on the engine: the same groups, weighted by invitations.
+fn rates(groups: &Groups, invited: &[u64], answered: &[u64], figures: &mut [GroupFigures]) {
+    let sum = |w: &[u64], g: usize| -> u64 { groups.list[g].atoms.iter().map(|&a| w[a]).sum() };
+    let order = by_priority(
+        groups,
+        invited,
+        (0..groups.list.len()).filter(|&g| sum(invited, g) > 0),
+    );
     let cells: Vec<Vec<usize>> = order
         .iter()
         .map(|&g| groups.list[g].atoms.clone())

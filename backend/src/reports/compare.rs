@@ -233,7 +233,7 @@ pub fn benchmark_group(release: &str) -> NewGroup {
     NewGroup {
         release_id: release.to_string(),
         group_key: BENCHMARK.into(),
-        kind: BENCHMARK.into(),
+        kind: tillit_api::GroupKind::Benchmark.as_str().into(),
         unit_id: None,
         parent_key: None,
         name: String::new(),

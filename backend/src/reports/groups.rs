@@ -7,6 +7,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
+use tillit_api::GroupKind;
 
 #[derive(Debug, Clone)]
 pub struct UnitNode {
@@ -15,33 +16,11 @@ pub struct UnitNode {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Agency,
-    Unit,
-    Leader,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Agency => "agency",
-            Kind::Unit => "unit",
-            Kind::Leader => "leader",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::Agency, Kind::Unit, Kind::Leader]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Group {
     /// `agency`, `u-<unit id>` or `l-<hash of the unit ids>`.
     pub key: String,
-    pub kind: Kind,
+    pub kind: GroupKind,
     pub unit_id: Option<String>,
     pub parent_key: Option<String>,
     pub name: String,
@@ -101,7 +80,7 @@ pub fn build(units: &[UnitNode], used: &HashSet<String>, leaders: &[Vec<String>]
     }
     let mut list = vec![Group {
         key: AGENCY.into(),
-        kind: Kind::Agency,
+        kind: GroupKind::Agency,
         unit_id: None,
         parent_key: None,
         name: String::new(),
@@ -136,7 +115,7 @@ pub fn build(units: &[UnitNode], used: &HashSet<String>, leaders: &[Vec<String>]
         subtree.insert(u.id.as_str(), below.clone());
         list.push(Group {
             key: unit_key(&u.id),
-            kind: Kind::Unit,
+            kind: GroupKind::Unit,
             unit_id: Some(u.id.clone()),
             parent_key: parent_of(&u.id).map(unit_key),
             name: u.name.clone(),
@@ -167,7 +146,7 @@ pub fn build(units: &[UnitNode], used: &HashSet<String>, leaders: &[Vec<String>]
         let hash = Sha256::digest(ids.join(",").as_bytes());
         unions.push(Group {
             key: format!("l-{}", &hex::encode(hash)[..16]),
-            kind: Kind::Leader,
+            kind: GroupKind::Leader,
             unit_id: None,
             parent_key: None,
             name: names.join(" + "),

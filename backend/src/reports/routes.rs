@@ -5,25 +5,47 @@
 use actix_web::{get, web, HttpResponse};
 use tillit_api::{
     ExportQuery, Figure, GroupKind, GroupReport, Heatmap, HeatmapRow, HiddenReason, Language,
-    ReportGroup, ReportIndex, Role, TopicFlag,
+    ReportGroup, ReportIndex, Role, SurveyId, TopicFlag,
 };
 
 use super::compare::BENCHMARK;
 use super::export;
 use super::read::{self, Scope};
 use crate::audit::Action;
-use crate::auth::identity::{AgencyStaff, Auth};
+use crate::auth::identity::{AgencyStaff, Auth, Identity};
 use crate::error::AppError;
 use crate::openapi::{Authed, Conflict, NotFound};
 use crate::params::{ReportGroupPath, SurveyPath};
 use crate::state::AppState;
 use crate::util::utc;
+use crate::work::Tx;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(report_index)
         .service(group_report)
         .service(group_csv)
         .service(heatmap);
+}
+
+/// Runs `f` on the survey's release and what `who` may see of it, as a
+/// read recorded as `action` on the survey.
+async fn on_release<T: Send + 'static>(
+    state: &AppState,
+    who: &Identity,
+    action: Action,
+    survey: SurveyId,
+    f: impl FnOnce(&mut Tx<'_>, read::Release, Scope) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let leader = (who.role == Role::Leader).then(|| who.user_id());
+    let frozen = state.questionnaires.clone();
+    let object = Some(survey.to_string());
+    state
+        .audited_read(who, action, object, move |tx| {
+            let r = read::release(tx, &survey, &frozen)?;
+            let scope = Scope::of(tx, &r.id, leader)?;
+            f(tx, r, scope)
+        })
+        .await
 }
 
 /// A closed survey's report: its questions and the groups the reader may
@@ -46,28 +68,22 @@ async fn report_index(
     path: web::Path<SurveyPath>,
 ) -> Result<web::Json<ReportIndex>, AppError> {
     let id = path.into_inner().survey_id;
-    let leader = (auth.role == Role::Leader).then(|| auth.user_id());
-    let object = Some(id.to_string());
-    let frozen = state.questionnaires.clone();
-    let out = state
-        .audited_read(&auth, Action::ReportRead, object, move |tx| {
-            let r = read::release(tx, &id, &frozen)?;
-            let scope = Scope::of(tx, &r.id, leader)?;
-            let groups = read::groups(tx, &r.id)?
-                .into_iter()
-                .filter(|g| scope.sees(&g.key))
-                .collect();
-            Ok(ReportIndex {
-                survey_id: r.survey_id,
-                title: r.title,
-                frozen_at: utc(r.frozen_at),
-                questionnaire: r.questionnaire,
-                groups,
-                benchmark_agencies: r.benchmark_agencies,
-                previous_survey_id: r.previous_survey_id,
-            })
+    let out = on_release(&state, &auth, Action::ReportRead, id, |tx, r, scope| {
+        let groups = read::groups(tx, &r.id)?
+            .into_iter()
+            .filter(|g| scope.sees(&g.key))
+            .collect();
+        Ok(ReportIndex {
+            survey_id: r.survey_id,
+            title: r.title,
+            frozen_at: utc(r.frozen_at),
+            questionnaire: r.questionnaire,
+            groups,
+            benchmark_agencies: r.benchmark_agencies,
+            previous_survey_id: r.previous_survey_id,
         })
-        .await?;
+    })
+    .await?;
     Ok(web::Json(out))
 }
 
@@ -92,41 +108,37 @@ async fn group_report(
         survey_id,
         group_key,
     } = path.into_inner();
-    let leader = (auth.role == Role::Leader).then(|| auth.user_id());
-    let object = Some(survey_id.to_string());
-    let frozen = state.questionnaires.clone();
-    let out = state
-        .audited_read(&auth, Action::ReportRead, object, move |tx| {
-            group(tx, &survey_id, &group_key, leader, &frozen).map(|(_, g)| g)
-        })
-        .await?;
+    let out = on_release(
+        &state,
+        &auth,
+        Action::ReportRead,
+        survey_id,
+        move |tx, r, scope| group(tx, &r, &scope, &group_key),
+    )
+    .await?;
     Ok(web::Json(out))
 }
 
 /// One group's report, for a reader who may see it (404 otherwise).
 fn group(
-    tx: &mut crate::work::Tx<'_>,
-    survey: &tillit_api::SurveyId,
+    tx: &mut Tx<'_>,
+    r: &read::Release,
+    scope: &Scope,
     key: &str,
-    leader: Option<tillit_api::UserId>,
-    frozen: &crate::questionnaire::store::Frozen,
-) -> Result<(read::Release, GroupReport), AppError> {
-    let r = read::release(tx, survey, frozen)?;
-    let scope = Scope::of(tx, &r.id, leader)?;
+) -> Result<GroupReport, AppError> {
     if !scope.sees(key) {
         return Err(AppError::NotFound);
     }
     let group = read::group(tx, &r.id, key)?;
     let keys = [key.to_string(), BENCHMARK.to_string()];
-    let mut figures = read::figures(tx, &r, Some(&keys), None)?;
+    let mut figures = read::figures(tx, r, Some(&keys), None)?;
     let notes = read::notes(&r.questionnaire, &group);
-    let report = GroupReport {
+    Ok(GroupReport {
         figures: figures.remove(key).unwrap_or_default(),
         benchmark: figures.remove(BENCHMARK).unwrap_or_default(),
         group,
         notes,
-    };
-    Ok((r, report))
+    })
 }
 
 /// One group's report as CSV, the figures the screen shows: RFC 4180, or
@@ -153,12 +165,13 @@ async fn group_csv(
         group_key,
     } = path.into_inner();
     let ExportQuery { variant, lang } = query.into_inner();
-    let leader = (auth.role == Role::Leader).then(|| auth.user_id());
-    let object = Some(survey_id.to_string());
-    let frozen = state.questionnaires.clone();
-    let (name, bytes) = state
-        .audited_read(&auth, Action::ReportExport, object, move |tx| {
-            let (r, g) = group(tx, &survey_id, &group_key, leader, &frozen)?;
+    let (name, bytes) = on_release(
+        &state,
+        &auth,
+        Action::ReportExport,
+        survey_id,
+        move |tx, r, scope| {
+            let g = group(tx, &r, &scope, &group_key)?;
             let bytes = export::csv(
                 &r.questionnaire,
                 &g,
@@ -166,8 +179,9 @@ async fn group_csv(
                 lang.unwrap_or(Language::Nb),
             )?;
             Ok((export::file_name(&g), bytes))
-        })
-        .await?;
+        },
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -195,51 +209,45 @@ async fn heatmap(
     path: web::Path<SurveyPath>,
 ) -> Result<web::Json<Heatmap>, AppError> {
     let id = path.into_inner().survey_id;
-    let leader = (auth.role == Role::Leader).then(|| auth.user_id());
-    let object = Some(id.to_string());
-    let frozen = state.questionnaires.clone();
-    let out = state
-        .audited_read(&auth, Action::ReportRead, object, move |tx| {
-            let r = read::release(tx, &id, &frozen)?;
-            let scope = Scope::of(tx, &r.id, leader)?;
-            let q = &r.questionnaire;
-            let columns: Vec<String> = q
-                .indices
-                .iter()
-                .map(|i| format!("i:{}", i.key))
-                .chain(
-                    q.topics
-                        .iter()
-                        .filter(|t| {
-                            !t.flags.contains(&TopicFlag::Sensitive)
-                                && !t.flags.contains(&TopicFlag::Health)
-                        })
-                        .map(|t| format!("t:{}", t.key)),
-                )
-                .collect();
-            let groups: Vec<ReportGroup> = read::groups(tx, &r.id)?
-                .into_iter()
-                .filter(|g| scope.sees(&g.key) && g.kind != GroupKind::Benchmark)
-                .collect();
-            let keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
-            let mut figures = read::figures(tx, &r, Some(&keys), Some(&columns))?;
-            let rows = groups
-                .into_iter()
-                .map(|group| {
-                    let mut own = figures.remove(&group.key).unwrap_or_default();
-                    let figures = columns
-                        .iter()
-                        .map(|c| match own.iter().position(|f| &f.measure == c) {
-                            Some(i) => own.swap_remove(i),
-                            None => hidden(c, group.hidden.unwrap_or(HiddenReason::TooFew)),
-                        })
-                        .collect();
-                    HeatmapRow { group, figures }
-                })
-                .collect();
-            Ok(Heatmap { columns, rows })
-        })
-        .await?;
+    let out = on_release(&state, &auth, Action::ReportRead, id, |tx, r, scope| {
+        let q = &r.questionnaire;
+        let columns: Vec<String> = q
+            .indices
+            .iter()
+            .map(|i| format!("i:{}", i.key))
+            .chain(
+                q.topics
+                    .iter()
+                    .filter(|t| {
+                        !t.flags.contains(&TopicFlag::Sensitive)
+                            && !t.flags.contains(&TopicFlag::Health)
+                    })
+                    .map(|t| format!("t:{}", t.key)),
+            )
+            .collect();
+        let groups: Vec<ReportGroup> = read::groups(tx, &r.id)?
+            .into_iter()
+            .filter(|g| scope.sees(&g.key) && g.kind != GroupKind::Benchmark)
+            .collect();
+        let keys: Vec<String> = groups.iter().map(|g| g.key.clone()).collect();
+        let mut figures = read::figures(tx, &r, Some(&keys), Some(&columns))?;
+        let rows = groups
+            .into_iter()
+            .map(|group| {
+                let mut own = figures.remove(&group.key).unwrap_or_default();
+                let figures = columns
+                    .iter()
+                    .map(|c| match own.iter().position(|f| &f.measure == c) {
+                        Some(i) => own.swap_remove(i),
+                        None => hidden(c, group.hidden.unwrap_or(HiddenReason::TooFew)),
+                    })
+                    .collect();
+                HeatmapRow { group, figures }
+            })
+            .collect();
+        Ok(Heatmap { columns, rows })
+    })
+    .await?;
     Ok(web::Json(out))
 }
 
