@@ -596,8 +596,8 @@ async fn a_researcher_is_told_that_nothing_is_ready_yet() {
 /// REP-8, REP-9 in the browser: the admin goes from the menu to last
 /// year's report, reads the units at a glance with hidden figures marked
 /// and explained, sorts by a score (and back), shows the differences to
-/// the previous survey, opens a unit, reads its questions, goes back and
-/// reloads; the summary prints for everyone.
+/// the previous survey, reads it in Nynorsk, opens a unit, reads its
+/// questions, goes back and reloads; the summary prints for everyone.
 #[tokio::test]
 async fn rep_9_the_admin_reads_a_report_sorts_compares_and_opens_a_unit() {
     let s = Server::start_demo().await;
@@ -653,6 +653,13 @@ async fn rep_9_the_admin_reads_a_report_sorts_compares_and_opens_a_unit() {
     let select = c.find(Locator::Id("versus")).await.unwrap();
     select.select_by_value("previous").await.unwrap();
     wait_text(c, "table.heatmap", "+").await;
+    // In Nynorsk the report and its reasons read in Nynorsk; back to Bokmål.
+    let picker = c.find(Locator::Id("lang-select")).await.unwrap();
+    picker.select_by_value("nn").await.unwrap();
+    wait_text(c, "#heatmap-heading", "Einingane samla").await;
+    wait_text(c, ".footnotes", "Færre enn 6 svar i gruppa").await;
+    picker.select_by_value("nb").await.unwrap();
+    wait_text(c, "#heatmap-heading", "Enhetene samlet").await;
     // Open a department, read a topic's questions.
     click(c, Locator::LinkText("Digitalisering")).await;
     wait_text(c, "h1", "Digitalisering").await;
